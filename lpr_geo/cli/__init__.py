@@ -1,0 +1,26 @@
+"""The ``lpr-geo`` console script: parse, validate, build the core object, run.
+
+Each command group lives in its own module and is registered here. Commands of the web layer
+(``serve``, exports) are contributed by the ``dashboard`` package through the entry-point group
+``lpr_geo.commands``, so this package never imports the web app (imports go dashboard -> lpr_geo).
+Only this package (and the WSGI entry point) reads the environment.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+import click
+
+from .geodata import geodata
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="lpr-geo")
+def main() -> None:
+    """Abdeckungskarte des Netzwerks Kriminalprävention vor Ort (Landespräventionsrat Brandenburg)."""
+
+
+main.add_command(geodata)
+for _entry in entry_points(group="lpr_geo.commands"):
+    main.add_command(_entry.load(), _entry.name)
