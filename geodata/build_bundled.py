@@ -52,7 +52,7 @@ META = {
     "reference_date": "2016-01-01",
     "attribution": "© GeoBasis-DE / BKG 2016 (Daten verändert); Kreisdaten: Statistisches Bundesamt "
     "(Destatis), Stand 31.12.2018, CC BY 4.0",
-    "licence": "Geometrie: Datenlizenz Deutschland / GeoNutzV; Kreisdaten: CC BY 4.0",
+    "licence": "Geometrie: GeoNutzV (BKG); Kreisdaten: CC BY 4.0 (landkreise-deutschland)",
     "sources": [
         {
             "package": name,

@@ -1,6 +1,6 @@
 """Official boundaries of Brandenburg: loading, building and checking the layers."""
 
-from .dataset import bundled_dir, dataset_info, load_layer, read_meta
+from .dataset import bundled_dir, dataset_info, load_layer, read_dataset, read_meta
 from .schema import COLUMNS, LEVEL_COLUMNS, LEVELS, LODS
 
 __all__ = [
@@ -11,5 +11,6 @@ __all__ = [
     "bundled_dir",
     "dataset_info",
     "load_layer",
+    "read_dataset",
     "read_meta",
 ]

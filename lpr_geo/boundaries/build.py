@@ -22,8 +22,8 @@ from .schema import GEOGRAPHIC_CRS, LODS, METRIC_CRS, columns_of
 
 #: Visvalingam-Whyatt tolerance in metres per level of detail (see geodata/README.md for the choice).
 TOLERANCES_M: dict[str, float] = {"land": 100.0, "kreis": 20.0}
-#: Decimal places of the stored coordinates per level of detail (1e-5 deg ~ 1.1 m, 1e-6 ~ 0.1 m).
-DECIMALS: dict[str, int] = {"full": 6, "kreis": 5, "land": 5}
+#: Decimal places of the stored coordinates per level of detail (1e-4 deg <= 11 m, 1e-5 ~ 1.1 m, 1e-6 ~ 0.1 m).
+DECIMALS: dict[str, int] = {"full": 6, "kreis": 5, "land": 4}
 #: BKG "Geofaktor" of land areas; other values are water surfaces (Bodensee, Haff, sea).
 LAND_AREA_GF = 4
 #: VG250 designations of the Verwaltungsgemeinschaft level that are associations (not amtsfrei).
@@ -106,7 +106,7 @@ def build_dataset(raw: RawVG250, land: str | None = "12", meta: dict | None = No
     groupings = {"gemeinde": gem_keys, "amt": vwg_of, "kreis": kreis_of, "land": land_of}
     layers = {}
     for level, groups in groupings.items():
-        keys = list(dict.fromkeys(groups.tolist())) if level != "gemeinde" else gem_keys.tolist()
+        keys = sorted(set(groups.tolist())) if level != "gemeinde" else gem_keys.tolist()
         per_lod = {}
         for lod, arr in variants.items():
             if level == "gemeinde":

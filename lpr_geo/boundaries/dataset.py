@@ -38,6 +38,13 @@ def write_dataset(dataset: Dataset, directory: Path) -> None:
     )
 
 
+def read_dataset(directory: Path | None = None) -> Dataset:
+    """All layers of a dataset with every level-of-detail column, e.g. to run the checks again."""
+    directory = Path(directory) if directory is not None else bundled_dir()
+    layers = {level: gpd.read_parquet(directory / f"{level}.parquet") for level in LEVELS}
+    return Dataset(layers=layers, meta=read_meta(directory))
+
+
 def read_meta(directory: Path) -> dict:
     """The provenance and build metadata of a dataset."""
     return json.loads((Path(directory) / META_FILE).read_text(encoding="utf-8"))

@@ -1,0 +1,42 @@
+# One task runner for setup, run, test, lint, bench. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8050
+
+.PHONY: setup system-deps run test test-quick lint bench geodata clean
+
+$(BIN)/lpr-geo: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(BIN)/lpr-geo
+
+# Debian packages the browser tests and the geodata build need (Chromium, its driver, npm client).
+system-deps:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v npm >/dev/null || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver npm >/dev/null; }
+
+run: setup
+	$(BIN)/lpr-geo serve --host $(HOST) --port $(PORT)
+
+test: setup system-deps
+	LPR_GEO_NO_SKIPS=1 $(BIN)/pytest
+
+test-quick: setup
+	$(BIN)/pytest -m "not network and not browser"
+
+lint: setup
+	$(BIN)/ruff check lpr_geo dashboard geodata tests bench
+
+bench: setup
+	@for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+geodata: setup
+	$(BIN)/python -m geodata.build_bundled
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache

@@ -1,0 +1,43 @@
+"""The first dashboard in a real headless Chromium: the map draws, offline, from its own origin only."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_map_of_gemeinden_draws_without_foreign_requests(recorded_page, live_server):
+    page = recorded_page.page
+    page.goto(live_server + "/")
+    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length === 417", timeout=30_000)
+    # Kreis names as labels over the map
+    page.wait_for_selector("text:has-text('Elbe-Elster')")
+    recorded_page.screenshot("dashboard-map")
+
+    assert recorded_page.foreign == []
+    assert any("topojson" in url for url in recorded_page.requests)  # served by the app, not the CDN
+    assert recorded_page.console_errors == []
+    footer = page.inner_text("footer.site")
+    assert "© GeoBasis-DE / BKG 2016" in footer
+    assert "01.01.2016" in footer
+    assert page.get_attribute("html", "lang") == "de"
+
+
+def test_map_is_drawn_with_non_empty_pixels(recorded_page, live_server):
+    page = recorded_page.page
+    page.goto(live_server + "/")
+    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length === 417", timeout=30_000)
+    box = page.locator("#karte .geolayer").bounding_box()
+    # the map fills most of its card, not a small inset
+    assert box["height"] > 450
+    fills = page.eval_on_selector_all(".choroplethlocation", "els => els.map(e => getComputedStyle(e).fill)")
+    assert set(fills) == {"rgb(217, 228, 236)"}
+
+
+def test_hover_shows_name_and_kreis(recorded_page, live_server):
+    page = recorded_page.page
+    page.goto(live_server + "/")
+    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length === 417", timeout=30_000)
+    box = page.locator(".choroplethlocation").nth(0).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector(".hoverlayer .hovertext", timeout=5_000)
+    assert "Kreis:" in page.text_content(".hoverlayer")
