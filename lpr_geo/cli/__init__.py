@@ -12,7 +12,9 @@ from importlib.metadata import entry_points
 
 import click
 
+from .db import db
 from .geodata import geodata
+from .members import members
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,5 +24,7 @@ def main() -> None:
 
 
 main.add_command(geodata)
+main.add_command(members)
+main.add_command(db)
 for _entry in entry_points(group="lpr_geo.commands"):
     main.add_command(_entry.load(), _entry.name)

@@ -1,0 +1,54 @@
+"""``lpr-geo db``: schema upgrade, backup and restore of the register."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from sqlalchemy.engine import make_url
+
+from lpr_geo.register import backup, open_register, restore, upgrade
+from lpr_geo.register.database import head_revision, make_engine, normalise_url
+
+from .options import db_option, settings_from
+from .register_errors import reports_register_errors
+
+_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.group()
+def db() -> None:
+    """Datenbank des Registers verwalten."""
+
+
+@db.command("upgrade")
+@db_option
+@reports_register_errors
+def upgrade_command(db_url: str | None) -> None:
+    """Datenbankschema auf den aktuellen Stand bringen (legt eine leere Datenbank an)."""
+    url = settings_from(db_url).register_url
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    upgrade(make_engine(url))
+    click.echo(f"{parsed.render_as_string(hide_password=True)}: Schema auf Stand {head_revision()}")
+
+
+@db.command("backup")
+@click.argument("path", type=_FILE)
+@db_option
+@reports_register_errors
+def backup_command(path: Path, db_url: str | None) -> None:
+    """Konsistente Sicherung schreiben, auch während die Anwendung läuft."""
+    backup(open_register(settings_from(db_url)), path)
+    click.echo(f"Sicherung nach {path} geschrieben")
+
+
+@db.command("restore")
+@click.argument("path", type=_FILE)
+@db_option
+@reports_register_errors
+def restore_command(path: Path, db_url: str | None) -> None:
+    """Register aus einer Sicherung wiederherstellen (ersetzt den aktuellen Inhalt)."""
+    restore(open_register(settings_from(db_url)), path)
+    click.echo(f"Register aus {path} wiederhergestellt")

@@ -1,0 +1,74 @@
+"""``lpr-geo members``: import and export the member register, list and add networks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from lpr_geo.register import add_network, export_members, import_members, networks, open_register
+
+from .options import db_option, settings_from
+from .register_errors import reports_register_errors
+
+_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.group()
+def members() -> None:
+    """Mitgliederregister importieren und exportieren."""
+
+
+@members.command("import")
+@click.argument("path", type=_FILE)
+@click.option("--dry-run", is_flag=True, help="Nur prüfen und berichten, nichts speichern.")
+@click.option(
+    "--network",
+    default=None,
+    metavar="NAME",
+    help="Netzwerk für Zeilen ohne Spalte »Netzwerk« (Standard: AG 4).",
+)
+@db_option
+@reports_register_errors
+def import_command(path: Path, dry_run: bool, network: str | None, db_url: str | None) -> None:
+    """Mitgliederliste (CSV oder XLSX) einlesen: ganz oder gar nicht."""
+    report = import_members(open_register(settings_from(db_url)), path, network=network, dry_run=dry_run)
+    click.echo(report.text(), err=not report.ok)
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@members.command("export")
+@click.argument("path", type=_FILE)
+@click.option("--network", default=None, metavar="NAME", help="Nur dieses Netzwerk (Standard: alle).")
+@db_option
+@reports_register_errors
+def export_command(path: Path, network: str | None, db_url: str | None) -> None:
+    """Register als CSV oder XLSX schreiben (Format nach Dateiendung); wieder importierbar."""
+    count = export_members(open_register(settings_from(db_url)), path, network=network)
+    click.echo(f"{count} Zeilen nach {path} geschrieben")
+
+
+@members.command("networks")
+@db_option
+@reports_register_errors
+def networks_command(db_url: str | None) -> None:
+    """Netzwerke im Register auflisten."""
+    for name in networks(open_register(settings_from(db_url))):
+        click.echo(name)
+
+
+@members.command("add-network")
+@click.argument("name")
+@click.option(
+    "--founded", type=click.DateTime(["%Y-%m-%d", "%d.%m.%Y"]), default=None, help="Gründungsdatum."
+)
+@click.option("--description", default="", help="Beschreibung.")
+@db_option
+@reports_register_errors
+def add_network_command(name: str, founded: dt.datetime | None, description: str, db_url: str | None) -> None:
+    """Weiteres Netzwerk anlegen (z. B. ein kommunaler Präventionsrat)."""
+    engine = open_register(settings_from(db_url))
+    add_network(engine, name, founded=founded.date() if founded else None, description=description)
+    click.echo(f"Netzwerk »{name}« angelegt")

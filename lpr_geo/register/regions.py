@@ -1,0 +1,154 @@
+"""Regions a participant can be: lookup by key and tolerant matching of names from office files."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lpr_geo.boundaries import load_layer
+
+from .models import KEY_LENGTHS
+
+#: German names of the participant levels, as written in files and messages.
+LEVEL_LABELS: dict[str, str] = {"kreis": "Kreis", "amt": "Amt", "gemeinde": "Gemeinde"}
+
+_LEVEL_WORDS: dict[str, str] = {
+    "kreis": "kreis",
+    "landkreis": "kreis",
+    "kreisfreiestadt": "kreis",
+    "amt": "amt",
+    "verwaltung": "amt",
+    "verwaltungsgemeinschaft": "amt",
+    "gemeinde": "gemeinde",
+    "stadt": "gemeinde",
+}
+# Words offices add to official names ("Elsterwerda, Stadt", "Landkreis Elbe-Elster", "Amt Plessa").
+_NOISE_WORDS = {"stadt", "gemeinde", "amt", "landkreis", "kreis", "lk", "kreisfreie", "verbandsgemeinde"}
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+@dataclass(frozen=True)
+class Region:
+    """One region of the active boundary dataset."""
+
+    level: str
+    key: str
+    name: str
+    kreis_key: str
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """Result of matching a name: the region, or a German reason why none was chosen."""
+
+    region: Region | None
+    problem: str = ""
+    note: str = ""
+
+
+def normalise_name(text: str) -> str:
+    """Reduce a region name to a comparison form.
+
+    Lower case, umlauts spelt out, punctuation removed and the words offices add to official names
+    ("Stadt", "Gemeinde", "Amt", "Landkreis", ...) dropped: ``"Elsterwerda, Stadt"`` and
+    ``"Elsterwerda"`` both become ``"elsterwerda"``.
+
+    Parameters
+    ----------
+    text : str
+        A region name as written in a file.
+
+    Returns
+    -------
+    str
+        The comparison form (may be empty).
+    """
+    text = unicodedata.normalize("NFC", text).casefold().translate(_UMLAUTS)
+    words = re.sub(r"[^0-9a-z]+", " ", text).split()
+    return " ".join(w for w in words if w not in _NOISE_WORDS)
+
+
+def parse_level(text: str) -> str | None:
+    """Return the level code for a German level name ("Kreis", "Landkreis", "Amt", "Gemeinde", "Stadt")."""
+    return _LEVEL_WORDS.get(re.sub(r"[^a-z]", "", text.casefold().translate(_UMLAUTS)))
+
+
+def level_of_key(key: str) -> str | None:
+    """Return the level a key's length stands for (5: Kreis, 9: Amt, 8: Gemeinde), else ``None``."""
+    return next((level for level, length in KEY_LENGTHS.items() if len(key) == length), None)
+
+
+def describe(region: Region) -> str:
+    """``»Name« (Schlüssel)`` for messages."""
+    return f"»{region.name}« ({region.key})"
+
+
+class Regions:
+    """Index of the regions of the active boundary dataset (bundled VG250 by default)."""
+
+    def __init__(self) -> None:
+        self._by_level: dict[str, dict[str, Region]] = {}
+        for level in KEY_LENGTHS:
+            frame = load_layer(level, lod="land")
+            self._by_level[level] = {
+                str(row.key): Region(level, str(row.key), str(row.name), str(row.kreis_key))
+                for row in frame[["key", "name", "kreis_key"]].itertuples(index=False)
+            }
+
+    def get(self, level: str, key: str) -> Region | None:
+        """Return the region with this key at this level, if it exists."""
+        return self._by_level[level].get(key)
+
+    def match(self, level: str, name: str, kreis_key: str | None = None) -> NameMatch:
+        """Find a region by name, within a Kreis if one is given.
+
+        An exact name matches silently; a name equal after :func:`normalise_name` matches with a note
+        (so the file's spelling never changes unseen); a close name is rejected with a suggestion.
+
+        Parameters
+        ----------
+        level : {"kreis", "amt", "gemeinde"}
+            Level to search.
+        name : str
+            Name as written in the file.
+        kreis_key : str, optional
+            Restrict the search to this Kreis.
+
+        Returns
+        -------
+        NameMatch
+            ``region`` set on success, else ``problem`` with the German reason.
+        """
+        candidates = [r for r in self._by_level[level].values() if kreis_key in (None, r.kreis_key)]
+        label = LEVEL_LABELS[level]
+        where = f" im Kreis {self.kreis_name(kreis_key)}" if kreis_key and level != "kreis" else ""
+        exact = [r for r in candidates if r.name == name]
+        if len(exact) == 1:
+            return NameMatch(exact[0])
+        wanted = normalise_name(name)
+        same = exact or [r for r in candidates if normalise_name(r.name) == wanted]
+        if len(same) == 1:
+            return NameMatch(same[0], note=f"»{name}« als {label} {describe(same[0])} erkannt")
+        if len(same) > 1:
+            options = ", ".join(f"{describe(r)} im Kreis {self.kreis_name(r.kreis_key)}" for r in same)
+            return NameMatch(
+                None, f"{label} »{name}« ist mehrdeutig ({options}); bitte Kreis oder Schlüssel angeben"
+            )
+        by_norm = {normalise_name(r.name): r for r in candidates}
+        close = difflib.get_close_matches(wanted, list(by_norm), n=3, cutoff=0.75)
+        hint = f"; meinten Sie {' oder '.join(describe(by_norm[c]) for c in close)}?" if close else ""
+        return NameMatch(None, f"{label} »{name}«{where} nicht gefunden{hint}")
+
+    def kreis_name(self, kreis_key: str | None) -> str:
+        """Name of a Kreis by key (the key itself if unknown)."""
+        region = self._by_level["kreis"].get(kreis_key or "")
+        return region.name if region else str(kreis_key)
+
+
+@lru_cache(maxsize=1)
+def regions() -> Regions:
+    """Return the region index of the bundled boundary dataset (built once per process)."""
+    return Regions()
