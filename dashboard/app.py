@@ -33,7 +33,12 @@ def create_app(settings: Settings) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX
-    app.server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "application/javascript", "application/json"]
+    app.server.config["COMPRESS_MIMETYPES"] = [
+        "text/html",
+        "text/css",
+        "application/javascript",
+        "application/json",
+    ]
     Compress(app.server)
     app.server.config["LPR_GEO_SETTINGS"] = settings
     app.layout = _layout(app)
@@ -74,8 +79,8 @@ def _layout(app: dash.Dash) -> html.Div:
                             **{"aria-label": "Karte der Gemeinden Brandenburgs mit Kreisgrenzen"},
                         ),
                         html.P(
-                            f"Brandenburg: {counts['gemeinde']} Gemeinden, {counts['amt']} Ämter und amtsfreie "
-                            f"Gemeinden in {counts['kreis']} Kreisen und kreisfreien Städten.",
+                            f"Brandenburg: {counts['gemeinde']} Gemeinden, {counts['amt']} Ämter und "
+                            f"amtsfreie Gemeinden in {counts['kreis']} Kreisen und kreisfreien Städten.",
                             className="map-summary",
                             id="karten-zusammenfassung",
                         ),

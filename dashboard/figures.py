@@ -37,7 +37,12 @@ def overview_map(level: str = "gemeinde") -> go.Figure:
     )
     lons, lats = border_lines("kreis")
     borders = go.Scattergeo(
-        lon=lons, lat=lats, mode="lines", line={"color": KREIS_LINE, "width": 1.3}, hoverinfo="skip", name="Kreisgrenzen"
+        lon=lons,
+        lat=lats,
+        mode="lines",
+        line={"color": KREIS_LINE, "width": 1.3},
+        hoverinfo="skip",
+        name="Kreisgrenzen",
     )
     kreisfrei = (kreise["bez"] == "Kreisfreie Stadt").to_numpy()
     labels = go.Scattergeo(

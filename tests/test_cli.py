@@ -9,7 +9,9 @@ from lpr_geo.cli import main
 
 
 def test_geodata_info_subprocess():
-    result = subprocess.run(["lpr-geo", "geodata", "info"], capture_output=True, text=True, timeout=120, check=True)
+    result = subprocess.run(
+        ["lpr-geo", "geodata", "info"], capture_output=True, text=True, timeout=120, check=True
+    )
     info = json.loads(result.stdout)
     assert info["counts"] == {"land": 1, "kreis": 18, "amt": 200, "gemeinde": 417}
     assert info["dataset"].startswith("VG250 01.01.2016")

@@ -22,7 +22,7 @@ from .schema import GEOGRAPHIC_CRS, LODS, METRIC_CRS, columns_of
 
 #: Visvalingam-Whyatt tolerance in metres per level of detail (see geodata/README.md for the choice).
 TOLERANCES_M: dict[str, float] = {"land": 100.0, "kreis": 20.0}
-#: Decimal places of the stored coordinates per level of detail (1e-4 deg <= 11 m, 1e-5 ~ 1.1 m, 1e-6 ~ 0.1 m).
+#: Decimal places of the stored coordinates per level of detail (1e-4 deg <= 11 m, 1e-6 ~ 0.1 m).
 DECIMALS: dict[str, int] = {"full": 6, "kreis": 5, "land": 4}
 #: BKG "Geofaktor" of land areas; other values are water surfaces (Bodensee, Haff, sea).
 LAND_AREA_GF = 4
@@ -157,7 +157,9 @@ def _layer(level, keys, per_lod, gem, vwg, krs, lan, kreis_stats) -> gpd.GeoData
         stats = stats.reindex(keys)
         attrs["area_official_km2"] = stats.get("area_official_km2", pd.Series(index=keys, dtype=float)).values
         attrs["population"] = pd.array(stats.get("population", pd.Series(index=keys)).values, dtype="Int64")
-        attrs["population_date"] = pd.array(stats.get("population_date", pd.Series(index=keys)).values, dtype="string")
+        attrs["population_date"] = pd.array(
+            stats.get("population_date", pd.Series(index=keys)).values, dtype="string"
+        )
     attrs = attrs[columns_of(level)]
 
     columns = {}

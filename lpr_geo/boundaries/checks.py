@@ -81,7 +81,11 @@ def check_nesting(ds: Dataset) -> list[Problem]:
     sums = gem.groupby("kreis_key")["area_km2"].sum()
     for key, area in zip(krs["key"], krs["area_km2"], strict=True):
         if abs(sums.get(key, 0.0) / area - 1) > 0.001:
-            problems.append(Problem("nesting", "kreis", key, f"Gemeinden ergeben {sums.get(key, 0):.1f} km² statt {area:.1f}"))
+            problems.append(
+                Problem(
+                    "nesting", "kreis", key, f"Gemeinden ergeben {sums.get(key, 0):.1f} km² statt {area:.1f}"
+                )
+            )
     for level, frame in ds.layers.items():
         points = shapely.points(frame["label_lon"], frame["label_lat"])
         for key in frame.loc[~shapely.contains(frame.geometry.values, points), "key"]:
@@ -110,7 +114,9 @@ def check_areas(ds: Dataset, expected_area_km2: float | None = None) -> list[Pro
     problems = []
     total = ds.layers["land"]["area_km2"].sum()
     if expected_area_km2 and abs(total / expected_area_km2 - 1) > 0.005:
-        problems.append(Problem("area", "land", None, f"{total:.0f} km², amtlich {expected_area_km2:.0f} km²"))
+        problems.append(
+            Problem("area", "land", None, f"{total:.0f} km², amtlich {expected_area_km2:.0f} km²")
+        )
     krs = ds.layers["kreis"]
     if "area_official_km2" in krs:
         for key, mine, official in zip(krs["key"], krs["area_km2"], krs["area_official_km2"], strict=True):
@@ -133,7 +139,9 @@ def check_coverages(ds: Dataset) -> list[Problem]:
             deviation = np.abs(shapely.area(geoms) / full_area - 1)
             for key, dev in zip(frame["key"], deviation, strict=True):
                 if dev > MAX_AREA_DEVIATION:
-                    problems.append(Problem("simplification", level, key, f"Fläche {dev:.2%} verändert ({lod})"))
+                    problems.append(
+                        Problem("simplification", level, key, f"Fläche {dev:.2%} verändert ({lod})")
+                    )
     return problems
 
 
@@ -161,7 +169,9 @@ def simplification_report(ds: Dataset) -> dict[str, dict[str, float]]:
             "pixel_m": round(pixel, 1),
             "hausdorff_max_m": round(float(distance.max()), 1),
             "hausdorff_p95_m": round(float(np.percentile(distance, 95)), 1),
-            "area_deviation_max": round(float(np.max(np.abs(shapely.area(geoms) / shapely.area(full) - 1))), 5),
+            "area_deviation_max": round(
+                float(np.max(np.abs(shapely.area(geoms) / shapely.area(full) - 1))), 5
+            ),
             "vertices": int(shapely.get_num_coordinates(geoms).sum()),
         }
     return report
@@ -170,7 +180,12 @@ def simplification_report(ds: Dataset) -> dict[str, dict[str, float]]:
 def check_simplification_error(ds: Dataset) -> list[Problem]:
     """Each level of detail stays below one pixel of the scale it is made for."""
     return [
-        Problem("simplification", "gemeinde", None, f"Abweichung {r['hausdorff_max_m']} m > 1 Pixel ({r['pixel_m']} m) ({lod})")
+        Problem(
+            "simplification",
+            "gemeinde",
+            None,
+            f"Abweichung {r['hausdorff_max_m']} m > 1 Pixel ({r['pixel_m']} m) ({lod})",
+        )
         for lod, r in simplification_report(ds).items()
         if r["hausdorff_max_m"] > r["pixel_m"]
     ]

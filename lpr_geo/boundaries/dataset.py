@@ -32,7 +32,9 @@ def write_dataset(dataset: Dataset, directory: Path) -> None:
     """Write all layers and ``dataset.json`` into ``directory`` (created if missing)."""
     directory.mkdir(parents=True, exist_ok=True)
     for level, frame in dataset.layers.items():
-        frame.to_parquet(directory / f"{level}.parquet", compression="zstd", index=False, write_covering_bbox=False)
+        frame.to_parquet(
+            directory / f"{level}.parquet", compression="zstd", index=False, write_covering_bbox=False
+        )
     (directory / META_FILE).write_text(
         json.dumps(dataset.meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )

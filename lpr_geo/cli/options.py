@@ -12,7 +12,7 @@ db_option = click.option(
     envvar="LPR_GEO_DB",
     default=None,
     metavar="URL",
-    help="Datenbank des Registers (SQLAlchemy-URL). Standard: $LPR_GEO_DB, sonst die eingebettete SQLite-Datei.",
+    help="Datenbank des Registers (SQLAlchemy-URL). Standard: $LPR_GEO_DB, sonst eingebettete SQLite-Datei.",
 )
 
 

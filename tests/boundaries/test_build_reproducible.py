@@ -15,9 +15,13 @@ from lpr_geo.boundaries.schema import LEVELS
 @pytest.mark.network
 def test_build_reproduces_committed_artifacts(tmp_path):
     out = tmp_path / "rebuilt"
-    subprocess.run([sys.executable, "-m", "geodata.build_bundled", "--out", str(out)], check=True, timeout=540)
+    subprocess.run(
+        [sys.executable, "-m", "geodata.build_bundled", "--out", str(out)], check=True, timeout=540
+    )
     committed = bundled_dir()
-    assert json.loads((out / "dataset.json").read_text()) == json.loads((committed / "dataset.json").read_text())
+    assert json.loads((out / "dataset.json").read_text()) == json.loads(
+        (committed / "dataset.json").read_text()
+    )
     for level in LEVELS:
         rebuilt = gpd.read_parquet(out / f"{level}.parquet")
         original = gpd.read_parquet(committed / f"{level}.parquet")

@@ -101,7 +101,10 @@ def test_simplification_error_below_one_pixel(dataset):
     assert report["land"]["hausdorff_max_m"] < report["land"]["pixel_m"]
     assert report["kreis"]["hausdorff_max_m"] < report["kreis"]["pixel_m"]
     # the overview is much lighter than the full geometry
-    assert report["land"]["vertices"] < 0.5 * shapely.get_num_coordinates(dataset.layers["gemeinde"].geometry.values).sum()
+    assert (
+        report["land"]["vertices"]
+        < 0.5 * shapely.get_num_coordinates(dataset.layers["gemeinde"].geometry.values).sum()
+    )
 
 
 def test_all_checks_pass_on_committed_dataset(dataset):
