@@ -1,0 +1,72 @@
+"""Coverage engine: join boundaries with the register, figures, gaps, time series and visit routes.
+
+Pure functions over DataFrames; no database and no web code. The register supplies status events
+(:data:`EVENT_COLUMNS`) and last contacts (:data:`CONTACT_COLUMNS`); the coverage rules are documented
+in :mod:`lpr_geo.coverage.rules`.
+"""
+
+from .distance import haversine_km, pairwise_km
+from .figures import (
+    CoverageFigures,
+    KreisFigures,
+    PopulationFigure,
+    PopulationSource,
+    RegionFigures,
+    coverage_figures,
+)
+from .gaps import GAP_COLUMNS, GapWeights, find_gaps
+from .join import TABLE_COLUMNS, CoverageTables, coverage_tables
+from .layers import PARTICIPANT_LEVELS, Layers, load_layers
+from .route import (
+    AVERAGE_SPEED_KMH,
+    MINISTRY,
+    ROAD_FACTOR,
+    Leg,
+    Place,
+    Route,
+    Suggestion,
+    nearby_gaps,
+    plan_route,
+    resolve_place,
+)
+from .rules import CoverageOptions
+from .state import CONTACT_COLUMNS, EVENT_COLUMNS, status_on
+from .timeline import FOUNDED, SERIES_COLUMNS, coverage_series, series_dates
+
+__all__ = [
+    "AVERAGE_SPEED_KMH",
+    "CONTACT_COLUMNS",
+    "EVENT_COLUMNS",
+    "FOUNDED",
+    "GAP_COLUMNS",
+    "MINISTRY",
+    "PARTICIPANT_LEVELS",
+    "ROAD_FACTOR",
+    "SERIES_COLUMNS",
+    "TABLE_COLUMNS",
+    "CoverageFigures",
+    "CoverageOptions",
+    "CoverageTables",
+    "GapWeights",
+    "KreisFigures",
+    "Layers",
+    "Leg",
+    "Place",
+    "PopulationFigure",
+    "PopulationSource",
+    "RegionFigures",
+    "Route",
+    "Suggestion",
+    "coverage_figures",
+    "coverage_series",
+    "coverage_tables",
+    "find_gaps",
+    "haversine_km",
+    "load_layers",
+    "nearby_gaps",
+    "pairwise_km",
+    "plan_route",
+    "resolve_place",
+    "series_dates",
+    "status_on",
+]
