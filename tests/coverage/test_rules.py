@@ -56,7 +56,9 @@ def test_kreis_member_does_not_cover_gemeinden_unless_option(layers):
     assert not default.gemeinde["covered"].any()
     assert not default.amt["covered"].any()
 
-    on = coverage_tables(layers, ev, dt.date(2021, 1, 1), options=CoverageOptions(kreis_covers_gemeinden=True))
+    on = coverage_tables(
+        layers, ev, dt.date(2021, 1, 1), options=CoverageOptions(kreis_covers_gemeinden=True)
+    )
     in_kreis = on.gemeinde["kreis_key"] == "12062"
     assert on.gemeinde.loc[in_kreis, "covered"].all()
     assert not on.gemeinde.loc[~in_kreis, "covered"].any()
@@ -65,7 +67,9 @@ def test_kreis_member_does_not_cover_gemeinden_unless_option(layers):
 
 
 def test_committed_never_counts_as_covered(layers):
-    ev = events(("amt", PLESSA, "committed", "2021-01-01"), ("gemeinde", "12062124", "committed", "2021-01-01"))
+    ev = events(
+        ("amt", PLESSA, "committed", "2021-01-01"), ("gemeinde", "12062124", "committed", "2021-01-01")
+    )
     tables = coverage_tables(layers, ev, dt.date(2022, 1, 1))
     gem = tables.gemeinde
     assert not gem["covered"].any()
@@ -103,7 +107,9 @@ def test_earliest_path_is_reported(layers):
 
 
 def test_unmatched_keys_are_reported_and_cover_nothing(layers):
-    tables = coverage_tables(layers, events(("gemeinde", "12999999", "member", "2020-03-01")), dt.date(2021, 1, 1))
+    tables = coverage_tables(
+        layers, events(("gemeinde", "12999999", "member", "2020-03-01")), dt.date(2021, 1, 1)
+    )
     assert tables.unmatched["key"].tolist() == ["12999999"]
     assert not tables.gemeinde["covered"].any()
     assert coverage_figures(tables).unmatched_keys == ["12999999"]
@@ -136,8 +142,11 @@ def test_networks_are_kept_apart(layers):
 
 @pytest.mark.parametrize(
     ("column", "value", "message"),
-    [("status", "mitglied", "unbekannter Wert"), ("level", "land", "unbekannter Wert"),
-     ("effective_date", "gestern", "ungültiges Datum")],
+    [
+        ("status", "mitglied", "unbekannter Wert"),
+        ("level", "land", "unbekannter Wert"),
+        ("effective_date", "gestern", "ungültiges Datum"),
+    ],
 )
 def test_bad_events_get_a_clear_error(layers, column, value, message):
     ev = events(("amt", PLESSA, "member", "2020-03-01"), ("amt", PLESSA, "member", "2020-03-01"))
