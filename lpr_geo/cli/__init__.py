@@ -12,6 +12,7 @@ from importlib.metadata import entry_points
 
 import click
 
+from .analysis import coverage, gaps, route
 from .db import db
 from .geodata import geodata
 from .members import members
@@ -24,6 +25,9 @@ def main() -> None:
 
 
 main.add_command(geodata)
+main.add_command(coverage)
+main.add_command(gaps)
+main.add_command(route)
 main.add_command(members)
 main.add_command(db)
 for _entry in entry_points(group="lpr_geo.commands"):

@@ -100,23 +100,20 @@ def select_network(events: pd.DataFrame, network: str | None) -> tuple[str | Non
     Returns
     -------
     name : str or None
-        The network selected (``None`` if there are no events at all).
+        The network selected (``None`` if none is named and there are no events at all).
     events : pandas.DataFrame
-        Its events.
+        Its events (none for a network without events: nothing is covered).
 
     Raises
     ------
     ValueError
-        If ``network`` is omitted but several networks occur, or if it does not occur at all.
+        If ``network`` is omitted but several networks occur.
     """
     names = sorted(events["network"].dropna().unique())
     if network is None:
         if len(names) > 1:
             raise ValueError(f"mehrere Netzwerke im Register ({', '.join(names)}); bitte eines auswählen")
         return (names[0] if names else None), events
-    if network not in names:
-        known = ", ".join(names) if names else "keine"
-        raise ValueError(f"unbekanntes Netzwerk {network!r}; vorhanden: {known}")
     return network, events[events["network"] == network]
 
 

@@ -136,8 +136,8 @@ def test_networks_are_kept_apart(layers):
         coverage_tables(layers, both)
     mine = coverage_tables(layers, both, network=NETWORK)
     assert mine.network == NETWORK and not row(mine.gemeinde, "12062124")["covered"]
-    with pytest.raises(ValueError, match="unbekanntes Netzwerk"):
-        coverage_tables(layers, both, network="Gibt es nicht")
+    empty = coverage_tables(layers, both, network="Ohne Ereignisse")
+    assert empty.network == "Ohne Ereignisse" and not empty.gemeinde["covered"].any()
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,235 @@
+"""``lpr-geo coverage``, ``gaps`` and ``route``: the coverage engine on the register."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from lpr_geo.coverage import (
+    coverage_figures,
+    coverage_tables,
+    find_gaps,
+    load_layers,
+    nearby_gaps,
+    plan_route,
+    resolve_place,
+)
+from lpr_geo.register import DEFAULT_NETWORK, last_contacts, networks, open_register, status_events
+from lpr_geo.status import Status
+
+from .options import db_option, settings_from
+from .register_errors import reports_register_errors
+
+_network_option = click.option(
+    "--network",
+    default=None,
+    metavar="NAME",
+    help=f"Netzwerk (Standard: {DEFAULT_NETWORK}, falls vorhanden).",
+)
+_date_option = click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="JJJJ-MM-TT",
+    help="Stichtag (Standard: heute).",
+)
+
+
+def _reports_value_errors(command: Callable) -> Callable:
+    """Print engine errors (unknown key, network, bad data) as ``Fehler: ...`` and exit with status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ValueError as error:
+            click.echo(f"Fehler: {error}", err=True)
+            raise SystemExit(1) from error
+
+    return wrapper
+
+
+def _register(db_url: str | None, network: str | None) -> tuple[pd.DataFrame, pd.DataFrame, str | None]:
+    """Status events and last contacts of the chosen network (default network if the register has it)."""
+    engine = open_register(settings_from(db_url))
+    known = networks(engine)
+    if network is None and DEFAULT_NETWORK in known:
+        network = DEFAULT_NETWORK
+    elif network is not None and network not in known:
+        raise ValueError(f"unbekanntes Netzwerk {network!r}; vorhanden: {', '.join(known) or 'keine'}")
+    return status_events(engine, network), last_contacts(engine, network), network
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1f} %".replace(".", ",")
+
+
+def _km2(value: float) -> str:
+    return f"{value:,.0f} km²".replace(",", ".")
+
+
+@click.command("coverage")
+@_date_option
+@click.option("--json", "as_json", is_flag=True, help="Kennzahlen als JSON ausgeben.")
+@_network_option
+@db_option
+@reports_register_errors
+@_reports_value_errors
+def coverage(on: dt.datetime | None, as_json: bool, network: str | None, db_url: str | None) -> None:
+    """Abdeckung landesweit und je Kreis: Gemeinden, Fläche, Einwohner, Mitglieder."""
+    events, _, network = _register(db_url, network)
+    figures = coverage_figures(
+        coverage_tables(load_layers(), events, on.date() if on else None, network=network)
+    )
+    if as_json:
+        click.echo(figures.to_json(indent=2))
+        return
+    total = figures.total
+    click.echo(
+        f"Abdeckung am {dt.date.fromisoformat(figures.date):%d.%m.%Y} – {figures.network or 'kein Netzwerk'}"
+    )
+    covered = f"{total.gemeinden_covered} von {total.gemeinden}"
+    click.echo(f"Gemeinden abgedeckt: {covered} ({_pct(total.gemeinden_covered_pct)})")
+    click.echo(f"Mitarbeit zugesagt (nicht mitgezählt): {total.gemeinden_committed} Gemeinden")
+    area = f"{_km2(total.area_covered_km2)} von {_km2(total.area_km2)}"
+    click.echo(f"Fläche abgedeckt: {area} ({_pct(total.area_covered_pct)})")
+    source = figures.population_source
+    if total.population is None:
+        click.echo("Einwohner: keine Einwohnerzahlen im Datensatz")
+    elif total.population.exact:
+        click.echo(
+            f"Einwohner abgedeckt: {_pct(total.population.pct_min)} (Gemeindeebene, Stand {source.date})"
+        )
+    else:
+        click.echo(
+            f"Einwohner abgedeckt: zwischen {_pct(total.population.pct_min)} "
+            f"und {_pct(total.population.pct_max)} "
+            f"(nur Kreiszahlen, Stand {source.date}: mindestens vollständig abgedeckte Kreise, "
+            "höchstens Kreise mit mindestens einer abgedeckten Gemeinde)"
+        )
+    counts = ", ".join(f"{Status(code).label}: {n}" for code, n in total.members_by_status.items() if n)
+    click.echo(f"Teilnehmer nach Status: {counts or 'keine'}")
+    click.echo("")
+    click.echo(f"{'Kreis':<32} {'Gemeinden':>14} {'Fläche':>9}  Status des Kreises")
+    for kreis in figures.kreise:
+        f = kreis.figures
+        click.echo(
+            f"{kreis.name:<32} {f.gemeinden_covered:>4} von {f.gemeinden:<4}  {_pct(f.area_covered_pct):>9}  "
+            f"{Status(kreis.status).label}"
+        )
+    names = {k.key: k.name for k in figures.kreise}
+    without = ", ".join(names[k] for k in figures.kreise_without_member)
+    click.echo(f"\nKreise ohne jedes Mitglied: {without or 'keine'}")
+    if figures.unmatched_keys:
+        click.echo(
+            "Hinweis: Schlüssel im Register, die im Gebietsstand fehlen: "
+            + ", ".join(figures.unmatched_keys),
+            err=True,
+        )
+
+
+@click.command("gaps")
+@click.option(
+    "--level",
+    type=click.Choice(["gemeinde", "amt", "kreis"]),
+    default="gemeinde",
+    show_default=True,
+    help="Ebene der Gebiete.",
+)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Vollständige Liste als CSV (UTF-8, Semikolon) speichern.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="Anzahl der angezeigten Zeilen.",
+)
+@_date_option
+@_network_option
+@db_option
+@reports_register_errors
+@_reports_value_errors
+def gaps(
+    level: str,
+    csv_path: Path | None,
+    limit: int,
+    on: dt.datetime | None,
+    network: str | None,
+    db_url: str | None,
+) -> None:
+    """Gebiete, die noch nicht im Netzwerk sind, nach Priorität geordnet (Teilwerte einzeln)."""
+    events, contacts, network = _register(db_url, network)
+    tables = coverage_tables(load_layers(), events, on.date() if on else None, network=network)
+    result = find_gaps(tables, level, contacts)
+    if csv_path is not None:
+        result.drop(columns=["label_lon", "label_lat"]).to_csv(
+            csv_path, sep=";", index=False, encoding="utf-8"
+        )
+        click.echo(f"{len(result)} Gebiete nach {csv_path} geschrieben.")
+    click.echo(
+        f"{len(result)} Gebiete noch nicht im Netzwerk (Stand {tables.on:%d.%m.%Y}). Priorität = "
+        "Großstadt + Kreis ohne Mitglied + Nachbar eines Mitglieds + kürzlicher Kontakt"
+    )
+    for r in result.head(limit).itertuples():
+        distance = "–" if pd.isna(r.distance_km) else f"{r.distance_km:.0f} km"
+        contact = "–" if pd.isna(r.last_contact) else f"{r.last_contact:%d.%m.%Y} ({r.last_kind})"
+        click.echo(
+            f"{r.score:>5.1f} = {r.score_large_town:g}+{r.score_kreis_without_member:g}+{r.score_neighbour:g}"
+            f"{r.score_recent_contact:+g}  {r.name} ({r.kreis_name}); nächstes Mitglied {distance}, "
+            f"{r.neighbour_members} Nachbarn im Netzwerk; {Status(r.status).label}; letzter Kontakt {contact}"
+        )
+
+
+@click.command("route")
+@click.argument("keys", nargs=-1, required=True)
+@click.option(
+    "--start",
+    default="potsdam",
+    show_default=True,
+    metavar="potsdam|SCHLÜSSEL|LÄNGE,BREITE",
+    help="Start und Ziel; »potsdam« ist das Ministerium des Innern und für Kommunales.",
+)
+@click.option(
+    "--radius",
+    type=click.FloatRange(min=0),
+    default=15.0,
+    show_default=True,
+    help="Vorschläge: Gebiete ohne Mitgliedschaft bis zu so vielen km von einem Halt.",
+)
+@_network_option
+@db_option
+@reports_register_errors
+@_reports_value_errors
+def route(keys: tuple[str, ...], start: str, radius: float, network: str | None, db_url: str | None) -> None:
+    """Besuchsreihenfolge ab Potsdam durch die angegebenen Gebiete (Schlüssel) und zurück."""
+    layers = load_layers()
+    origin = resolve_place(layers, start)
+    stops = [resolve_place(layers, key) for key in keys]
+    plan = plan_route(origin, stops)
+    click.echo(f"Start und Ziel: {origin.name}")
+    for number, leg in enumerate(plan.legs, 1):
+        click.echo(
+            f"{number:>2}. {leg.origin.name} → {leg.destination.name}: "
+            f"{leg.km:.0f} km, ca. {leg.minutes:.0f} min"
+        )
+    hours, minutes = divmod(int(plan.total_minutes), 60)
+    click.echo(
+        f"Gesamt: {plan.total_km:.0f} km, reine Fahrzeit ca. {hours} h {minutes:02d} min "
+        "(Luftlinie × 1,3, Schnitt 60 km/h; Schätzung)"
+    )
+    events, _, network = _register(db_url, network)
+    nearby = nearby_gaps(plan, find_gaps(coverage_tables(layers, events, network=network)), radius_km=radius)
+    for suggestion in nearby:
+        click.echo(suggestion.text)
