@@ -102,29 +102,27 @@ def _population(tables: CoverageTables, level: str) -> np.ndarray:
     return np.where(missing > 0, np.nan, total)
 
 
-def _last_contacts(tables: CoverageTables, level: str, contacts: pd.DataFrame | None):
-    n = len(tables.table(level))
-    when = np.full(n, np.datetime64("NaT", "s"))
-    kind = np.full(n, None, dtype=object)
+def _last_contacts(tables: CoverageTables, level: str, rows: np.ndarray, contacts: pd.DataFrame | None):
+    """Date and kind of the last contact of the regions at ``rows`` (contacts of the same body count)."""
+    when = np.full(len(rows), np.datetime64("NaT", "s"))
+    kind = np.full(len(rows), None, dtype=object)
     if contacts is None or contacts.empty:
         return when, kind
     matched, _ = canonicalise(check_contacts(contacts), tables.layers)
-    matched = matched.sort_values("last_contact", kind="stable").drop_duplicates(
-        ["level", "key"], keep="last"
-    )
+    dates = matched["last_contact"].to_numpy(dtype="datetime64[s]")
+    kinds = matched["last_kind"].to_numpy(dtype=object)
+    ids = zip(matched["level"].to_numpy(dtype=object), matched["key"].to_numpy(dtype=object), strict=True)
+    latest: dict[tuple[str, str], int] = {}
+    for i, body in enumerate(ids):
+        if body not in latest or dates[i] >= dates[latest[body]]:
+            latest[body] = i
     layers = tables.layers
-    body = layers.canonical[level]
-    gem_keys = layers.keys["gemeinde"]
-    lookup = {
-        (lv, k): (d, t)
-        for lv, k, d, t in matched[["level", "key", "last_contact", "last_kind"]].itertuples(
-            index=False, name=None
-        )
-    }
-    for row, key in enumerate(layers.keys[level]):
-        found = lookup.get(("gemeinde", gem_keys[body[row]]) if body[row] >= 0 else (level, key))
+    canonical, gem_keys, keys = layers.canonical[level], layers.keys["gemeinde"], layers.keys[level]
+    for out, row in enumerate(rows):
+        body = ("gemeinde", gem_keys[canonical[row]]) if canonical[row] >= 0 else (level, keys[row])
+        found = latest.get(body)
         if found is not None:
-            when[row], kind[row] = found
+            when[out], kind[out] = dates[found], kinds[found]
     return when, kind
 
 
@@ -161,8 +159,7 @@ def find_gaps(
     distance, _ = nearest_km(layers.xyz[level][gap], layers.xyz[level][covered])
     neighbours = layers.neighbour_counts(level, covered)[gap]
     population = _population(tables, level)[gap]
-    when, kind = _last_contacts(tables, level, contacts)
-    when, kind = when[gap], kind[gap]
+    when, kind = _last_contacts(tables, level, np.flatnonzero(gap), contacts)
 
     kreis_rows = (
         np.arange(len(table))
