@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils.escape import unescape
 
 from .errors import RegisterError
 
@@ -22,6 +24,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SUFFIXES = (".csv", ".xlsx")
 
 Cell = str | dt.date
+_OOXML_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
 
 
 @dataclass
@@ -68,6 +71,12 @@ def _clean(value: object) -> Cell:
     return unneutralise(str(value).strip())
 
 
+def _xlsx_text(value: str) -> str:
+    # OOXML cannot hold a raw CR (XML turns it into LF): write it as _x000D_ like Excel does, and
+    # protect literal "_xHHHH_" text the same way; openpyxl's unescape on reading reverses both.
+    return _OOXML_ESCAPE.sub(lambda m: "_x005F" + m.group(0), value).replace("\r", "_x000D_")
+
+
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "UTF-8 mit BOM"
@@ -107,7 +116,9 @@ def _read_xlsx(path: Path) -> Table:
         raise RegisterError(f"{path.name}: keine lesbare XLSX-Datei ({error})") from error
     try:
         sheet = workbook.worksheets[0]
-        records = [list(r) for r in sheet.iter_rows(values_only=True)]
+        records = [
+            [unescape(c) if isinstance(c, str) else c for c in r] for r in sheet.iter_rows(values_only=True)
+        ]
     finally:
         workbook.close()
     table = Table(header=[], rows=[], notes=[f"gelesen als XLSX, Tabellenblatt »{sheet.title}«"])
@@ -181,7 +192,7 @@ def write_table(path: Path, header: list[str], rows: list[list[Cell]]) -> None:
     sheet.title = "Mitglieder"
     sheet.append(header)
     for row in rows:
-        sheet.append([c if isinstance(c, dt.date) else neutralise(c) for c in row])
+        sheet.append([c if isinstance(c, dt.date) else _xlsx_text(neutralise(c)) for c in row])
     for column in sheet.iter_cols(min_row=2):
         for cell in column:
             if isinstance(cell.value, dt.date):

@@ -1,0 +1,99 @@
+"""Queries the coverage engine relies on, history on past dates, the sample register and the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from lpr_geo.register import (
+    DEFAULT_NETWORK,
+    AuditEntry,
+    Network,
+    StatusEvent,
+    add_network,
+    fill_sample,
+    last_contacts,
+    networks,
+    register_session,
+    status_events,
+    status_on,
+)
+from lpr_geo.status import EVENT_STATUSES
+
+
+def test_status_events_contract(register):
+    fill_sample(register)
+    events = status_events(register)
+    assert list(events.columns) == ["network", "level", "key", "name", "status", "effective_date"]
+    assert set(events["level"]) == {"kreis", "amt", "gemeinde"}
+    assert set(events["status"]) == {s.value for s in EVENT_STATUSES}
+    assert all(type(d) is dt.date for d in events["effective_date"])
+    assert list(zip(events["key"], events["effective_date"], strict=True)) == sorted(
+        zip(events["key"], events["effective_date"], strict=True)
+    )
+    assert 30 <= events["key"].nunique() <= 50
+    assert status_events(register, "gibt es nicht").empty
+    assert list(status_events(register, "gibt es nicht").columns) == list(events.columns)
+
+
+def test_history_reconstructs_past_dates(register):
+    fill_sample(register)
+
+    def state(day: str) -> dict[str, str]:
+        frame = status_on(register, dt.date.fromisoformat(day))
+        return dict(zip(frame["key"], frame["status"], strict=True))
+
+    assert state("2020-02-19") == {}
+    assert state("2021-06-06")["12062124"] == "requested"
+    assert state("2021-06-07")["12062124"] == "committed"
+    assert state("2021-06-30")["12071160"] == "requested"
+    assert state("2025-06-29")["12071160"] == "member"
+    assert state("2025-06-30")["12071160"] == "left"
+    assert state("2023-06-29")["12064472"] == "member"
+    assert state("2023-06-30")["12064472"] == "left"
+    assert "12069304" not in state("2025-12-31")
+    assert state("2026-12-31")["12069304"] == "requested"
+
+
+def test_last_contacts_and_networks(register):
+    fill_sample(register)
+    contacts = last_contacts(register)
+    assert list(contacts.columns) == ["key", "level", "last_contact", "last_kind"]
+    row = contacts.set_index("key").loc["12062124"]
+    assert (row["level"], row["last_contact"], row["last_kind"]) == (
+        "gemeinde",
+        dt.date(2021, 6, 7),
+        "Besuch",
+    )
+    assert contacts.set_index("key").loc["12063080", "last_kind"] == "Sitzung"
+    add_network(register, "Kommunaler Präventionsrat Beispielstadt", founded=dt.date(2017, 1, 1))
+    assert networks(register) == [DEFAULT_NETWORK, "Kommunaler Präventionsrat Beispielstadt"]
+    assert last_contacts(register, "Kommunaler Präventionsrat Beispielstadt").empty
+
+
+def test_sample_is_labelled(register):
+    fill_sample(register)
+    with register_session(register) as session:
+        network = session.scalars(select(Network)).one()
+        assert network.is_sample and "Beispieldaten" in network.description
+        assert network.founded == dt.date(2020, 2, 20)
+
+
+def test_audit_trail_records_who_old_and_new(register):
+    fill_sample(register)
+    with register_session(register, "Sachbearbeiterin") as session:
+        event = session.scalars(select(StatusEvent).order_by(StatusEvent.id)).first()
+        old_status, event_id = event.status, event.id
+        event.status = "declined"
+    with register_session(register) as session:
+        entries = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.changed_by == "Sachbearbeiterin", AuditEntry.field == "status"
+            )
+        ).all()
+        assert [(e.table_name, e.record_id, e.old_value, e.new_value) for e in entries] == [
+            ("status_events", event_id, old_status, "declined")
+        ]
+        inserted = session.scalars(select(AuditEntry).where(AuditEntry.changed_by == "Beispieldaten")).all()
+        assert {e.table_name for e in inserted} >= {"participants", "status_events", "contacts", "activities"}
