@@ -90,7 +90,7 @@ def region_activities(engine: Engine, level: str, key: str, limit: int = 5) -> l
         return [ActivitySummary(*row) for row in connection.execute(query).all()]
 
 
-def revision(engine: Engine) -> tuple[int, int, int]:
+def revision(engine: Engine) -> tuple[int, ...]:
     """A token that changes whenever the register changes (cache key for derived figures).
 
     Counts and highest ids of status events and activities plus the newest audit entry: cheap
@@ -100,4 +100,4 @@ def revision(engine: Engine) -> tuple[int, int, int]:
         events = connection.execute(select(func.count(), func.coalesce(func.max(StatusEvent.id), 0))).one()
         activities = connection.scalar(select(func.coalesce(func.max(Activity.id), 0)))
         audit = connection.scalar(select(func.coalesce(func.max(AuditEntry.id), 0)))
-    return (int(events[0]) * 1_000_003 + int(events[1]), int(activities), int(audit))
+    return (int(events[0]), int(events[1]), int(activities), int(audit))
