@@ -1,7 +1,7 @@
-"""The Dash application shell: configuration, compression, static assets, page layout.
+"""The Dash application shell: configuration, compression, page frame and the sections.
 
-Everything the browser loads comes from this app's own origin: Dash's scripts are served locally,
-no external stylesheets or fonts, and Plotly's geo base map reads an (empty) topojson from our assets
+Everything the browser loads comes from this app's own origin: Dash's scripts are served locally, no
+external stylesheets or fonts, and Plotly's geo base map reads an (empty) topojson from our assets
 instead of its CDN default (plotly.js #6767).
 """
 
@@ -12,9 +12,13 @@ from dash import dcc, html
 from flask_compress import Compress
 
 from lpr_geo.boundaries import dataset_info
+from lpr_geo.register import ensure_sample_register
 from lpr_geo.settings import Settings
 
-from .figures import overview_map
+from . import ids
+from .services import Services
+from .text import german_date
+from .views import controls, detail_view, figures_view, gaps_view, map_view, route_view, timeline_view
 
 INDEX = """<!DOCTYPE html>
 <html lang="de">
@@ -22,9 +26,12 @@ INDEX = """<!DOCTYPE html>
 <body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
 </html>"""
 
+SECTIONS = (controls, map_view, detail_view, figures_view, gaps_view, route_view, timeline_view)
+
 
 def create_app(settings: Settings) -> dash.Dash:
-    """Build the Dash app for the given settings."""
+    """Build the Dash app for the given settings (opens the register, fills the sample if empty)."""
+    services = Services(ensure_sample_register(settings))
     app = dash.Dash(
         __name__,
         title="Netzwerk Kriminalprävention vor Ort – Abdeckungskarte",
@@ -39,67 +46,79 @@ def create_app(settings: Settings) -> dash.Dash:
         "application/javascript",
         "application/json",
     ]
+    app.server.config["COMPRESS_ALGORITHM"] = ["br", "gzip"]
     Compress(app.server)
-    app.server.config["LPR_GEO_SETTINGS"] = settings
-    app.layout = _layout(app)
+    app.layout = lambda: _layout(app, services)
+    for section in SECTIONS:
+        section.register(app, services)
     return app
 
 
-def _layout(app: dash.Dash) -> html.Div:
+def _layout(app: dash.Dash, services: Services) -> html.Div:
     info = dataset_info()
-    counts = info["counts"]
+    networks = services.networks()
+    sample = any(services.is_sample(n) for n in networks)
     return html.Div(
         [
-            html.A("Zur Karte springen", href="#karte", className="skip-link"),
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.VIEW),
+            html.A("Zum Inhalt springen", href="#inhalt", className="skip-link"),
             html.Header(
                 [
-                    html.H1("Netzwerk Kriminalprävention vor Ort"),
-                    html.P("Landespräventionsrat Brandenburg · AG 4 Vernetzungsgremium · Abdeckungskarte"),
+                    html.Div(
+                        [
+                            html.H1("Netzwerk Kriminalprävention vor Ort"),
+                            html.P(
+                                "Landespräventionsrat Brandenburg · AG 4 Vernetzungsgremium · Abdeckungskarte"
+                            ),
+                        ]
+                    ),
+                    html.Nav(
+                        html.Ul(
+                            [
+                                html.Li(html.A("Karte", href="#inhalt")),
+                                html.Li(html.A("Noch nicht im Netzwerk", href="#luecken")),
+                                html.Li(html.A("Besuchsplanung", href="#besuchsplanung")),
+                                html.Li(html.A("Entwicklung", href="#entwicklung-titel")),
+                                html.Li(html.A("Kreise", href="#kreise")),
+                            ]
+                        ),
+                        **{"aria-label": "Bereiche"},
+                    ),
                 ],
                 className="site",
             ),
+            html.P(
+                "Beispieldaten: Das Register enthält ein Beispiel, keine echten Mitgliedsdaten. "
+                "Öffentlich belegt sind nur Gründung (20.02.2020), Elsterwerda (07.06.2021), Falkensee "
+                "(04.12.2025) und Senftenberg (Präventionspreis 2017).",
+                id=ids.SAMPLE_BANNER,
+                className="sample-banner",
+                hidden=not sample,
+            ),
+            controls.layout(services),
             html.Main(
-                html.Section(
-                    [
-                        html.Div(
-                            dcc.Graph(
-                                id="karte",
-                                figure=overview_map("gemeinde"),
-                                className="map-graph",
-                                responsive=True,
-                                style={"height": "min(76vh, 820px)", "minHeight": "360px"},
-                                config={
-                                    "topojsonURL": app.get_asset_url("topojson/"),
-                                    "displaylogo": False,
-                                    "scrollZoom": True,
-                                    "locale": "de",
-                                },
-                            ),
-                            role="img",
-                            **{"aria-label": "Karte der Gemeinden Brandenburgs mit Kreisgrenzen"},
-                        ),
-                        html.P(
-                            f"Brandenburg: {counts['gemeinde']} Gemeinden, {counts['amt']} Ämter und "
-                            f"amtsfreie Gemeinden in {counts['kreis']} Kreisen und kreisfreien Städten.",
-                            className="map-summary",
-                            id="karten-zusammenfassung",
-                        ),
-                    ],
-                    className="map-card",
-                    **{"aria-label": "Karte"},
-                ),
+                [
+                    html.Div(
+                        [
+                            map_view.layout(app),
+                            html.Div([figures_view.cards_layout(), detail_view.layout()], className="aside"),
+                        ],
+                        className="top-grid",
+                    ),
+                    gaps_view.layout(),
+                    html.Div([route_view.layout(), timeline_view.layout()], className="two-columns"),
+                    figures_view.kreise_layout(),
+                ],
+                id="inhalt",
+                tabIndex="-1",
             ),
             html.Footer(
                 [
-                    html.P(f"Grenzen: {info['dataset']}, Stand {_german_date(info['reference_date'])}."),
+                    html.P(f"Grenzen: {info['dataset']}, Stand {german_date(info['reference_date'])}."),
                     html.P(info["attribution"], id="namensnennung"),
                 ],
                 className="site",
             ),
         ]
     )
-
-
-def _german_date(iso: str) -> str:
-    year, month, day = iso.split("-")
-    return f"{day}.{month}.{year}"

@@ -1,60 +1,82 @@
-"""Plotly figures of the dashboard, built from lpr_geo data (no business rules here)."""
+"""Plotly figures of the dashboard, built from lpr_geo results (no business rules here).
+
+The map is one choropleth trace (status as a stepped colorscale), the Kreis borders, the Kreis names
+and the route. Geometry goes to the browser when the level or Kreis changes; everything else
+(colours, hover texts, highlights, route) is sent as a :class:`dash.Patch` of the arrays.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from html import escape
+
+import pandas as pd
 import plotly.graph_objects as go
+from dash import Patch
 
 from lpr_geo.boundaries import load_layer
+from lpr_geo.coverage import Route
 
-from .geometry import border_lines, feature_collection
+from . import palette
+from .geometry import border_lines, feature_collection, regions
+from .text import german_date, german_number
 
-FILL = "#d9e4ec"
 REGION_LINE = "#ffffff"
-KREIS_LINE = "#35485a"
+SELECTED_LINE = "#111111"
+KREIS_LINE = "#1d2b36"
+ROUTE_COLOUR = "#a5002a"
 BACKGROUND = "#ffffff"
 #: Map labels that would cover their neighbours at state scale.
 SHORT_NAMES = {"Brandenburg an der Havel": "Brandenburg a. d. H."}
+#: Trace order in the map figure (Patch addresses traces by position).
+REGIONS, BORDERS, LABELS, ROUTE = range(4)
 
 
-def overview_map(level: str = "gemeinde") -> go.Figure:
-    """Map of Brandenburg at one level with Kreis borders and Kreis names over it."""
-    regions = load_layer(level, "land")
-    kreise = load_layer("kreis", "land").set_index("key")
-    kreis_names = regions["kreis_key"].map(kreise["name"]).fillna("")
+def map_figure(level: str, kreis: str | None) -> go.Figure:
+    """Geometry, borders and labels of one view; status arrays are filled by :func:`status_patch`."""
+    frame = regions(level, kreis)
+    n_categories = len(palette.CATEGORIES)
     choropleth = go.Choropleth(
-        geojson=feature_collection(level),
+        geojson=feature_collection(level, kreis),
         featureidkey="properties.key",
-        locations=regions["key"],
-        z=[0] * len(regions),
-        zmin=0,
-        zmax=1,
-        colorscale=[[0, FILL], [1, FILL]],
+        locations=frame["key"],
+        z=[n_categories - 1] * len(frame),
+        zmin=-0.5,
+        zmax=n_categories - 0.5,
+        colorscale=palette.stepped_colorscale(),
         showscale=False,
-        marker={"line": {"color": REGION_LINE, "width": 0.6}},
-        customdata=list(zip(regions["name"], regions["bez"], kreis_names, strict=True)),
-        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>Kreis: %{customdata[2]}<extra></extra>",
+        marker={"line": {"color": REGION_LINE, "width": 0.5}},
+        hovertemplate="%{customdata}<extra></extra>",
         name="Regionen",
     )
-    lons, lats = border_lines("kreis")
+    lons, lats = border_lines(kreis)
     borders = go.Scattergeo(
-        lon=lons,
-        lat=lats,
-        mode="lines",
-        line={"color": KREIS_LINE, "width": 1.3},
-        hoverinfo="skip",
-        name="Kreisgrenzen",
+        lon=lons, lat=lats, mode="lines", line={"color": KREIS_LINE, "width": 1.4}, hoverinfo="skip"
     )
-    kreisfrei = (kreise["bez"] == "Kreisfreie Stadt").to_numpy()
+    kreise = regions("kreis", kreis)
     labels = go.Scattergeo(
         lon=kreise["label_lon"],
         lat=kreise["label_lat"],
         mode="text",
-        text=[SHORT_NAMES.get(name, name) for name in kreise["name"]],
-        textfont={"size": [10 if k else 12 for k in kreisfrei], "color": "#1d2b36"},
+        text=[SHORT_NAMES.get(name, name) for name in kreise["name"]] if kreis is None else [],
+        textfont={
+            "size": [10 if b == "Kreisfreie Stadt" else 12 for b in kreise["bez"]],
+            "color": "#1d2b36",
+        },
         hoverinfo="skip",
-        name="Kreisnamen",
     )
-    fig = go.Figure([choropleth, borders, labels])
+    route = go.Scattergeo(
+        lon=[],
+        lat=[],
+        mode="lines+markers+text",
+        line={"color": ROUTE_COLOUR, "width": 2.5},
+        marker={"size": 16, "color": ROUTE_COLOUR, "line": {"color": "white", "width": 1.5}},
+        text=[],
+        textfont={"color": "white", "size": 10},
+        hoverinfo="text",
+        hovertext=[],
+    )
+    fig = go.Figure([choropleth, borders, labels, route])
     fig.update_geos(
         fitbounds="locations",
         visible=False,
@@ -68,6 +90,135 @@ def overview_map(level: str = "gemeinde") -> go.Figure:
         showlegend=False,
         paper_bgcolor=BACKGROUND,
         dragmode="pan",
-        hoverlabel={"bgcolor": "white", "font_size": 13},
+        hoverlabel={"bgcolor": "white", "font_size": 13, "align": "left"},
+        uirevision=f"{level}-{kreis}",
+    )
+    return fig
+
+
+def _population_text(row, kreis_population: dict[str, tuple[int, str]]) -> str:
+    population = row.get("population")
+    if population is not None and population == population:
+        date = row.get("population_date")
+        return f"Einwohner: {german_number(population)} (Stand {german_date(date) if date else 'unbekannt'})"
+    kreis_pop = kreis_population.get(row["kreis_key"])
+    if kreis_pop:
+        return (
+            f"Einwohner: keine Gemeindezahl importiert; Kreis {german_number(kreis_pop[0])} "
+            f"(Destatis, {german_date(kreis_pop[1])})"
+        )
+    return "Einwohner: keine Angabe"
+
+
+def hover_texts(table: pd.DataFrame, level: str) -> list[str]:
+    """One HTML hover text per region; every value is escaped (hover text renders HTML)."""
+    kreise = load_layer("kreis", "land").set_index("key")
+    kreis_names = kreise["name"].to_dict()
+    kreis_population = {
+        k: (int(p), str(d))
+        for k, p, d in zip(kreise.index, kreise["population"], kreise["population_date"], strict=True)
+    }
+    codes = palette.categories(table)
+    texts = []
+    for row, code in zip(table.to_dict("records"), codes, strict=True):
+        status = palette.CATEGORIES[palette.INDEX[code]].label
+        since = row["since"] if code != "not_contacted" else None
+        lines = [
+            f"<b>{escape(str(row['name']))}</b> ({escape(str(row['bez']))})",
+            f"Kreis: {escape(kreis_names.get(row['kreis_key'], ''))}" if level != "kreis" else "",
+            f"Status: {escape(status)}" + (f" seit {german_date(since)}" if since else ""),
+            escape(row["how"]) if row["how"] and row["how"] != "selbst" else "",
+            escape(_population_text(row, kreis_population)),
+        ]
+        texts.append("<br>".join(line for line in lines if line))
+    return texts
+
+
+def status_patch(
+    table: pd.DataFrame, level: str, selected: set[str], figure: go.Figure | Patch
+) -> go.Figure | Patch:
+    """Colours, hover texts and selection outlines of the regions, applied to a figure or a Patch."""
+    codes = palette.categories(table)
+    keys = table["key"].tolist()
+    figure["data"][REGIONS]["z"] = palette.category_index(codes)
+    figure["data"][REGIONS]["customdata"] = hover_texts(table, level)
+    figure["data"][REGIONS]["marker"]["line"]["width"] = [3 if k in selected else 0.5 for k in keys]
+    figure["data"][REGIONS]["marker"]["line"]["color"] = [
+        SELECTED_LINE if k in selected else REGION_LINE for k in keys
+    ]
+    return figure
+
+
+def route_patch(route: Route | None, figure: go.Figure | Patch) -> go.Figure | Patch:
+    """Draw a route (start, numbered stops, back to the start) or clear it."""
+    trace = figure["data"][ROUTE]
+    if route is None or not route.stops:
+        trace["lon"], trace["lat"], trace["text"], trace["hovertext"] = [], [], [], []
+        return figure
+    places = [route.start, *route.stops, route.start]
+    trace["lon"] = [p.lon for p in places]
+    trace["lat"] = [p.lat for p in places]
+    trace["text"] = ["▶", *[str(i) for i in range(1, len(route.stops) + 1)], "▶"]
+    trace["hovertext"] = [escape(p.name) for p in places]
+    return figure
+
+
+def timeline_figure(series: pd.DataFrame, on: dt.date) -> go.Figure:
+    """Members and covered Gemeinden per month, with the chosen date marked."""
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=series["date"],
+                y=series["members"],
+                name="Mitglieder",
+                mode="lines",
+                line={"color": "#004488", "width": 2.5, "shape": "hv"},
+            ),
+            go.Scatter(
+                x=series["date"],
+                y=series["gemeinden_covered"],
+                name="Gemeinden im Netzwerk",
+                mode="lines",
+                line={"color": "#6699cc", "width": 2, "dash": "dot", "shape": "hv"},
+            ),
+        ]
+    )
+    fig.add_vline(x=pd.Timestamp(on).timestamp() * 1000, line_color="#a5002a", line_dash="dash")
+    fig.update_layout(
+        margin={"l": 50, "r": 10, "t": 10, "b": 40},
+        height=300,
+        legend={"orientation": "h", "y": -0.2},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        yaxis={"title": "Anzahl", "gridcolor": "#e6eaee", "rangemode": "tozero"},
+        xaxis={"gridcolor": "#e6eaee"},
+        hovermode="x unified",
+        separators=",.",
+    )
+    return fig
+
+
+def kreis_bar_figure(kreise: pd.DataFrame) -> go.Figure:
+    """Share of Gemeinden in the network per Kreis, sorted."""
+    data = kreise.sort_values("pct")
+    fig = go.Figure(
+        go.Bar(
+            x=data["pct"],
+            y=data["name"],
+            orientation="h",
+            marker_color="#004488",
+            text=[f"{p:.0f} %".replace(".", ",") for p in data["pct"]],
+            textposition="outside",
+            hovertemplate="%{y}: %{x:.1f} % der Gemeinden<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        margin={"l": 10, "r": 30, "t": 10, "b": 40},
+        height=28 * len(data) + 60,
+        xaxis={"title": "Anteil Gemeinden im Netzwerk (%)", "range": [0, 110], "gridcolor": "#e6eaee"},
+        yaxis={"automargin": True},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        separators=",.",
     )
     return fig

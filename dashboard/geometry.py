@@ -1,4 +1,4 @@
-"""Browser-ready geometry, serialised once per level and level of detail.
+"""Browser-ready geometry, serialised once per level, level of detail and Kreis.
 
 The figures reference these objects; nothing here runs per request after the first call.
 """
@@ -13,20 +13,26 @@ import shapely
 from lpr_geo.boundaries import load_layer
 
 
-@lru_cache(maxsize=16)
-def feature_collection(level: str, lod: str = "land") -> dict:
-    """GeoJSON of one layer with only ``key`` as property (attributes travel as customdata)."""
-    frame = load_layer(level, lod)[["key", "geometry"]]
+@lru_cache(maxsize=64)
+def regions(level: str, kreis: str | None = None):
+    """The layer to draw: the whole Land at state detail, or one Kreis at Kreis detail."""
+    if kreis is None:
+        return load_layer(level, "land")
+    frame = load_layer(level, "kreis")
+    return frame[frame["kreis_key"] == kreis].reset_index(drop=True)
+
+
+@lru_cache(maxsize=64)
+def feature_collection(level: str, kreis: str | None = None) -> dict:
+    """GeoJSON with only ``key`` as property (attributes travel as customdata)."""
+    frame = regions(level, kreis)[["key", "geometry"]]
     return frame.__geo_interface__ | {"bbox": None}
 
 
-@lru_cache(maxsize=16)
-def border_lines(level: str, lod: str = "land") -> tuple[list[float | None], list[float | None]]:
-    """Shared and outer borders of a layer as one polyline (lon, lat with None breaks) for an overlay.
-
-    Each border is drawn once (the union of the rings), so overlaid Kreis borders stay crisp.
-    """
-    frame = load_layer(level, lod)
+@lru_cache(maxsize=8)
+def border_lines(kreis: str | None = None) -> tuple[list[float | None], list[float | None]]:
+    """Kreis borders as one polyline (lon, lat with None breaks), each border drawn once."""
+    frame = regions("kreis", kreis)
     lines = shapely.line_merge(shapely.union_all(shapely.boundary(frame.geometry.values)))
     lons: list[float | None] = []
     lats: list[float | None] = []

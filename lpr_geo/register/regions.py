@@ -142,6 +142,48 @@ class Regions:
         hint = f"; meinten Sie {' oder '.join(describe(by_norm[c]) for c in close)}?" if close else ""
         return NameMatch(None, f"{label} »{name}«{where} nicht gefunden{hint}")
 
+    def search(self, level: str, query: str, limit: int = 8) -> list[Region]:
+        """Regions whose name fits a typed query, best first; tolerant of "Stadt", umlauts and typos.
+
+        Exact and prefix matches of the comparison form come first, then names containing the query,
+        then close spellings (``"Elsterwrda"`` finds Elsterwerda).
+
+        Parameters
+        ----------
+        level : {"kreis", "amt", "gemeinde"}
+            Level to search.
+        query : str
+            What the user typed.
+        limit : int
+            Most results.
+
+        Returns
+        -------
+        list of Region
+        """
+        wanted = normalise_name(query)
+        if not wanted:
+            return []
+        candidates = list(self._by_level[level].values())
+        forms = [normalise_name(r.name) for r in candidates]
+
+        def rank(i: int) -> tuple[int, float, str]:
+            form = forms[i]
+            if form == wanted:
+                tier = 0
+            elif form.startswith(wanted):
+                tier = 1
+            elif wanted in form:
+                tier = 2
+            else:
+                tier = 3
+            ratio = difflib.SequenceMatcher(None, wanted, form[: len(wanted) + 3]).ratio()
+            return tier, -ratio, candidates[i].name
+
+        ranks = sorted((rank(i), i) for i in range(len(candidates)))
+        hits = [i for (tier, negative_ratio, _), i in ranks if tier < 3 or -negative_ratio >= 0.75]
+        return [candidates[i] for i in hits[:limit]]
+
     def kreis_name(self, kreis_key: str | None) -> str:
         """Name of a Kreis by key (the key itself if unknown)."""
         region = self._by_level["kreis"].get(kreis_key or "")

@@ -1,0 +1,108 @@
+"""What the callbacks ask for, computed by lpr_geo and cached per register revision.
+
+One :class:`Services` per app. Caches are keyed by the register's revision token, so an edit made
+elsewhere (another worker, the CLI) shows on the next request without a restart; nothing is kept in
+module globals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from lpr_geo.coverage import (
+    CoverageFigures,
+    CoverageTables,
+    Route,
+    Suggestion,
+    coverage_figures,
+    coverage_series,
+    coverage_tables,
+    find_gaps,
+    load_layers,
+    nearby_gaps,
+    plan_route,
+    resolve_place,
+)
+from lpr_geo.register import Network, last_contacts, networks, status_events
+from lpr_geo.register.history import region_activities, region_history, revision
+
+
+class Services:
+    """Cached access to the register and the coverage engine for one app."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.layers = load_layers()
+        # bound per instance so caches die with the app and never leak across apps in tests
+        self._tables = lru_cache(maxsize=64)(self._tables_uncached)
+        self._events = lru_cache(maxsize=4)(self._events_uncached)
+        self._series = lru_cache(maxsize=8)(self._series_uncached)
+
+    # -- register -------------------------------------------------------------------------------
+    def revision(self) -> tuple[int, ...]:
+        """Token of the register's current state."""
+        return revision(self.engine)
+
+    def networks(self) -> list[str]:
+        """Network names, the default (sample or AG 4) first."""
+        names = networks(self.engine)
+        return sorted(names, key=lambda n: (not n.startswith("AG 4"), n))
+
+    def is_sample(self, network: str) -> bool:
+        """Whether the network holds the sample register (shown as such everywhere)."""
+        with self.engine.connect() as connection:
+            return bool(connection.scalar(select(Network.is_sample).where(Network.name == network)))
+
+    def _events_uncached(self, rev: tuple[int, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return status_events(self.engine), last_contacts(self.engine)
+
+    def events(self) -> pd.DataFrame:
+        """All status events at the current revision."""
+        return self._events(self.revision())[0]
+
+    def contacts(self) -> pd.DataFrame:
+        """Last contact per region at the current revision."""
+        return self._events(self.revision())[1]
+
+    def history(self, level: str, key: str, network: str):
+        """Status history of one region in one network."""
+        return region_history(self.engine, level, key, network)
+
+    def activities(self, level: str, key: str):
+        """Latest activities of one region (without personal data)."""
+        return region_activities(self.engine, level, key)
+
+    # -- coverage -------------------------------------------------------------------------------
+    def _tables_uncached(self, network: str, on: dt.date, rev: tuple[int, ...]) -> CoverageTables:
+        events = self._events(rev)[0]
+        return coverage_tables(self.layers, events, on, network=network)
+
+    def tables(self, network: str, on: dt.date) -> CoverageTables:
+        """Coverage of every level for a network on a date."""
+        return self._tables(network, on, self.revision())
+
+    def figures(self, network: str, on: dt.date) -> CoverageFigures:
+        """Statewide and per-Kreis figures."""
+        return coverage_figures(self.tables(network, on))
+
+    def gaps(self, network: str, on: dt.date, level: str) -> pd.DataFrame:
+        """Regions not yet in the network, ranked."""
+        return find_gaps(self.tables(network, on), level, contacts=self.contacts())
+
+    def _series_uncached(self, network: str, end: dt.date, rev: tuple[int, ...]) -> pd.DataFrame:
+        return coverage_series(self.layers, self._events(rev)[0], end=end, network=network)
+
+    def series(self, network: str, end: dt.date) -> pd.DataFrame:
+        """Members and coverage per month up to ``end``."""
+        return self._series(network, end, self.revision())
+
+    def route(self, network: str, on: dt.date, keys: list[str]) -> tuple[Route, list[Suggestion]]:
+        """Visit order from the ministry through the regions and back, with nearby gaps."""
+        start = resolve_place(self.layers, "potsdam")
+        stops = [resolve_place(self.layers, key) for key in keys]
+        route = plan_route(start, stops)
+        return route, nearby_gaps(route, self.gaps(network, on, "gemeinde"))

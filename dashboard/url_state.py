@@ -1,0 +1,104 @@
+"""The view state that lives in the URL: level, network, Kreis, date, selection and route stops.
+
+A link reproduces the view, and browser back/forward moves between views. Parsing is forgiving:
+unknown or malformed parameters fall back to defaults instead of breaking the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field, replace
+from urllib.parse import parse_qs, urlencode
+
+LEVELS = ("kreis", "amt", "gemeinde")
+_KEY = re.compile(r"^\d{5}$|^\d{8}$|^\d{9}$")
+MAX_KEYS = 40
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """What the dashboard shows; serialises to and from the query string."""
+
+    network: str
+    on: dt.date
+    level: str = "gemeinde"
+    kreis: str | None = None
+    region: str | None = None  # region shown in the detail panel
+    selected: tuple[str, ...] = field(default=())  # highlighted regions (gap list selection)
+    stops: tuple[str, ...] = field(default=())  # route stops
+
+    def to_query(self, default_network: str, today: dt.date) -> str:
+        """Query string with only the parameters that differ from the defaults."""
+        params: dict[str, str] = {}
+        if self.network != default_network:
+            params["netz"] = self.network
+        if self.level != "gemeinde":
+            params["ebene"] = self.level
+        if self.kreis:
+            params["kreis"] = self.kreis
+        if self.on != today:
+            params["stand"] = self.on.isoformat()
+        if self.region:
+            params["region"] = self.region
+        if self.selected:
+            params["auswahl"] = ",".join(self.selected)
+        if self.stops:
+            params["stopps"] = ",".join(self.stops)
+        return "?" + urlencode(params) if params else ""
+
+    @classmethod
+    def from_query(
+        cls, search: str | None, networks: list[str], today: dt.date, kreise: set[str]
+    ) -> ViewState:
+        """Parse a query string; anything invalid falls back to its default."""
+        params = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+        network = params.get("netz") if params.get("netz") in networks else networks[0]
+        level = params.get("ebene") if params.get("ebene") in LEVELS else "gemeinde"
+        kreis = params.get("kreis") if params.get("kreis") in kreise else None
+        region = params.get("region") if _KEY.match(params.get("region", "")) else None
+        return cls(
+            network=network,
+            on=_parse_date(params.get("stand"), today),
+            level=level,
+            kreis=kreis,
+            region=region,
+            selected=_keys(params.get("auswahl")),
+            stops=_keys(params.get("stopps")),
+        )
+
+    def with_changes(self, **changes) -> ViewState:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+    def to_store(self) -> dict:
+        """JSON-able form for a dcc.Store."""
+        data = asdict(self)
+        data["on"] = self.on.isoformat()
+        data["selected"], data["stops"] = list(self.selected), list(self.stops)
+        return data
+
+    @classmethod
+    def from_store(cls, data: dict) -> ViewState:
+        """Inverse of :meth:`to_store`."""
+        return cls(
+            **{
+                **data,
+                "on": dt.date.fromisoformat(data["on"]),
+                "selected": tuple(data["selected"]),
+                "stops": tuple(data["stops"]),
+            }
+        )
+
+
+def _parse_date(text: str | None, today: dt.date) -> dt.date:
+    try:
+        value = dt.date.fromisoformat(text or "")
+    except ValueError:
+        return today
+    return min(max(value, dt.date(2020, 2, 20)), today)
+
+
+def _keys(text: str | None) -> tuple[str, ...]:
+    keys = [k for k in (text or "").split(",") if _KEY.match(k)]
+    return tuple(dict.fromkeys(keys))[:MAX_KEYS]

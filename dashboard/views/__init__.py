@@ -1,0 +1,1 @@
+"""Sections of the dashboard page: each module holds its layout and its callbacks."""

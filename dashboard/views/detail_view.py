@@ -1,0 +1,102 @@
+"""Detail panel of the region clicked on the map or found by the search.
+
+Shows status history, the latest activity and the next step. Contact persons and attendees are
+personal data and are not part of any response to viewers.
+"""
+
+from __future__ import annotations
+
+from dash import Input, Output, html
+
+from lpr_geo.boundaries import load_layer
+from lpr_geo.status import Status
+
+from .. import ids
+from ..services import Services
+from ..text import german_date
+from ..url_state import ViewState
+
+LEVEL_OF_KEY = {5: "kreis", 9: "amt", 8: "gemeinde"}
+
+
+def layout() -> html.Section:
+    return html.Section(
+        [
+            html.H2("Region", className="section-title"),
+            html.Div(id=ids.DETAIL, **{"aria-live": "polite"}),
+            html.Button(
+                "Zur Besuchsplanung hinzufügen",
+                id=ids.ADD_REGION_TO_ROUTE,
+                type="button",
+                className="button",
+                hidden=True,
+            ),
+        ],
+        className="card detail-card",
+        **{"aria-label": "Details zur gewählten Region"},
+    )
+
+
+def register(app, services: Services) -> None:
+    @app.callback(
+        Output(ids.DETAIL, "children"),
+        Output(ids.ADD_REGION_TO_ROUTE, "hidden"),
+        Input(ids.VIEW, "data"),
+    )
+    def show_detail(stored):
+        view = ViewState.from_store(stored)
+        if not view.region:
+            return html.P(
+                "Klicken Sie auf eine Region der Karte oder suchen Sie eine Gemeinde.", className="hint"
+            ), True
+        level = LEVEL_OF_KEY.get(len(view.region))
+        table = services.tables(view.network, view.on).table(level).set_index("key")
+        if view.region not in table.index:
+            return html.P("Diese Region gibt es im aktiven Grenzdatensatz nicht.", className="hint"), True
+        row = table.loc[view.region]
+        kreis = load_layer("kreis", "land").set_index("key")["name"].get(row["kreis_key"], "")
+        history = services.history(level, view.region, view.network)
+        activities = services.activities(level, view.region)
+        status = Status(row["effective_status"]).label if row["covered"] else Status(row["status"]).label
+        return [
+            html.H3(f"{row['name']}"),
+            html.P(f"{row['bez']} · {kreis} · Schlüssel {view.region}", className="muted"),
+            html.P(
+                [html.Strong("Status: "), status]
+                + (
+                    [f" seit {german_date(row['since'])}"]
+                    if row["since"] == row["since"] and row["since"]
+                    else []
+                )
+                + ([f" ({row['how']})"] if row["how"] and row["how"] != "selbst" else [])
+            ),
+            html.H4("Verlauf"),
+            html.Ol(
+                [
+                    html.Li(
+                        f"{german_date(h.effective_date)}: {h.status.label}"
+                        + (f" – {h.note}" if h.note else "")
+                    )
+                    for h in history
+                ]
+            )
+            if history
+            else html.P("Noch kein Kontakt erfasst.", className="hint"),
+            html.H4("Letzte Aktivität"),
+            _activity(activities[0]) if activities else html.P("Keine Aktivität erfasst.", className="hint"),
+        ], False
+
+
+def _activity(activity) -> html.Div:
+    parts = [
+        html.P(
+            f"{german_date(activity.date)}: {activity.kind}"
+            + (f" in {activity.place}" if activity.place else "")
+        )
+    ]
+    if activity.outcome:
+        parts.append(html.P([html.Strong("Ergebnis: "), activity.outcome]))
+    if activity.next_step:
+        due = f" (bis {german_date(activity.next_step_due)})" if activity.next_step_due else ""
+        parts.append(html.P([html.Strong("Nächster Schritt: "), activity.next_step + due]))
+    return html.Div(parts)

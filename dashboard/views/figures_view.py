@@ -1,0 +1,137 @@
+"""Key figures (cards) for the view, and the per-Kreis section (bar chart and table)."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import pandas as pd
+from dash import Input, Output, dcc, html
+
+from lpr_geo.coverage import RegionFigures
+from lpr_geo.status import Status
+
+from .. import ids
+from ..figures import kreis_bar_figure
+from ..grid_locale import AG_GRID_DE
+from ..services import Services
+from ..text import german_date, german_number, percent
+from ..url_state import ViewState
+
+POPULATION_LEVEL = {"gemeinde": "Gemeindeebene", "kreis": "Kreisebene"}
+
+
+def cards_layout() -> html.Section:
+    return html.Section(
+        [html.H2("Kennzahlen", className="section-title"), html.Div(id=ids.CARDS, className="cards")],
+        className="card",
+        **{"aria-label": "Kennzahlen"},
+    )
+
+
+def kreise_layout() -> html.Section:
+    return html.Section(
+        [
+            html.H2("Kreise im Überblick", id="kreise", className="section-title"),
+            dcc.Graph(id=ids.KREIS_BARS, config={"displaylogo": False, "displayModeBar": False}),
+            dag.AgGrid(
+                id=ids.KREIS_GRID,
+                columnDefs=[
+                    {"field": "name", "headerName": "Kreis", "flex": 2, "minWidth": 200},
+                    {"field": "status", "headerName": "Status des Kreises", "flex": 2, "minWidth": 170},
+                    {"field": "gemeinden", "headerName": "Gemeinden", "type": "numericColumn", "flex": 1},
+                    {"field": "covered", "headerName": "im Netzwerk", "type": "numericColumn", "flex": 1},
+                    {"field": "pct", "headerName": "Anteil %", "type": "numericColumn", "flex": 1},
+                    {
+                        "field": "committed",
+                        "headerName": "Mitarbeit zugesagt",
+                        "type": "numericColumn",
+                        "flex": 1,
+                    },
+                    {"field": "area_pct", "headerName": "Fläche %", "type": "numericColumn", "flex": 1},
+                ],
+                defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 110},
+                dashGridOptions={"localeText": AG_GRID_DE, "domLayout": "autoHeight"},
+                className="ag-theme-quartz",
+            ),
+        ],
+        className="card",
+        **{"aria-labelledby": "kreise"},
+    )
+
+
+def _card(title: str, value: str, detail: str = "") -> html.Div:
+    return html.Div(
+        [html.H3(title), html.P(value, className="card-value"), html.P(detail, className="card-detail")],
+        className="figure-card",
+    )
+
+
+def _population(figures: RegionFigures, source) -> tuple[str, str]:
+    pop = figures.population
+    if pop is None or source is None:
+        return "keine Angabe", "keine Bevölkerungszahlen vorhanden"
+    origin = f"{POPULATION_LEVEL.get(source.level, source.level)}, Stand {german_date(source.date)}"
+    if pop.exact:
+        return percent(
+            pop.pct_min
+        ), f"{german_number(pop.covered_min)} von {german_number(pop.total)} ({origin})"
+    return (
+        f"{german_number(pop.pct_min, 1)}–{percent(pop.pct_max)}",
+        f"Spanne: Gemeindezahlen nicht importiert, daher aus Kreiszahlen ({origin})",
+    )
+
+
+def register(app, services: Services) -> None:
+    @app.callback(
+        Output(ids.CARDS, "children"),
+        Output(ids.KREIS_BARS, "figure"),
+        Output(ids.KREIS_GRID, "rowData"),
+        Input(ids.VIEW, "data"),
+    )
+    def show_figures(stored):
+        view = ViewState.from_store(stored)
+        figures = services.figures(view.network, view.on)
+        area = figures.total
+        scope = "Brandenburg"
+        if view.kreis:
+            kreis = next(k for k in figures.kreise if k.key == view.kreis)
+            area, scope = kreis.figures, kreis.name
+        population, population_detail = _population(area, figures.population_source)
+        names = {k.key: k.name for k in figures.kreise}
+        without = [names[k] for k in figures.kreise_without_member]
+        cards = [
+            _card(
+                "Mitglieder",
+                german_number(area.members_by_status.get("member", 0)),
+                f"Regionen mit eigenem Beitritt, {scope}",
+            ),
+            _card(
+                "Gemeinden im Netzwerk",
+                f"{area.gemeinden_covered} von {area.gemeinden}",
+                f"{percent(area.gemeinden_covered_pct)}; {area.gemeinden_committed} weitere haben zugesagt",
+            ),
+            _card(
+                "Fläche im Netzwerk",
+                percent(area.area_covered_pct),
+                f"{german_number(area.area_covered_km2)} von {german_number(area.area_km2)} km²",
+            ),
+            _card("Bevölkerung im Netzwerk", population, population_detail),
+            _card(
+                "Kreise ohne Mitglied",
+                str(len(without)),
+                ", ".join(without) if without else "In jedem Kreis gibt es mindestens ein Mitglied.",
+            ),
+        ]
+        rows = [
+            {
+                "key": k.key,
+                "name": k.name,
+                "status": Status(k.status).label,
+                "gemeinden": k.figures.gemeinden,
+                "covered": k.figures.gemeinden_covered,
+                "pct": round(k.figures.gemeinden_covered_pct, 1),
+                "committed": k.figures.gemeinden_committed,
+                "area_pct": round(k.figures.area_covered_pct, 1),
+            }
+            for k in figures.kreise
+        ]
+        return cards, kreis_bar_figure(pd.DataFrame(rows)), rows

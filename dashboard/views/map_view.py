@@ -1,0 +1,98 @@
+"""The coverage map with its legend and a text summary that screen readers announce."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from dash import Input, Output, Patch, State, dcc, html
+
+from .. import ids, palette
+from ..figures import map_figure, route_patch, status_patch
+from ..services import Services
+from ..text import german_date, percent
+from ..url_state import ViewState
+
+LEVEL_WORDS = {"kreis": "Kreise", "amt": "Ämter und amtsfreien Gemeinden", "gemeinde": "Gemeinden"}
+
+
+def layout(app) -> html.Section:
+    return html.Section(
+        [
+            html.H2("Karte", className="visually-hidden"),
+            html.Div(
+                dcc.Graph(
+                    id=ids.MAP,
+                    className="map-graph",
+                    responsive=True,
+                    style={"height": "min(70vh, 760px)", "minHeight": "340px"},
+                    config={
+                        "topojsonURL": app.get_asset_url("topojson/"),
+                        "displaylogo": False,
+                        "scrollZoom": True,
+                        "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
+                        "locale": "de",
+                    },
+                ),
+                role="img",
+                **{
+                    "aria-label": "Karte Brandenburgs: Status der Regionen im Netzwerk (Textfassung unter der Karte)"
+                },
+            ),
+            html.Ul(id=ids.LEGEND, className="legend", **{"aria-label": "Legende"}),
+            html.P(id=ids.MAP_SUMMARY, className="map-summary", **{"aria-live": "polite"}),
+            dcc.Store(id=ids.DRAWN),
+        ],
+        id="karte-bereich",
+        className="card map-card",
+        **{"aria-label": "Karte"},
+    )
+
+
+def register(app, services: Services) -> None:
+    @app.callback(
+        Output(ids.MAP, "figure"),
+        Output(ids.DRAWN, "data"),
+        Output(ids.LEGEND, "children"),
+        Output(ids.MAP_SUMMARY, "children"),
+        Input(ids.VIEW, "data"),
+        State(ids.DRAWN, "data"),
+    )
+    def draw_map(stored, drawn):
+        view = ViewState.from_store(stored)
+        tables = services.tables(view.network, view.on)
+        table = tables.table(view.level)
+        if view.kreis:
+            table = table[table["kreis_key"] == view.kreis]
+        geometry_key = f"{view.level}|{view.kreis or ''}"
+        figure = map_figure(view.level, view.kreis) if geometry_key != drawn else Patch()
+        selected = {*view.selected, *([view.region] if view.region else [])}
+        status_patch(table, view.level, selected, figure)
+        route = services.route(view.network, view.on, list(view.stops))[0] if view.stops else None
+        route_patch(route, figure)
+        return figure, geometry_key, _legend(table), _summary(table, view)
+
+
+def _legend(table) -> list:
+    counts = Counter(palette.categories(table))
+    return [
+        html.Li(
+            [
+                html.Span(className="swatch", style={"background": c.colour}),
+                f"{c.label} ({counts.get(c.code, 0)})",
+            ],
+            className="legend-item",
+        )
+        for c in palette.CATEGORIES
+        if counts.get(c.code, 0) or c.code in ("member", "not_contacted")
+    ]
+
+
+def _summary(table, view: ViewState) -> str:
+    n = len(table)
+    covered = int(table["covered"].sum())
+    committed = int(table["committed"].sum())
+    where = "im gewählten Kreis" if view.kreis else "in Brandenburg"
+    return (
+        f"Stand {german_date(view.on)}: {covered} von {n} {LEVEL_WORDS[view.level]} {where} "
+        f"({percent(100 * covered / n if n else 0)}) sind im Netzwerk, {committed} haben die Mitarbeit zugesagt."
+    )

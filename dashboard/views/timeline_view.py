@@ -1,0 +1,38 @@
+"""Entwicklung: members and covered Gemeinden over time, the "Stand am" date marked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dash import Input, Output, dcc, html
+
+from .. import ids
+from ..figures import timeline_figure
+from ..services import Services
+from ..url_state import ViewState
+
+
+def layout() -> html.Section:
+    return html.Section(
+        [
+            html.H2("Entwicklung", id="entwicklung-titel", className="section-title"),
+            html.P(
+                "Mitglieder und Gemeinden im Netzwerk je Monatsende seit der Gründung am 20.02.2020. "
+                "Die gestrichelte Linie markiert den gewählten Stand; Karte und Kennzahlen zeigen diesen Tag.",
+                className="hint",
+            ),
+            dcc.Graph(
+                id=ids.TIMELINE, config={"displaylogo": False, "displayModeBar": False, "locale": "de"}
+            ),
+        ],
+        className="card",
+        **{"aria-labelledby": "entwicklung-titel"},
+    )
+
+
+def register(app, services: Services) -> None:
+    @app.callback(Output(ids.TIMELINE, "figure"), Input(ids.VIEW, "data"))
+    def show_timeline(stored):
+        view = ViewState.from_store(stored)
+        series = services.series(view.network, dt.date.today())
+        return timeline_figure(series, view.on)
