@@ -1,6 +1,15 @@
-"""Official boundaries of Brandenburg: loading, building and checking the layers."""
+"""Official boundaries of Brandenburg: loading, building, checking and importing the layers."""
 
-from .dataset import bundled_dir, dataset_info, load_layer, read_dataset, read_meta
+from .active import active_dir
+from .dataset import (
+    bundled_dir,
+    dataset_info,
+    default_dir,
+    load_layer,
+    read_dataset,
+    read_meta,
+    use_dataset,
+)
 from .schema import COLUMNS, LEVEL_COLUMNS, LEVELS, LODS
 
 __all__ = [
@@ -8,9 +17,12 @@ __all__ = [
     "LEVELS",
     "LEVEL_COLUMNS",
     "LODS",
+    "active_dir",
     "bundled_dir",
     "dataset_info",
+    "default_dir",
     "load_layer",
     "read_dataset",
     "read_meta",
+    "use_dataset",
 ]

@@ -3,7 +3,9 @@
 Each command group lives in its own module and is registered here. Commands of the web layer
 (``serve``, exports) are contributed by the ``dashboard`` package through the entry-point group
 ``lpr_geo.commands``, so this package never imports the web app (imports go dashboard -> lpr_geo).
-Only this package (and the WSGI entry point) reads the environment.
+Only this package (and the WSGI entry point) reads the environment. The group makes the active boundary
+dataset (the last imported one, else the bundled one) the default of every loader before any command
+runs.
 """
 
 from __future__ import annotations
@@ -12,16 +14,20 @@ from importlib.metadata import entry_points
 
 import click
 
+from lpr_geo.boundaries import active_dir, use_dataset
+
 from .analysis import coverage, gaps, route
 from .db import db
 from .geodata import geodata
 from .members import members
+from .options import settings_from
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lpr-geo")
 def main() -> None:
     """Abdeckungskarte des Netzwerks Kriminalprävention vor Ort (Landespräventionsrat Brandenburg)."""
+    use_dataset(active_dir(settings_from()))
 
 
 main.add_command(geodata)

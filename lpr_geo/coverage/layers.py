@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lpr_geo.boundaries import load_layer
+from lpr_geo.boundaries import default_dir, load_layer
 
 from .distance import unit_vectors
 
@@ -131,10 +131,10 @@ class Layers:
 
 
 @lru_cache(maxsize=8)
-def _load(directory: str | None) -> Layers:
-    path = Path(directory) if directory is not None else None
+def _load(directory: str) -> Layers:
     kreis, amt, gemeinde = (
-        load_layer(lvl, "land", path).drop(columns="geometry") for lvl in ("kreis", "amt", "gemeinde")
+        load_layer(lvl, "land", Path(directory)).drop(columns="geometry")
+        for lvl in ("kreis", "amt", "gemeinde")
     )
     return Layers.from_frames(kreis, amt, gemeinde)
 
@@ -145,11 +145,11 @@ def load_layers(directory: Path | None = None) -> Layers:
     Parameters
     ----------
     directory : Path, optional
-        Dataset directory; the bundled dataset by default.
+        Dataset directory; the process default (:func:`lpr_geo.boundaries.default_dir`) if omitted.
 
     Returns
     -------
     Layers
         Attribute columns only; join geometry with :func:`lpr_geo.boundaries.load_layer` when needed.
     """
-    return _load(str(Path(directory).resolve()) if directory is not None else None)
+    return _load(str(Path(directory if directory is not None else default_dir()).resolve()))

@@ -7,8 +7,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from lpr_geo.boundaries import load_layer
+from lpr_geo.boundaries import default_dir, load_layer
 
 from .models import KEY_LENGTHS
 
@@ -87,12 +88,12 @@ def describe(region: Region) -> str:
 
 
 class Regions:
-    """Index of the regions of the active boundary dataset (bundled VG250 by default)."""
+    """Index of the regions of a boundary dataset (the process default if no directory is given)."""
 
-    def __init__(self) -> None:
+    def __init__(self, directory: Path | None = None) -> None:
         self._by_level: dict[str, dict[str, Region]] = {}
         for level in KEY_LENGTHS:
-            frame = load_layer(level, lod="land")
+            frame = load_layer(level, lod="land", directory=directory)
             self._by_level[level] = {
                 str(row.key): Region(level, str(row.key), str(row.name), str(row.kreis_key))
                 for row in frame[["key", "name", "kreis_key"]].itertuples(index=False)
@@ -190,7 +191,11 @@ class Regions:
         return region.name if region else str(kreis_key)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
+def _regions(directory: str) -> Regions:
+    return Regions(Path(directory))
+
+
 def regions() -> Regions:
-    """Return the region index of the bundled boundary dataset (built once per process)."""
-    return Regions()
+    """Return the region index of the default boundary dataset (built once per dataset and process)."""
+    return _regions(str(default_dir()))
