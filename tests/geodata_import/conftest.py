@@ -248,6 +248,22 @@ def env(tmp_path) -> dict[str, str]:
     }
 
 
+@pytest.fixture(scope="session")
+def installed(downloads, tmp_path_factory) -> Path:
+    """A data directory in which the base fixture release was imported (copied by ``env_base``)."""
+    data = tmp_path_factory.mktemp("installed") / "data"
+    result = run("geodata", "import-vg250", str(downloads["base"]), env={"LPR_GEO_DATA_DIR": str(data)})
+    assert result.returncode == 0, result.stderr
+    return data
+
+
+@pytest.fixture
+def env_base(env, installed) -> dict[str, str]:
+    """Like ``env``, with the base fixture release already imported and active."""
+    shutil.copytree(installed, env["LPR_GEO_DATA_DIR"])
+    return env
+
+
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     """Run ``lpr-geo`` as a user would, in its own process."""
     return subprocess.run(

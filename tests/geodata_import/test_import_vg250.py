@@ -70,7 +70,7 @@ def test_shapefile_folder_is_imported_and_activated_in_a_real_process(downloads,
 
 
 @pytest.mark.parametrize("edition", ["zip", "gpkg_zip", "gpkg"])
-def test_zip_and_geopackage_editions(downloads, cli, env, edition):
+def test_zip_and_geopackage_editions(downloads, cli, env, env_base, edition):
     result = cli("geodata", "import-vg250", str(downloads[edition]), "--stand", "2024-01-01")
     assert result.exit_code == 0, result.output
     expected = "GeoPackage" if edition.startswith("gpkg") else "Shapefile"
@@ -100,8 +100,9 @@ def test_download_without_year_needs_stand(downloads, cli, env):
         ("wrong_land", "keine Gebiete des Landes 12 (SN_L = 12) enthalten"),
     ],
 )
-def test_bad_downloads_are_rejected_and_the_active_dataset_stays(downloads, cli, env, download, message):
-    assert cli("geodata", "import-vg250", str(downloads["base"])).exit_code == 0
+def test_bad_downloads_are_rejected_and_the_active_dataset_stays(
+    downloads, cli, env, env_base, download, message
+):
     active = _active(env)
     pointer = (active.parent / "ACTIVE").read_text()
     result = cli("geodata", "import-vg250", str(downloads[download]))
@@ -125,8 +126,7 @@ def test_failed_checks_leave_the_active_dataset(downloads, cli, env, tmp_path, m
     assert _active(env) == bundled_dir()
 
 
-def test_merged_gemeinden_are_reported_with_their_successor(downloads, cli):
-    assert cli("geodata", "import-vg250", str(downloads["base"])).exit_code == 0
+def test_merged_gemeinden_are_reported_with_their_successor(downloads, env_base, cli):
     result = cli("geodata", "import-vg250", str(downloads["newer"]), "--dry-run")
     assert result.exit_code == 0, result.output
     assert "weggefallen: Gemeinde »Gröden« (12062196) → Nachfolger »Großthiemig-Gröden« (12062600) 100 %" in (
@@ -139,8 +139,7 @@ def test_merged_gemeinden_are_reported_with_their_successor(downloads, cli):
     assert "Probelauf: nichts geändert." in result.output
 
 
-def test_successor_is_the_region_holding_most_of_the_area(downloads, env, cli):
-    assert cli("geodata", "import-vg250", str(downloads["base"])).exit_code == 0
+def test_successor_is_the_region_holding_most_of_the_area(downloads, env, env_base, cli):
     old = read_dataset(_active(env))
     new = read_dataset(_active(env))
     # redraw: Gröden vanishes, its area goes 3:1 to Großthiemig and Hirschfeld
@@ -162,8 +161,7 @@ def test_successor_is_the_region_holding_most_of_the_area(downloads, env, cli):
     assert sum(s.share for s in change.successors) == pytest.approx(1, abs=0.01)
 
 
-def test_apply_succession_moves_the_participant_with_its_history(downloads, cli, env, tmp_path):
-    assert cli("geodata", "import-vg250", str(downloads["base"])).exit_code == 0
+def test_apply_succession_moves_the_participant_with_its_history(downloads, cli, env, env_base, tmp_path):
     _members(
         cli, tmp_path, [f"{GROEDEN};Im Gespräch;01.03.2021;Bürgermeister", f"{GROEDEN};Mitglied;01.06.2022;"]
     )
@@ -206,8 +204,7 @@ def test_apply_succession_moves_the_participant_with_its_history(downloads, cli,
     assert MERGED in (tmp_path / "export.csv").read_text(encoding="utf-8")
 
 
-def test_two_participants_with_one_successor_are_refused(downloads, cli, env, tmp_path):
-    assert cli("geodata", "import-vg250", str(downloads["base"])).exit_code == 0
+def test_two_participants_with_one_successor_are_refused(downloads, cli, env, env_base, tmp_path):
     _members(cli, tmp_path, [f"{GROEDEN};Mitglied;01.06.2022;", f"{GROSSTHIEMIG};Mitglied;01.07.2022;"])
     base = _active(env)
     engine = make_engine(env["LPR_GEO_DB"])
