@@ -11,7 +11,7 @@ import dash
 from dash import dcc, html
 from flask_compress import Compress
 
-from lpr_geo.boundaries import dataset_info
+from lpr_geo.boundaries import active_dir, dataset_info, use_dataset
 from lpr_geo.register import ensure_sample_register
 from lpr_geo.settings import Settings
 
@@ -31,6 +31,7 @@ SECTIONS = (controls, map_view, detail_view, figures_view, gaps_view, route_view
 
 def create_app(settings: Settings) -> dash.Dash:
     """Build the Dash app for the given settings (opens the register, fills the sample if empty)."""
+    use_dataset(active_dir(settings))
     services = Services(ensure_sample_register(settings))
     app = dash.Dash(
         __name__,

@@ -47,6 +47,7 @@ AG_GRID_DE = {
     "ariaRowSelect": "Drücken Sie die Leertaste, um diese Zeile auszuwählen",
     "ariaRowDeselect": "Drücken Sie die Leertaste, um die Auswahl aufzuheben",
     "ariaRowSelectAll": "Drücken Sie die Leertaste, um alle Zeilen auszuwählen",
+    "ariaRowToggleSelection": "Leertaste drücken, um die Zeilenauswahl umzuschalten",
     "ariaSearch": "Suche",
     "ariaFilterInput": "Filtereingabe",
     "ariaFilterValue": "Filterwert",

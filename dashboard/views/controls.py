@@ -65,8 +65,16 @@ def layout(services: Services) -> html.Div:
             html.Div(
                 [
                     html.Label("Stand am", htmlFor=ids.DATE),
-                    dcc.Input(
-                        id=ids.DATE, type="date", min="2020-02-20", max=today, value=today, debounce=True
+                    dcc.DatePickerSingle(
+                        id=ids.DATE,
+                        date=today,
+                        min_date_allowed="2020-02-20",
+                        max_date_allowed=today,
+                        display_format="DD.MM.YYYY",
+                        month_format="MMMM YYYY",
+                        first_day_of_week=1,
+                        placeholder="Stand am (TT.MM.JJJJ)",  # the picker uses it as accessible name
+                        clearable=False,
                     ),
                 ],
                 className="field",
@@ -105,12 +113,12 @@ def register(app, services: Services) -> None:
         Output(ids.NETWORK, "value"),
         Output(ids.LEVEL, "value"),
         Output(ids.KREIS, "value"),
-        Output(ids.DATE, "value"),
+        Output(ids.DATE, "date"),
         Input(ids.URL, "search"),
         Input(ids.NETWORK, "value"),
         Input(ids.LEVEL, "value"),
         Input(ids.KREIS, "value"),
-        Input(ids.DATE, "value"),
+        Input(ids.DATE, "date"),
         Input({"type": ids.SEARCH_HIT, "key": ALL}, "n_clicks"),
         Input(ids.MAP, "clickData"),
         Input(ids.GAPS_GRID, "selectedRows"),
@@ -160,14 +168,15 @@ def register(app, services: Services) -> None:
         elif trigger == ids.ROUTE_CLEAR:
             view = view.with_changes(stops=())
         query = view.to_query(services.networks()[0], dt.date.today())
-        return (
-            query,
-            view.to_store(),
-            view.network,
-            view.level,
-            view.kreis or "",
-            view.on.isoformat(),
-        )
+        controls = {
+            ids.NETWORK: view.network,
+            ids.LEVEL: view.level,
+            ids.KREIS: view.kreis or "",
+            ids.DATE: view.on.isoformat(),
+        }
+        # never write back into the control the user is operating (the date input loses its caret)
+        values = [no_update if key == trigger else value for key, value in controls.items()]
+        return (query, view.to_store(), *values)
 
     @app.callback(Output(ids.SEARCH_HITS, "children"), Input(ids.SEARCH, "value"), prevent_initial_call=True)
     def search_hits(text):

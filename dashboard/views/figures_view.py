@@ -99,6 +99,7 @@ def register(app, services: Services) -> None:
         names = {k.key: k.name for k in figures.kreise}
         without = [names[k] for k in figures.kreise_without_member]
         cards = [
+            html.P(f"{scope}, Stand {german_date(view.on)}", className="cards-scope"),
             _card(
                 "Mitglieder",
                 german_number(area.members_by_status.get("member", 0)),

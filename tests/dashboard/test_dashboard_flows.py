@@ -1,0 +1,129 @@
+"""The dashboard driven as a user drives it, in real headless Chromium against `lpr-geo serve`."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from lpr_geo.boundaries import load_layer
+
+pytestmark = pytest.mark.browser
+
+REGION_PATHS = ".choroplethlocation"
+
+
+def open_dashboard(recorded, url, query=""):
+    page = recorded.page
+    page.goto(url + "/" + query)
+    page.wait_for_function(f"document.querySelectorAll('{REGION_PATHS}').length > 0", timeout=30_000)
+    page.wait_for_selector("#karten-zusammenfassung:has-text('Stand')", timeout=30_000)
+    return page
+
+
+def region_count(page, n):
+    page.wait_for_function(f"document.querySelectorAll('{REGION_PATHS}').length === {n}", timeout=20_000)
+
+
+def assert_clean(recorded):
+    assert recorded.foreign == [], recorded.foreign
+    assert recorded.console_errors == [], recorded.console_errors
+
+
+def test_level_switch_redraws_the_map(recorded_page, live_server):
+    page = open_dashboard(recorded_page, live_server)
+    region_count(page, 417)
+    page.get_by_label("Kreise", exact=True).check()
+    region_count(page, 18)
+    assert "ebene=kreis" in page.url
+    page.get_by_label("Ämter", exact=True).check()
+    region_count(page, 200)
+    # the legend counts add up to the regions shown
+    counts = [int(n) for n in re.findall(r"\((\d+)\)", page.inner_text("#legende"))]
+    assert sum(counts) == 200
+    recorded_page.screenshot("dashboard-aemter")
+    assert_clean(recorded_page)
+
+
+def test_search_elsterwerda_zooms_and_shows_detail_then_map_click(recorded_page, live_server):
+    page = open_dashboard(recorded_page, live_server)
+    page.get_by_label("Gemeinde suchen").fill("Elsterwrda")  # typo on purpose
+    page.get_by_role("button", name="Elsterwerda (Elbe-Elster)").click()
+    detail = page.locator("#detail")
+    detail.get_by_text("Elsterwerda", exact=True).wait_for()
+    assert "Elbe-Elster" in detail.inner_text()
+    assert "Mitarbeit zugesagt seit 07.06.2021" in detail.inner_text()
+    assert "kreis=12062" in page.url and "region=12062124" in page.url
+    # zoomed to Elbe-Elster at Kreis detail: only its Gemeinden are drawn
+    elbe_elster = load_layer("gemeinde", "kreis").query("kreis_key == '12062'").reset_index(drop=True)
+    region_count(page, len(elbe_elster))
+    recorded_page.screenshot("dashboard-elsterwerda")
+
+    # click a neighbouring Gemeinde on the map and read its detail
+    index = int(elbe_elster.index[elbe_elster["key"] == "12062024"][0])
+    box = page.locator(REGION_PATHS).nth(index).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    detail.get_by_text("Bad Liebenwerda", exact=True).wait_for()
+    assert "region=12062024" in page.url
+    assert_clean(recorded_page)
+
+
+def test_gap_list_filter_and_three_stop_route(recorded_page, live_server):
+    page = open_dashboard(recorded_page, live_server)
+    grid = page.locator("#luecken-tabelle")
+    grid.locator(".ag-row").first.wait_for()
+    page.get_by_label("Schnellsuche").fill("Elbe-Elster")
+    page.wait_for_function(
+        "() => { const cells = [...document.querySelectorAll('#luecken-tabelle .ag-center-cols-container "
+        "[col-id=kreis_name]')]; return cells.length > 0 && cells.every(c => c.textContent === 'Elbe-Elster'); }",
+        timeout=10_000,
+    )
+    checkboxes = grid.locator(".ag-center-cols-container .ag-row input.ag-checkbox-input")
+    for i in range(3):
+        checkboxes.nth(i).check()
+    page.wait_for_function("location.search.includes('auswahl=')")
+    page.get_by_role("button", name="Auswahl zur Besuchsplanung").click()
+    caption = page.locator("#route-ergebnis caption")
+    caption.wait_for()
+    assert re.search(r"Rundfahrt mit 3 Stationen: [\d.,]+ km", caption.inner_text())
+    assert len(page.locator("#route-ergebnis tbody tr").all()) == 4  # start -> 3 stops -> start
+    # the route is drawn on the map: start, 3 numbered stops, back to start
+    page.wait_for_function(
+        "document.getElementById('karte').querySelector('.js-plotly-plot').data[3].lon.length === 5"
+    )
+    recorded_page.screenshot("dashboard-route")
+    assert_clean(recorded_page)
+
+
+def test_date_change_redraws_and_back_restores(recorded_page, live_server):
+    page = open_dashboard(recorded_page, live_server)
+    summary = page.locator("#karten-zusammenfassung")
+    today = dt.date.today().strftime("%d.%m.%Y")
+    assert f"Stand {today}" in summary.inner_text()
+    page.get_by_label("Stand am").fill("01.01.2021")
+    page.get_by_label("Stand am").press("Enter")
+    page.wait_for_function("document.getElementById('karten-zusammenfassung').textContent.includes('01.01.2021')")
+    assert "stand=2021-01-01" in page.url
+    page.wait_for_selector("#kennzahlen .cards-scope:has-text('01.01.2021')")
+    members_then = page.locator("#kennzahlen .card-value").first.inner_text()
+    page.go_back()
+    page.wait_for_function(f"document.getElementById('karten-zusammenfassung').textContent.includes('{today}')")
+    page.wait_for_selector(f"#kennzahlen .cards-scope:has-text('{today}')")
+    members_now = page.locator("#kennzahlen .card-value").first.inner_text()
+    assert int(members_then) < int(members_now)
+    assert "stand=" not in page.url
+    assert_clean(recorded_page)
+
+
+def test_shared_link_reproduces_the_view(recorded_page, live_server):
+    page = open_dashboard(recorded_page, live_server, "?ebene=amt&kreis=12062&stand=2023-06-30&region=120625111")
+    elbe_elster_amt = load_layer("amt", "kreis").query("kreis_key == '12062'")
+    region_count(page, len(elbe_elster_amt))
+    assert "30.06.2023" in page.inner_text("#karten-zusammenfassung")
+    assert page.locator("#ebene input[value=amt]").is_checked()
+    assert_clean(recorded_page)
+
+
+def test_malformed_url_parameters_fall_back_to_defaults(recorded_page, live_server):
+    page = open_dashboard(recorded_page, live_server, "?ebene=<script>&kreis=99999&stand=gestern&stopps=abc,1")
+    region_count(page, 417)
+    assert_clean(recorded_page)
