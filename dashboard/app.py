@@ -16,7 +16,15 @@ from lpr_geo.register import ensure_sample_register
 from lpr_geo.settings import Settings
 
 from . import ids
+from .geometry import geojson_bytes
 from .services import Services
+from .static_routes import (
+    StaticCompressionCache,
+    compression_cache_key,
+    dataset_token,
+    geometry_path,
+    register_geometry_route,
+)
 from .text import german_date
 from .views import controls, detail_view, figures_view, gaps_view, map_view, route_view, timeline_view
 
@@ -32,7 +40,11 @@ SECTIONS = (controls, map_view, detail_view, figures_view, gaps_view, route_view
 def create_app(settings: Settings) -> dash.Dash:
     """Build the Dash app for the given settings (opens the register, fills the sample if empty)."""
     use_dataset(active_dir(settings))
-    services = Services(ensure_sample_register(settings))
+    token = dataset_token()
+    services = Services(
+        ensure_sample_register(settings),
+        geometry_url=lambda level, kreis: app.get_relative_path(geometry_path(token, level, kreis)),
+    )
     app = dash.Dash(
         __name__,
         title="Netzwerk Kriminalprävention vor Ort – Abdeckungskarte",
@@ -41,14 +53,16 @@ def create_app(settings: Settings) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX
-    app.server.config["COMPRESS_MIMETYPES"] = [
-        "text/html",
-        "text/css",
-        "application/javascript",
-        "application/json",
-    ]
-    app.server.config["COMPRESS_ALGORITHM"] = ["br", "gzip"]
+    app.server.config.update(
+        COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript", "application/json"],
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_CACHE_BACKEND=StaticCompressionCache,
+        COMPRESS_CACHE_KEY=compression_cache_key,
+    )
     Compress(app.server)
+    register_geometry_route(app.server, token)
+    services.warm_up()
+    geojson_bytes("gemeinde")
     app.layout = lambda: _layout(app, services)
     for section in SECTIONS:
         section.register(app, services)

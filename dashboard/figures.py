@@ -18,7 +18,7 @@ from lpr_geo.boundaries import load_layer
 from lpr_geo.coverage import Route
 
 from . import palette
-from .geometry import border_lines, feature_collection, regions
+from .geometry import border_lines, regions
 from .text import german_date, german_number
 
 REGION_LINE = "#ffffff"
@@ -32,12 +32,12 @@ SHORT_NAMES = {"Brandenburg an der Havel": "Brandenburg a. d. H."}
 REGIONS, BORDERS, LABELS, ROUTE = range(4)
 
 
-def map_figure(level: str, kreis: str | None) -> go.Figure:
-    """Geometry, borders and labels of one view; status arrays are filled by :func:`status_patch`."""
+def map_figure(level: str, kreis: str | None, geojson_url: str) -> go.Figure:
+    """Geometry (by URL), borders and labels of one view; status arrays come from :func:`status_patch`."""
     frame = regions(level, kreis)
     n_categories = len(palette.CATEGORIES)
     choropleth = go.Choropleth(
-        geojson=feature_collection(level, kreis),
+        geojson=geojson_url,
         featureidkey="properties.key",
         locations=frame["key"],
         z=[n_categories - 1] * len(frame),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+import orjson
 import shapely
 
 from lpr_geo.boundaries import load_layer
@@ -27,6 +28,12 @@ def feature_collection(level: str, kreis: str | None = None) -> dict:
     """GeoJSON with only ``key`` as property (attributes travel as customdata)."""
     frame = regions(level, kreis)[["key", "geometry"]]
     return frame.__geo_interface__ | {"bbox": None}
+
+
+@lru_cache(maxsize=64)
+def geojson_bytes(level: str, kreis: str | None = None) -> bytes:
+    """The GeoJSON of :func:`feature_collection` serialised once (served as a static, cacheable file)."""
+    return orjson.dumps(feature_collection(level, kreis))
 
 
 @lru_cache(maxsize=8)

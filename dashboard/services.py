@@ -8,6 +8,7 @@ module globals.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import lru_cache
 
 import pandas as pd
@@ -34,13 +35,24 @@ from lpr_geo.register.history import region_activities, region_history, revision
 class Services:
     """Cached access to the register and the coverage engine for one app."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, geometry_url: Callable[[str, str | None], str]):
         self.engine = engine
+        #: URL of the GeoJSON of a level (whole Land, or one Kreis): see dashboard.static_routes.
+        self.geometry_url = geometry_url
         self.layers = load_layers()
         # bound per instance so caches die with the app and never leak across apps in tests
         self._tables = lru_cache(maxsize=64)(self._tables_uncached)
         self._events = lru_cache(maxsize=4)(self._events_uncached)
         self._series = lru_cache(maxsize=8)(self._series_uncached)
+
+    def warm_up(self) -> None:
+        """Compute what the first visitor's default view needs, so the first page load is fast."""
+        networks = self.networks()
+        if networks:
+            today = dt.date.today()
+            self.figures(networks[0], today)
+            self.gaps(networks[0], today, "gemeinde")
+            self.series(networks[0], today)
 
     # -- register -------------------------------------------------------------------------------
     def revision(self) -> tuple[int, ...]:

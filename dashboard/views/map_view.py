@@ -64,7 +64,10 @@ def register(app, services: Services) -> None:
         if view.kreis:
             table = table[table["kreis_key"] == view.kreis]
         geometry_key = f"{view.level}|{view.kreis or ''}"
-        figure = map_figure(view.level, view.kreis) if geometry_key != drawn else Patch()
+        if geometry_key != drawn:
+            figure = map_figure(view.level, view.kreis, services.geometry_url(view.level, view.kreis))
+        else:
+            figure = Patch()
         selected = {*view.selected, *([view.region] if view.region else [])}
         status_patch(table, view.level, selected, figure)
         route = services.route(view.network, view.on, list(view.stops))[0] if view.stops else None
