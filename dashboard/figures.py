@@ -22,7 +22,7 @@ from .geometry import border_lines, regions
 from .text import german_date, german_number
 
 REGION_LINE = "#ffffff"
-SELECTED_LINE = "#111111"
+SELECTED_LINE = "#000000"
 KREIS_LINE = "#1d2b36"
 ROUTE_COLOUR = "#a5002a"
 BACKGROUND = "#ffffff"
@@ -134,17 +134,16 @@ def hover_texts(table: pd.DataFrame, level: str) -> list[str]:
     return texts
 
 
-def status_patch(
-    table: pd.DataFrame, level: str, selected: set[str], figure: go.Figure | Patch
-) -> go.Figure | Patch:
-    """Colours, hover texts and selection outlines of the regions, applied to a figure or a Patch."""
+def status_patch(table: pd.DataFrame, level: str, selected: set[str], figure: go.Figure | Patch) -> go.Figure | Patch:
+    """Colours, hover texts and borders (thick for selected regions), applied to a figure or a Patch."""
     codes = palette.categories(table)
+    borders = [palette.CATEGORIES[palette.INDEX[c]].border for c in codes]
     keys = table["key"].tolist()
     figure["data"][REGIONS]["z"] = palette.category_index(codes)
     figure["data"][REGIONS]["customdata"] = hover_texts(table, level)
-    figure["data"][REGIONS]["marker"]["line"]["width"] = [3 if k in selected else 0.5 for k in keys]
+    figure["data"][REGIONS]["marker"]["line"]["width"] = [3.5 if k in selected else 0.6 for k in keys]
     figure["data"][REGIONS]["marker"]["line"]["color"] = [
-        SELECTED_LINE if k in selected else REGION_LINE for k in keys
+        SELECTED_LINE if k in selected and b == palette.DARK_BORDER else b for k, b in zip(keys, borders, strict=True)
     ]
     return figure
 

@@ -1,8 +1,11 @@
-"""Map categories of a region's status: order, German legend text and colour-blind-safe colours.
+"""Map categories of a region's status: order, German legend text, fill and border colours.
 
-Colours from Paul Tol's schemes (designed to stay distinct under deuteranopia, protanopia and
-tritanopia); the map uses one trace with a stepped colorscale over the category index instead of one
-trace per category (plotly.py #2633, #5291).
+Fills come from Paul Tol's colour-blind-safe schemes, chosen so that every pair of categories stays
+apart (CIELAB distance > 20) under simulated deuteranopia, protanopia and tritanopia; the test
+``tests/dashboard/test_palette.py`` checks this and the contrast rules. Each fill gets the border
+(white or dark) that contrasts with it by at least 3:1 (WCAG 1.4.11), so every region is delimited
+even where its fill is close to the white background. The map uses one trace with a stepped
+colorscale over the category index instead of one trace per category (plotly.py #2633, #5291).
 """
 
 from __future__ import annotations
@@ -11,6 +14,22 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+LIGHT_BORDER = "#ffffff"
+DARK_BORDER = "#1d2b36"
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG relative luminance of a ``#rrggbb`` colour."""
+    channels = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    return float(linear @ [0.2126, 0.7152, 0.0722])
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 @dataclass(frozen=True)
@@ -21,15 +40,21 @@ class Category:
     label: str
     colour: str
 
+    @property
+    def border(self) -> str:
+        """White or dark, whichever contrasts more with the fill."""
+        light, dark = contrast_ratio(self.colour, LIGHT_BORDER), contrast_ratio(self.colour, DARK_BORDER)
+        return LIGHT_BORDER if light >= dark else DARK_BORDER
+
 
 CATEGORIES: tuple[Category, ...] = (
     Category("member", "Mitglied", "#004488"),
-    Category("covered_via", "Über Amt/Kreis im Netzwerk", "#6699cc"),
-    Category("committed", "Mitarbeit zugesagt", "#228833"),
-    Category("in_talks", "Im Gespräch", "#ccbb44"),
+    Category("covered_via", "Über Amt/Kreis im Netzwerk", "#88ccee"),
+    Category("committed", "Mitarbeit zugesagt", "#009988"),
+    Category("in_talks", "Im Gespräch", "#ddcc77"),
     Category("requested", "Angefragt", "#ee7733"),
-    Category("declined", "Kein Interesse", "#aa3377"),
-    Category("left", "Ausgetreten", "#555555"),
+    Category("declined", "Kein Interesse", "#882255"),
+    Category("left", "Ausgetreten", "#222222"),
     Category("not_contacted", "Nicht kontaktiert", "#e6eaee"),
 )
 INDEX = {c.code: i for i, c in enumerate(CATEGORIES)}

@@ -121,6 +121,7 @@ def register(app, services: Services) -> None:
         Input(ids.DATE, "date"),
         Input({"type": ids.SEARCH_HIT, "key": ALL}, "n_clicks"),
         Input(ids.MAP, "clickData"),
+        Input(ids.MAP_TABLE, "selectedRows"),
         Input(ids.GAPS_GRID, "selectedRows"),
         Input(ids.GAPS_TO_ROUTE, "n_clicks"),
         Input(ids.ADD_REGION_TO_ROUTE, "n_clicks"),
@@ -128,7 +129,7 @@ def register(app, services: Services) -> None:
         State(ids.VIEW, "data"),
     )
     def reduce_view(
-        search, network, level, kreis, date, _hits, click, gap_rows, _to_route, _add, _clear, stored
+        search, network, level, kreis, date, _hits, click, table_rows, gap_rows, _to_route, _add, _clear, stored
     ):
         trigger = callback_context.triggered_id
         if trigger in (None, ids.URL) or not stored:
@@ -159,6 +160,8 @@ def register(app, services: Services) -> None:
             key = click["points"][0].get("location")
             if key:
                 view = view.with_changes(region=key)
+        elif trigger == ids.MAP_TABLE and table_rows:
+            view = view.with_changes(region=table_rows[0]["key"])
         elif trigger == ids.GAPS_GRID:
             view = view.with_changes(selected=tuple(row["key"] for row in gap_rows or []))
         elif trigger == ids.GAPS_TO_ROUTE:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 
+import dash_ag_grid as dag
 from dash import Input, Output, Patch, State, dcc, html
+
+from lpr_geo.boundaries import load_layer
 
 from .. import ids, palette
 from ..figures import map_figure, route_patch, status_patch
+from ..grid_locale import AG_GRID_DE
 from ..services import Services
 from ..text import german_date, percent
 from ..url_state import ViewState
@@ -40,6 +44,37 @@ def layout(app) -> html.Section:
             ),
             html.Ul(id=ids.LEGEND, className="legend", **{"aria-label": "Legende"}),
             html.P(id=ids.MAP_SUMMARY, className="map-summary", **{"aria-live": "polite"}),
+            html.Details(
+                [
+                    html.Summary("Karte als Tabelle"),
+                    html.P(
+                        "Alle Regionen der Kartenansicht mit ihrem Status. Zeile wählen (Leertaste oder Klick), "
+                        "um die Details der Region anzuzeigen.",
+                        className="hint",
+                    ),
+                    dag.AgGrid(
+                        id=ids.MAP_TABLE,
+                        columnDefs=[
+                            {"field": "name", "headerName": "Region", "minWidth": 180, "flex": 2},
+                            {"field": "bez", "headerName": "Art", "flex": 1},
+                            {"field": "kreis", "headerName": "Kreis", "flex": 2},
+                            {"field": "status", "headerName": "Status", "flex": 2},
+                            {"field": "since", "headerName": "seit", "flex": 1},
+                            {"field": "how", "headerName": "über", "flex": 2},
+                        ],
+                        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                        dashGridOptions={
+                            "localeText": AG_GRID_DE,
+                            "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+                            "pagination": True,
+                            "paginationPageSize": 20,
+                        },
+                        getRowId="params.data.key",
+                        style={"height": "480px"},
+                    ),
+                ],
+                className="map-table",
+            ),
             dcc.Store(id=ids.DRAWN),
         ],
         id="karte-bereich",
@@ -54,6 +89,7 @@ def register(app, services: Services) -> None:
         Output(ids.DRAWN, "data"),
         Output(ids.LEGEND, "children"),
         Output(ids.MAP_SUMMARY, "children"),
+        Output(ids.MAP_TABLE, "rowData"),
         Input(ids.VIEW, "data"),
         State(ids.DRAWN, "data"),
     )
@@ -72,7 +108,7 @@ def register(app, services: Services) -> None:
         status_patch(table, view.level, selected, figure)
         route = services.route(view.network, view.on, list(view.stops))[0] if view.stops else None
         route_patch(route, figure)
-        return figure, geometry_key, _legend(table), _summary(table, view)
+        return figure, geometry_key, _legend(table), _summary(table, view), _table_rows(table)
 
 
 def _legend(table) -> list:
@@ -87,6 +123,24 @@ def _legend(table) -> list:
         )
         for c in palette.CATEGORIES
         if counts.get(c.code, 0) or c.code in ("member", "not_contacted")
+    ]
+
+
+def _table_rows(table) -> list[dict]:
+    """Rows of the text alternative: what the map shows, as text."""
+    kreise = load_layer("kreis", "land").set_index("key")["name"]
+    labels = {c.code: c.label for c in palette.CATEGORIES}
+    return [
+        {
+            "key": row["key"],
+            "name": row["name"],
+            "bez": row["bez"],
+            "kreis": kreise.get(row["kreis_key"], ""),
+            "status": labels[code],
+            "since": german_date(row["since"]) if code != "not_contacted" else "",
+            "how": row["how"] if row["how"] != "selbst" else "",
+        }
+        for row, code in zip(table.to_dict("records"), palette.categories(table), strict=True)
     ]
 
 
