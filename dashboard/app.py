@@ -7,6 +7,8 @@ instead of its CDN default (plotly.js #6767).
 
 from __future__ import annotations
 
+import secrets
+
 import dash
 from dash import dcc, html
 from flask_compress import Compress
@@ -15,8 +17,11 @@ from lpr_geo.boundaries import active_dir, dataset_info, use_dataset
 from lpr_geo.register import ensure_sample_register
 from lpr_geo.settings import Settings
 
-from . import ids
+from . import embed, health, ids, security_headers
+from .config import Deployment
+from .accessibility import register_statement_route
 from .geometry import geojson_bytes
+from .proxy import PrefixMiddleware
 from .services import Services
 from .static_routes import (
     StaticCompressionCache,
@@ -37,12 +42,14 @@ INDEX = """<!DOCTYPE html>
 SECTIONS = (controls, map_view, detail_view, figures_view, gaps_view, route_view, timeline_view)
 
 
-def create_app(settings: Settings) -> dash.Dash:
+def create_app(settings: Settings, deployment: Deployment | None = None) -> dash.Dash:
     """Build the Dash app for the given settings (opens the register, fills the sample if empty)."""
+    deployment = deployment or Deployment()
     use_dataset(active_dir(settings))
     token = dataset_token()
+    engine = ensure_sample_register(settings)
     services = Services(
-        ensure_sample_register(settings),
+        engine,
         geometry_url=lambda level, kreis: app.get_relative_path(geometry_path(token, level, kreis)),
     )
     app = dash.Dash(
@@ -51,7 +58,15 @@ def create_app(settings: Settings) -> dash.Dash:
         serve_locally=True,
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        # -- deployment (issue 7): public prefix; routes stay at the root, see dashboard/proxy.py
+        requests_pathname_prefix=deployment.url_prefix,
+        routes_pathname_prefix="/",
     )
+    app.server.secret_key = deployment.secret_key or secrets.token_hex(32)
+    app.server.config["LPR_GEO_LOGIN_MODE"] = deployment.login_mode
+    app.server.wsgi_app = PrefixMiddleware(app.server.wsgi_app, deployment.url_prefix)
+    health.register(app.server, engine)
+    # -- end deployment
     app.index_string = INDEX
     app.server.config.update(
         COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript", "application/json"],
@@ -61,11 +76,16 @@ def create_app(settings: Settings) -> dash.Dash:
     )
     Compress(app.server)
     register_geometry_route(app.server, token)
+    register_statement_route(app.server, app.get_relative_path)
     services.warm_up()
     geojson_bytes("gemeinde")
     app.layout = lambda: _layout(app, services)
     for section in SECTIONS:
         section.register(app, services)
+    # -- embedding and exports (issue 7)
+    embed.register(app, services, deployment)
+    security_headers.register(app.server, app.csp_hashes(), deployment.frame_ancestors, [embed.EMBED_PATH])
+    # -- end embedding and exports
     return app
 
 
@@ -100,6 +120,7 @@ def _layout(app: dash.Dash, services: Services) -> html.Div:
                         ),
                         **{"aria-label": "Bereiche"},
                     ),
+                    embed.dialog_layout(),  # issue 7: iframe code and downloads of the current view
                 ],
                 className="site",
             ),
@@ -132,6 +153,7 @@ def _layout(app: dash.Dash, services: Services) -> html.Div:
                 [
                     html.P(f"Grenzen: {info['dataset']}, Stand {german_date(info['reference_date'])}."),
                     html.P(info["attribution"], id="namensnennung"),
+                    html.P(html.A("Erklärung zur Barrierefreiheit", href=app.get_relative_path("/barrierefreiheit"))),
                 ],
                 className="site",
             ),

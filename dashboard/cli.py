@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import click
 
 from lpr_geo.cli.options import db_option, settings_from
+
+from .config import ConfigError, load
 
 
 @click.command()
@@ -15,6 +20,59 @@ def serve(host: str, port: int, db_url: str | None) -> None:
     """Dashboard starten (Standard: eingebettete SQLite-Datenbank mit Beispielregister)."""
     from .app import create_app  # the web stack loads only for this command
 
-    app = create_app(settings_from(db_url))
-    click.echo(f"Dashboard: http://{host}:{port}/")
+    try:
+        settings, deployment = load(db_url=db_url)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    app = create_app(settings, deployment)
+    click.echo(f"Dashboard: http://{host}:{port}{deployment.url_prefix}")
     app.run(host=host, port=port, debug=False)
+
+
+@click.command()
+@click.argument("fmt", metavar="html|png|svg|pdf", type=click.Choice(["html", "png", "svg", "pdf"]))
+@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option(
+    "--level", type=click.Choice(["gemeinde", "amt", "kreis"]), default="gemeinde", show_default=True,
+    help="Ebene der Karte.",
+)  # fmt: skip
+@click.option("--kreis", metavar="SCHLÜSSEL", help="Nur diesen Kreis zeigen (5-stelliger Schlüssel, z. B. 12062).")
+@click.option("--stand", type=click.DateTime(["%Y-%m-%d"]), help="Stichtag JJJJ-MM-TT (Standard: heute).")
+@click.option("--network", metavar="NAME", help="Netzwerk (Standard: AG 4 bzw. das Beispielregister).")
+@click.option("--size", metavar="BxH", default="1600x900", show_default=True, help="Pixelgröße von PNG/SVG.")
+@db_option
+def export(fmt, out, level, kreis, stand, network, size, db_url) -> None:
+    """Karte offline exportieren: eigenständige HTML-Datei oder PNG/SVG/PDF mit Legende, Stand und Quellen."""
+    from lpr_geo.register import ensure_sample_register
+
+    from .exports import ExportError
+    from .exports import export as render
+    from .services import Services
+    from .standalone import kreis_keys
+    from .url_state import ViewState
+
+    try:
+        _, deployment = load(db_url=db_url)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        width, height = (int(n) for n in size.lower().split("x"))
+    except ValueError as exc:
+        raise click.BadParameter(f"{size!r} ist keine Größe wie 1600x900", param_hint="--size") from exc
+    services = Services(ensure_sample_register(settings_from(db_url)), geometry_url=lambda level, kreis: "")
+    networks = services.networks()
+    if network is not None and network not in networks:
+        raise click.BadParameter(f"unbekanntes Netzwerk {network!r} (vorhanden: {', '.join(networks)})")
+    if kreis is not None and kreis not in kreis_keys():
+        raise click.BadParameter(f"{kreis!r} ist kein Kreisschlüssel des aktiven Datensatzes", param_hint="--kreis")
+    today = dt.date.today()
+    on = stand.date() if stand else today
+    if not dt.date(2020, 2, 20) <= on <= today:
+        raise click.BadParameter("Stichtag muss zwischen 20.02.2020 und heute liegen", param_hint="--stand")
+    view = ViewState(network=network or networks[0], on=on, level=level, kreis=kreis)
+    try:
+        result = render(services, view, fmt, chromium=deployment.chromium, size=(width, height))
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    out.write_bytes(result.content)
+    click.echo(f"{out} ({len(result.content) / 1e6:.1f} MB)")

@@ -1,0 +1,165 @@
+"""Deployment settings of the web app, as one table of data, read from the environment and a TOML file.
+
+The register settings (``data_dir``, ``db_url``) stay in :mod:`lpr_geo.settings`; this table adds what only
+a served dashboard needs. Values come from an optional TOML file named by ``LPR_GEO_CONFIG`` (keys are the
+setting names, e.g. ``url_prefix = "/lpr-karte/"``) and from environment variables, which win over the
+file. Only the entry points (``lpr-geo serve``, ``dashboard.wsgi``) call :func:`load`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from lpr_geo.settings import SETTINGS, Setting, Settings
+
+DEPLOYMENT_SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "config_file",
+        "LPR_GEO_CONFIG",
+        "Optional TOML file with any of these settings (keys = setting names); environment variables win.",
+    ),
+    Setting(
+        "url_prefix",
+        "LPR_GEO_URL_PREFIX",
+        "Path under which the app is reached behind a reverse proxy, e.g. /lpr-karte/ (default /). "
+        "Works whether the proxy keeps or strips the prefix.",
+    ),
+    Setting(
+        "frame_ancestors",
+        "LPR_GEO_FRAME_ANCESTORS",
+        "Origins allowed to embed /embed in an iframe, separated by spaces or commas, "
+        "e.g. https://intranet.brandenburg.de (default 'self'). Every other page refuses framing.",
+    ),
+    Setting(
+        "secret_key",
+        "LPR_GEO_SECRET_KEY",
+        "Flask secret key, the same for all workers (default: a random key per process).",
+    ),
+    Setting(
+        "login_mode",
+        "LPR_GEO_LOGIN_MODE",
+        "How users log in: none (default, read-only views without personal data), local or proxy.",
+    ),
+    Setting(
+        "chromium",
+        "LPR_GEO_CHROMIUM",
+        "Chromium binary for PNG/SVG/PDF exports (default /usr/bin/chromium).",
+    ),
+)
+LOGIN_MODES = ("none", "local", "proxy")
+_ORIGIN = re.compile(r"^(https?://[A-Za-z0-9.\-]+(:\d+)?|'self'|'none')$")
+
+
+class ConfigError(ValueError):
+    """A configuration value or file that cannot be used (the message names it)."""
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """Resolved deployment settings handed to :func:`dashboard.app.create_app`.
+
+    Parameters
+    ----------
+    url_prefix : str
+        Public path prefix with leading and trailing slash (``/`` when served at the root).
+    frame_ancestors : tuple of str
+        CSP ``frame-ancestors`` sources for ``/embed``.
+    secret_key : str or None
+        Flask secret key; ``None`` means a random key per process.
+    login_mode : str
+        One of :data:`LOGIN_MODES`.
+    chromium : str
+        Chromium binary used for static image and PDF exports.
+    """
+
+    url_prefix: str = "/"
+    frame_ancestors: tuple[str, ...] = ("'self'",)
+    secret_key: str | None = None
+    login_mode: str = "none"
+    chromium: str = "/usr/bin/chromium"
+
+
+def normalise_prefix(prefix: str) -> str:
+    """``lpr-karte`` / ``/lpr-karte`` / ``/lpr-karte/`` -> ``/lpr-karte/``; empty -> ``/``."""
+    parts = [p for p in prefix.strip().split("/") if p]
+    if any(not re.fullmatch(r"[A-Za-z0-9._~\-]+", p) for p in parts):
+        raise ConfigError(f"url_prefix: ungültiger Pfad {prefix!r}")
+    return "/" + "".join(p + "/" for p in parts)
+
+
+def _origins(value: object) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else re.split(r"[\s,]+", str(value))
+    origins = tuple(str(i).strip() for i in items if str(i).strip())
+    for origin in origins:
+        if not _ORIGIN.match(origin):
+            raise ConfigError(
+                f"frame_ancestors: {origin!r} ist kein Ursprung (erwartet z. B. https://intranet.example:8443 oder 'self')"
+            )
+    return origins or ("'self'",)
+
+
+def _read_toml(path: str) -> dict[str, object]:
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: Konfigurationsdatei nicht lesbar ({exc.strerror})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: kein gültiges TOML ({exc})") from exc
+    known = {s.name for s in (*SETTINGS, *DEPLOYMENT_SETTINGS)} - {"config_file"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{path}: unbekannte Einstellung(en) {', '.join(unknown)}")
+    return data
+
+
+def load(environ: dict[str, str] | None = None, **overrides: object) -> tuple[Settings, Deployment]:
+    """Register settings and deployment settings from a TOML file, the environment and overrides.
+
+    Parameters
+    ----------
+    environ : dict, optional
+        Environment to read (default: ``os.environ``).
+    **overrides
+        Explicit values (e.g. from command-line options); ``None`` values are ignored.
+
+    Returns
+    -------
+    tuple of Settings and Deployment
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing or malformed, or a value is invalid.
+    """
+    environ = dict(os.environ if environ is None else environ)
+    values: dict[str, object] = {}
+    if environ.get("LPR_GEO_CONFIG"):
+        values.update(_read_toml(environ["LPR_GEO_CONFIG"]))
+    for setting in (*SETTINGS, *DEPLOYMENT_SETTINGS):
+        if environ.get(setting.env):
+            values[setting.name] = environ[setting.env]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    values.pop("config_file", None)
+
+    login_mode = str(values.get("login_mode", "none"))
+    if login_mode not in LOGIN_MODES:
+        raise ConfigError(f"login_mode: {login_mode!r} ist keiner von {', '.join(LOGIN_MODES)}")
+    deployment = Deployment(
+        url_prefix=normalise_prefix(str(values.get("url_prefix", "/"))),
+        frame_ancestors=_origins(values.get("frame_ancestors", "'self'")),
+        secret_key=str(values["secret_key"]) if values.get("secret_key") else None,
+        login_mode=login_mode,
+        chromium=str(values.get("chromium", "/usr/bin/chromium")),
+    )
+    data_dir = values.get("data_dir")
+    settings = Settings.from_env(
+        {},
+        data_dir=Path(str(data_dir)) if data_dir else None,
+        db_url=str(values["db_url"]) if values.get("db_url") else None,
+    )
+    return settings, deployment

@@ -1,0 +1,133 @@
+"""``/embed``: the map alone for intranet iframes, its downloads, and the "Einbetten" dialog.
+
+The embed is a small static page (no Dash renderer, no callbacks): read-only, no personal data, sized to
+its iframe, configured by the dashboard's URL parameters (``netz``, ``ebene``, ``kreis``, ``stand``) plus
+``legende=0|1``. plotly.js, the GeoJSON and the topojson come from this app's own origin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import dash
+from dash import Input, Output, State, dcc, html
+from flask import Response, request
+from plotly.offline import get_plotlyjs_version
+
+from . import exports, ids
+from .config import Deployment
+from .services import Services
+from .standalone import build, kreis_keys, page
+from .url_state import ViewState
+
+EMBED_PATH = "/embed"
+EXPORT_PATH = "/export/karte."
+SNIPPET = "einbetten-code"
+LEGEND_SWITCH = "einbetten-legende"
+DOWNLOADS = "einbetten-downloads"
+#: Parameters of the dashboard URL that the embed understands (selection and route stay private).
+_EMBED_PARAMS = ("netz", "ebene", "kreis", "stand")
+
+
+def embed_query(search: str | None, legend: bool) -> str:
+    """The embed's query string from the dashboard's: view parameters only, plus the legend switch."""
+    params = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items() if k in _EMBED_PARAMS}
+    if not legend:
+        params["legende"] = "0"
+    return "?" + urlencode(params) if params else ""
+
+
+def snippet(embed_url: str, title: str = "Karte Netzwerk Kriminalprävention vor Ort") -> str:
+    """The ``<iframe>`` to paste into an intranet page (full width, 4:3 up to 640 px high).
+
+    Parameters
+    ----------
+    embed_url : str
+        Absolute URL of ``/embed`` with its query string.
+    title : str
+        Accessible name of the frame.
+    """
+    return (
+        f'<iframe src="{escape(embed_url)}" title="{escape(title)}" loading="lazy" '
+        'style="width:100%;aspect-ratio:4/3;max-height:640px;min-height:320px;border:0"></iframe>'
+    )
+
+
+def dialog_layout() -> html.Details:
+    """The "Einbetten" disclosure for the page header: iframe code and downloads of the current view."""
+    return html.Details(
+        [
+            html.Summary("Einbetten / Export"),
+            html.Div(
+                [
+                    html.Label("Code für das Intranet (iframe)", htmlFor=SNIPPET),
+                    dcc.Textarea(id=SNIPPET, readOnly=True, rows=4, className="embed-code"),
+                    dcc.Checklist(
+                        id=LEGEND_SWITCH,
+                        options=[{"label": "Legende aufgeklappt", "value": "1"}],
+                        value=["1"],
+                    ),
+                    html.P("Karte der aktuellen Ansicht herunterladen (ohne Internetverbindung nutzbar):"),
+                    html.Ul(id=DOWNLOADS, className="embed-downloads"),
+                ],
+                className="embed-panel",
+            ),
+        ],
+        className="embed-dialog",
+    )
+
+
+def _view(services: Services, search: str) -> ViewState:
+    return ViewState.from_query(search, services.networks(), dt.date.today(), kreis_keys())
+
+
+def register(app: dash.Dash, services: Services, deployment: Deployment) -> None:
+    """Add ``/embed``, ``/export/karte.<format>`` and the dialog's callback to the app."""
+    plotly_js = f"/_dash-component-suites/plotly/package_data/plotly.min.js?v={get_plotlyjs_version()}"
+
+    @app.server.route(EMBED_PATH)
+    def embed() -> Response:
+        view = _view(services, request.query_string.decode())
+        doc = build(services, view, services.geometry_url(view.level, view.kreis))
+        body = page(
+            doc,
+            plotly_js=app.get_relative_path(plotly_js),
+            topojson_url=app.get_asset_url("topojson/"),
+            legend_open=request.args.get("legende", "1") != "0",
+        )
+        return Response(body, mimetype="text/html")
+
+    @app.server.route(EXPORT_PATH + "<fmt>")
+    def export_file(fmt: str) -> Response:
+        if fmt not in exports.FORMATS:
+            return Response("Unbekanntes Format", status=404, mimetype="text/plain")
+        view = _view(services, request.query_string.decode())
+        try:
+            result = exports.export(services, view, fmt, chromium=deployment.chromium)
+        except exports.ExportError as exc:
+            return Response(str(exc), status=503, mimetype="text/plain")
+        response = Response(result.content, mimetype=exports.MEDIA_TYPES[fmt])
+        response.headers["Content-Disposition"] = f'attachment; filename="{exports.filename(view, fmt)}"'
+        return response
+
+    @app.callback(
+        Output(SNIPPET, "value"),
+        Output(DOWNLOADS, "children"),
+        Input(ids.VIEW, "data"),
+        Input(LEGEND_SWITCH, "value"),
+        State(ids.URL, "href"),
+    )
+    def show_snippet(_stored, legend, href):
+        parts = urlsplit(href or "")
+        query = embed_query(parts.query, bool(legend))
+        origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+        code = snippet(origin + app.get_relative_path(EMBED_PATH) + query)
+        view_query = embed_query(parts.query, True)
+        labels = {"html": "HTML (interaktiv)", "png": "PNG (Folien)", "svg": "SVG", "pdf": "PDF (A4 quer)"}
+        links = [
+            html.Li(html.A(label, href=app.get_relative_path(EXPORT_PATH + fmt) + view_query, download=""))
+            for fmt, label in labels.items()
+        ]
+        return code, links

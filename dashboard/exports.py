@@ -1,0 +1,150 @@
+"""Offline exports of the map: one self-contained HTML file, and PNG, SVG and PDF for reports and slides.
+
+Images and PDFs are rendered from a self-contained page in the system Chromium, driven by Playwright,
+with every request that is not the page itself blocked. Why not Kaleido: Kaleido 1.x needs a Chrome of
+its own choosing and loads Plotly's base-map topojson from a URL, not a path (Kaleido #56), so it cannot
+be proven offline; the Chromium that the browser tests already use renders exactly what the dashboard
+shows. Why Playwright instead of ``chromium --screenshot``: the map draws asynchronously, so the export
+has to wait for plotly.js to finish (a fixed time budget is a guess), and SVG comes from
+``Plotly.toImage``, which needs a script call.
+"""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from .services import Services
+from .standalone import MapDocument, build, inline_geojson, page, report_page
+from .url_state import ViewState
+
+FORMATS = ("html", "png", "svg", "pdf")
+MEDIA_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+}
+#: Slides (16:9) for PNG and SVG; A4 landscape at 96 px/inch for PDF.
+IMAGE_SIZE = (1600, 900)
+A4_LANDSCAPE = (1122, 793)
+_CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"]  # fmt: skip
+
+
+class ExportError(RuntimeError):
+    """The export could not be rendered (the message says why)."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """Bytes of one export and what the renderer had to block (empty for a truly offline page)."""
+
+    content: bytes
+    blocked: tuple[str, ...] = ()
+
+
+def document(services: Services, view: ViewState) -> MapDocument:
+    """The map document of a view with its geometry inlined (nothing is fetched by an export)."""
+    return build(services, view, inline_geojson(view))
+
+
+def filename(view: ViewState, fmt: str) -> str:
+    """``karte-gemeinde-2026-02-01.png`` (plus the Kreis key when zoomed)."""
+    kreis = f"-{view.kreis}" if view.kreis else ""
+    return f"karte-{view.level}{kreis}-{view.on.isoformat()}.{fmt}"
+
+
+def export(
+    services: Services,
+    view: ViewState,
+    fmt: str,
+    *,
+    chromium: str = "/usr/bin/chromium",
+    size: tuple[int, int] | None = None,
+) -> ExportResult:
+    """Render one export of a view.
+
+    Parameters
+    ----------
+    services : Services
+        Register and coverage access.
+    view : ViewState
+        Network, level, Kreis and date to show.
+    fmt : {"html", "png", "svg", "pdf"}
+        Output format.
+    chromium : str
+        Chromium binary for PNG, SVG and PDF.
+    size : (int, int), optional
+        Width and height in CSS pixels of PNG/SVG (default 1600 × 900); PDF is always A4 landscape.
+
+    Returns
+    -------
+    ExportResult
+
+    Raises
+    ------
+    ExportError
+        If Chromium cannot be started or the map does not draw.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    doc = document(services, view)
+    if fmt == "html":
+        return ExportResult(page(doc, plotly_js="inline", with_figures=True).encode())
+    width, height = A4_LANDSCAPE if fmt == "pdf" else (size or IMAGE_SIZE)
+    return _render(report_page(doc, width, height), fmt, width, height, chromium)
+
+
+def _render(html_text: str, fmt: str, width: int, height: int, chromium: str) -> ExportResult:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    blocked: list[str] = []
+
+    def only_the_file(route):
+        if route.request.url.startswith(("file:", "data:", "blob:")):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    with tempfile.TemporaryDirectory(prefix="lpr-geo-export-") as tmp:
+        source = Path(tmp) / "karte.html"
+        source.write_text(html_text, encoding="utf-8")
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=chromium, args=_CHROMIUM_ARGS)
+                try:
+                    context = browser.new_context(viewport={"width": width, "height": height}, offline=True)
+                    tab = context.new_page()
+                    tab.route("**/*", only_the_file)
+                    tab.goto(source.as_uri())
+                    tab.wait_for_selector("#karte[data-gezeichnet]", timeout=60_000)
+                    if fmt == "pdf":
+                        content = tab.pdf(
+                            width=f"{width}px", height=f"{height}px", print_background=True,
+                            margin={"top": "0", "right": "0", "bottom": "0", "left": "0"},
+                        )  # fmt: skip
+                    else:
+                        url = tab.evaluate(
+                            "([f, w, h]) => Plotly.toImage(document.getElementById('karte'),"
+                            " {format: f, width: w, height: h})",
+                            [fmt, width, height],
+                        )
+                        content = _data_url_bytes(url)
+                finally:
+                    browser.close()
+        except PlaywrightError as exc:
+            raise ExportError(f"Export mit Chromium ({chromium}) fehlgeschlagen: {exc.message}") from exc
+    return ExportResult(content, tuple(blocked))
+
+
+def _data_url_bytes(url: str) -> bytes:
+    header, _, payload = url.partition(",")
+    if header.endswith(";base64"):
+        return base64.b64decode(payload)
+    return unquote(payload).encode()

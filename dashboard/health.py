@@ -1,0 +1,33 @@
+"""``/healthz`` for load balancers and monitoring: database reachable and active boundary dataset."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from lpr_geo.boundaries import dataset_info
+
+
+def register(server: Flask, engine: Engine) -> None:
+    """Add ``GET /healthz``: 200 with JSON when the register answers, 503 otherwise."""
+
+    @server.route("/healthz")
+    def healthz():
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            database = True
+        except SQLAlchemyError:
+            database = False
+        info = dataset_info()
+        body = {
+            "status": "ok" if database else "error",
+            "database": database,
+            "dataset": info["dataset"],
+            "reference_date": info["reference_date"],
+        }
+        response = jsonify(body)
+        response.status_code = 200 if database else 503
+        response.headers["Cache-Control"] = "no-store"
+        return response

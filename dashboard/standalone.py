@@ -1,0 +1,317 @@
+"""The map as a standalone document: figure, legend, key figures, date and attribution, as one HTML page.
+
+``/embed`` and the exports render the same page; the embed references plotly.js, the GeoJSON and the
+topojson by URL on the app's own origin, the HTML export inlines all three so that the file works from a
+USB stick without any network. Contains no personal data: only region names, statuses and figures.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from lpr_geo.boundaries import dataset_info, load_layer
+from lpr_geo.coverage import CoverageFigures
+
+from . import palette
+from .figures import REGIONS, map_figure, status_patch
+from .geometry import feature_collection
+from .services import Services
+from .text import german_date, german_number, percent
+from .url_state import ViewState
+
+TITLE = "Netzwerk Kriminalprävention vor Ort"
+LEVEL_NAMES = {"kreis": "Kreise", "amt": "Ämter und amtsfreie Gemeinden", "gemeinde": "Gemeinden"}
+SAMPLE_NOTICE = "Beispieldaten: Das Register enthält ein Beispiel, keine echten Mitgliedsdaten."
+#: Plotly's geo base map reads this topojson (our empty one, never the CDN's): see dashboard/app.py.
+TOPOJSON_NAME = "world_50m"
+#: Draws the figure from the JSON data block; the same script in the embed (CSP-hashed) and the exports.
+RENDER_SCRIPT = """(function () {
+  var data = JSON.parse(document.getElementById("karte-daten").textContent);
+  if (data.topojson) { window.PlotlyGeoAssets.topojson["world_50m"] = data.topojson; }
+  var el = document.getElementById("karte");
+  Plotly.newPlot(el, data.figure.data, data.figure.layout, data.config).then(function () {
+    el.setAttribute("data-gezeichnet", "1");
+  });
+})();"""
+RENDER_SCRIPT_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(RENDER_SCRIPT.encode()).digest()).decode() + "'"
+
+_STYLE = """
+html,body{margin:0;height:100%;background:#fff;color:#1d2b36;font:14px/1.4 system-ui,"Segoe UI",Arial,sans-serif}
+body{display:flex;flex-direction:column;min-width:0}
+.kopf{padding:6px 10px 2px}
+.kopf h1{font-size:1.05rem;margin:0}
+.kopf p{margin:0;color:#3d4b56;font-size:.85rem}
+.karte{flex:1 1 auto;min-height:220px;width:100%}
+.legende{padding:2px 10px;font-size:.8rem}
+.legende summary{cursor:pointer;font-weight:600}
+.legende ul{display:flex;flex-wrap:wrap;gap:2px 14px;list-style:none;margin:2px 0 0;padding:0}
+.swatch{display:inline-block;width:.85em;height:.85em;margin-right:5px;vertical-align:-1px;border:1px solid #8a96a0}
+.quelle{margin:0;padding:2px 10px 6px;font-size:.72rem;color:#3d4b56}
+.hinweis{margin:4px 10px;padding:3px 8px;background:#fff4d6;border-left:4px solid #ccbb44;font-size:.8rem}
+.export body,.export{height:auto}
+.export .karte{height:70vh;min-height:420px;flex:none}
+.kennzahlen{display:grid;grid-template-columns:repeat(auto-fit,minmax(190px,1fr));gap:8px;margin:8px 10px}
+.kennzahlen div{border:1px solid #d5dbe0;border-radius:4px;padding:6px 10px}
+.kennzahlen dt{font-size:.8rem;color:#3d4b56}.kennzahlen dd{margin:0;font-size:1.15rem;font-weight:600}
+.kennzahlen .detail{font-size:.75rem;font-weight:400;color:#3d4b56}
+@media (max-width:480px){.kopf h1{font-size:.95rem}.legende{font-size:.72rem}}
+"""
+
+
+@dataclass(frozen=True)
+class MapDocument:
+    """Everything a standalone map shows, computed once from the register and the boundaries."""
+
+    view: ViewState
+    figure: go.Figure
+    geojson: str | dict
+    legend: list[tuple[palette.Category, int]]
+    figures: CoverageFigures
+    info: dict
+    sample: bool
+
+    @property
+    def scope(self) -> str:
+        """``Brandenburg`` or the Kreis shown."""
+        if not self.view.kreis:
+            return "Brandenburg"
+        return next(k.name for k in self.figures.kreise if k.key == self.view.kreis)
+
+    @property
+    def subtitle(self) -> str:
+        """What the map shows: network, level, area and date."""
+        return (
+            f"{self.view.network} · {LEVEL_NAMES[self.view.level]} · {self.scope} · "
+            f"Stand {german_date(self.view.on)}"
+        )
+
+    @property
+    def source(self) -> str:
+        """Boundary dataset, its reference date and the attribution the licences require."""
+        return (
+            f"Grenzen: {self.info['dataset']}, Stand {german_date(self.info['reference_date'])}. "
+            f"{self.info['attribution']}."
+        )
+
+
+def build(services: Services, view: ViewState, geojson: str | dict) -> MapDocument:
+    """The map of one view (selection and route are not shown), with legend counts and key figures.
+
+    Parameters
+    ----------
+    services : Services
+        Cached register and coverage access of the app (or of the export command).
+    view : ViewState
+        Network, level, Kreis and date; other fields are ignored.
+    geojson : str or dict
+        URL of the GeoJSON (embed) or the GeoJSON itself (self-contained exports).
+    """
+    table = services.tables(view.network, view.on).table(view.level)
+    if view.kreis:
+        table = table[table["kreis_key"] == view.kreis]
+    figure = map_figure(view.level, view.kreis, geojson if isinstance(geojson, str) else "")
+    status_patch(table, view.level, set(), figure)
+    figure.update_layout(dragmode=False)
+    counts = Counter(palette.categories(table))
+    legend = [
+        (c, counts.get(c.code, 0))
+        for c in palette.CATEGORIES
+        if counts.get(c.code, 0) or c.code in ("member", "not_contacted")
+    ]
+    return MapDocument(
+        view=view,
+        figure=figure,
+        geojson=geojson,
+        legend=legend,
+        figures=services.figures(view.network, view.on),
+        info=dataset_info(),
+        sample=services.is_sample(view.network),
+    )
+
+
+def inline_geojson(view: ViewState) -> dict:
+    """The GeoJSON of a view's level and Kreis, for exports that must not fetch anything."""
+    return feature_collection(view.level, view.kreis)
+
+
+def key_figures(doc: MapDocument) -> list[tuple[str, str, str]]:
+    """(title, value, detail) of the area shown: members, Gemeinden, area and population in the network."""
+    area = doc.figures.total
+    if doc.view.kreis:
+        area = next(k.figures for k in doc.figures.kreise if k.key == doc.view.kreis)
+    pop = area.population
+    if pop is None:
+        population = ("keine Angabe", "keine Bevölkerungszahlen vorhanden")
+    elif pop.exact:
+        population = (percent(pop.pct_min), f"{german_number(pop.covered_min)} von {german_number(pop.total)}")
+    else:
+        population = (
+            f"{german_number(pop.pct_min, 1)}–{percent(pop.pct_max)}",
+            "Spanne aus Kreiszahlen (Gemeindezahlen nicht importiert)",
+        )
+    return [
+        ("Mitglieder", german_number(area.members_by_status.get("member", 0)), "Regionen mit eigenem Beitritt"),
+        (
+            "Gemeinden im Netzwerk",
+            f"{area.gemeinden_covered} von {area.gemeinden}",
+            f"{percent(area.gemeinden_covered_pct)}; {area.gemeinden_committed} weitere haben zugesagt",
+        ),
+        (
+            "Fläche im Netzwerk",
+            percent(area.area_covered_pct),
+            f"{german_number(area.area_covered_km2)} von {german_number(area.area_km2)} km²",
+        ),
+        ("Bevölkerung im Netzwerk", *population),
+    ]
+
+
+@lru_cache(maxsize=1)
+def _topojson() -> dict:
+    return json.loads((Path(__file__).parent / "assets" / "topojson" / f"{TOPOJSON_NAME}.json").read_text())
+
+
+def _figure_json(doc: MapDocument, figure: go.Figure) -> dict:
+    # inlined GeoJSON joins the JSON after serialisation: plotly would validate and copy it otherwise
+    data = json.loads(figure.to_json())
+    data["data"][REGIONS]["geojson"] = doc.geojson
+    return data
+
+
+def _json_block(data: dict) -> str:
+    # a data block is not executed (CSP allows it); "</" must not end the script element early
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("</", "<\\/")
+
+
+def _legend_html(doc: MapDocument, open_: bool) -> str:
+    items = "".join(
+        f'<li><span class="swatch" style="background:{c.colour}"></span>{escape(c.label)} ({n})</li>'
+        for c, n in doc.legend
+    )
+    return f'<details class="legende"{" open" if open_ else ""}><summary>Legende</summary><ul>{items}</ul></details>'
+
+
+def _figures_html(doc: MapDocument) -> str:
+    cards = "".join(
+        f'<div><dt>{escape(t)}</dt><dd>{escape(v)}<br><span class="detail">{escape(d)}</span></dd></div>'
+        for t, v, d in key_figures(doc)
+    )
+    return f'<dl class="kennzahlen" aria-label="Kennzahlen">{cards}</dl>'
+
+
+def page(
+    doc: MapDocument,
+    *,
+    plotly_js: str,
+    topojson_url: str | None = None,
+    legend_open: bool = True,
+    with_figures: bool = False,
+) -> str:
+    """The HTML page of a map document.
+
+    Parameters
+    ----------
+    doc : MapDocument
+        What to show.
+    plotly_js : str
+        ``src`` URL of plotly.js, or ``"inline"`` to embed the library in the page.
+    topojson_url : str, optional
+        Folder URL of the base-map topojson; ``None`` inlines it (self-contained file).
+    legend_open : bool
+        Whether the legend starts unfolded (it can be toggled either way).
+    with_figures : bool
+        Add the key figures (HTML export); the embed shows the map only.
+    """
+    config = {"displayModeBar": False, "scrollZoom": False, "responsive": True, "locale": "de"}
+    data: dict = {"figure": _figure_json(doc, doc.figure), "config": config}
+    if topojson_url is None:
+        data["topojson"] = _topojson()
+    else:
+        config["topojsonURL"] = topojson_url
+    if plotly_js == "inline":
+        library = "<script>" + get_plotlyjs().replace("</script", "<\\/script") + "</script>"
+    else:
+        library = f'<script src="{escape(plotly_js)}"></script>'
+    summary = f"Karte: Status der {LEVEL_NAMES[doc.view.level]} im Netzwerk, {doc.scope}, Stand {german_date(doc.view.on)}"
+    notice = f'<p class="hinweis">{escape(SAMPLE_NOTICE)}</p>' if doc.sample else ""
+    return (
+        '<!DOCTYPE html>\n<html lang="de"' + (' class="export"' if with_figures else "") + '><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(TITLE)} – {escape(doc.subtitle)}</title><style>{_STYLE}</style></head><body>"
+        f'<header class="kopf"><h1>{escape(TITLE)}</h1><p>{escape(doc.subtitle)}</p></header>{notice}'
+        f'<div id="karte" class="karte" role="img" aria-label="{escape(summary)}"></div>'
+        f"{_legend_html(doc, legend_open)}{_figures_html(doc) if with_figures else ''}"
+        f'<p class="quelle">{escape(doc.source)}</p>'
+        f'{library}<script type="application/json" id="karte-daten">{_json_block(data)}</script>'
+        f"<script>{RENDER_SCRIPT}</script></body></html>\n"
+    )
+
+
+def report_figure(doc: MapDocument, width: int, height: int) -> go.Figure:
+    """The map with title, legend, date and attribution drawn into the figure (for PNG, SVG and PDF)."""
+    figure = go.Figure(doc.figure)
+    legend_width = 300
+    figure.update_layout(
+        width=width,
+        height=height,
+        margin={"l": 20, "r": legend_width, "t": 90, "b": 70},
+        title={
+            "text": f"<b>{escape(TITLE)}</b><br><span style='font-size:15px'>{escape(doc.subtitle)}</span>",
+            "x": 0.02,
+            "xanchor": "left",
+            "y": 0.97,
+            "yanchor": "top",
+            "font": {"size": 22, "color": "#1d2b36"},
+        },
+        font={"family": "Arial, sans-serif", "color": "#1d2b36"},
+    )
+    notes = [
+        {"text": "<b>Legende</b>", "y": 0.98},
+        *(
+            {"text": f"<span style='color:{c.colour};font-size:20px'>■</span> {escape(c.label)} ({n})", "y": 0.98 - 0.055 * (i + 1)}
+            for i, (c, n) in enumerate(doc.legend)
+        ),
+    ]
+    for note in notes:
+        figure.add_annotation(
+            x=1.0, xref="paper", xshift=16, xanchor="left", yref="paper", yanchor="top", showarrow=False,
+            align="left", font={"size": 14}, **note,
+        )
+    footer = escape(doc.source) + (f"<br>{escape(SAMPLE_NOTICE)}" if doc.sample else "")
+    figure.add_annotation(
+        text=footer, x=0, xref="paper", xanchor="left", y=0, yref="paper", yanchor="top", yshift=-12,
+        showarrow=False, align="left", font={"size": 11, "color": "#3d4b56"},
+    )
+    return figure
+
+
+def report_page(doc: MapDocument, width: int, height: int) -> str:
+    """A page holding only the report figure at its fixed size, self-contained (for the image exports)."""
+    data = {
+        "figure": _figure_json(doc, report_figure(doc, width, height)),
+        "config": {"displayModeBar": False, "staticPlot": True},
+        "topojson": _topojson(),
+    }
+    return (
+        '<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8">'
+        f"<title>{escape(TITLE)}</title><style>html,body{{margin:0;background:#fff}}"
+        f"#karte{{width:{width}px;height:{height}px}}@page{{margin:0}}</style></head><body>"
+        f'<div id="karte"></div><script>{get_plotlyjs()}</script>'
+        f'<script type="application/json" id="karte-daten">{_json_block(data)}</script>'
+        f"<script>{RENDER_SCRIPT}</script></body></html>\n"
+    )
+
+
+def kreis_keys() -> set[str]:
+    """Keys of the Kreise of the active dataset (valid values of ``kreis``)."""
+    return set(load_layer("kreis", "land")["key"])
