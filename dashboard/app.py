@@ -18,8 +18,8 @@ from lpr_geo.register import ensure_sample_register
 from lpr_geo.settings import Settings
 
 from . import embed, health, ids, security_headers
-from .config import Deployment
 from .accessibility import register_statement_route
+from .config import Deployment
 from .geometry import geojson_bytes
 from .proxy import PrefixMiddleware
 from .services import Services

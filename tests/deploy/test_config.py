@@ -79,7 +79,8 @@ def test_prefix_normalisation():
 
 
 def test_embed_query_keeps_view_parameters_only():
-    query = embed_query("?ebene=amt&kreis=12062&region=12062124&stopps=12062124&stand=2024-01-01", legend=False)
+    dashboard_query = "?ebene=amt&kreis=12062&region=12062124&stopps=12062124&stand=2024-01-01"
+    query = embed_query(dashboard_query, legend=False)
     assert query == "?ebene=amt&kreis=12062&stand=2024-01-01&legende=0"
     code = snippet("https://karte.example/lpr-karte/embed" + query)
     assert code.startswith('<iframe src="https://karte.example/lpr-karte/embed?ebene=amt&amp;kreis=12062')

@@ -1,0 +1,97 @@
+"""``lpr-geo export`` as a user runs it (subprocess), and the files opened offline in headless Chromium."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+
+import numpy as np
+import pypdfium2
+import pytest
+from PIL import Image
+
+from tests.conftest import ARTIFACTS, RecordedPage
+from tests.deploy.personal_data import assert_no_personal_data, contact_strings
+
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("export-data")
+    env = dict(os.environ, LPR_GEO_DATA_DIR=str(data_dir))
+    for name in ("LPR_GEO_DB", "LPR_GEO_CONFIG"):
+        env.pop(name, None)
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["lpr-geo", "export", *args], env=env, capture_output=True, text=True, timeout=180)
+
+    run.db_url = f"sqlite:///{data_dir / 'register.sqlite'}"
+    return run
+
+
+def assert_not_blank(pixels: np.ndarray) -> None:
+    grey = pixels[..., :3].mean(axis=-1)
+    assert grey.std() > 20  # a blank or single-colour image has ~0
+    assert (np.abs(np.diff(np.sort(np.unique(grey.round())))) > 0).sum() > 20  # many distinct tones
+
+
+@pytest.mark.browser
+def test_html_export_renders_offline(cli, browser, tmp_path):
+    out = tmp_path / "karte.html"
+    result = cli("html", str(out), "--level", "amt", "--stand", "2024-06-30")
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "Stand 30.06.2024" in text and "VG250 01.01.2016" in text and "© GeoBasis-DE / BKG 2016" in text
+    assert "Beispieldaten" in text and "Gemeinden im Netzwerk" in text
+    assert "<script src=" not in text  # everything inlined; the browser check below proves no request
+    assert_no_personal_data(text, contact_strings(cli.db_url), "HTML export")
+
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, offline=True)
+    recorded = RecordedPage(context.new_page(), "file://")
+    failed: list[str] = []
+    recorded.page.on("requestfailed", lambda r: failed.append(r.url))
+    recorded.page.goto(out.as_uri())
+    recorded.page.wait_for_selector("#karte[data-gezeichnet]", timeout=30_000)
+    assert recorded.page.locator(".choroplethlocation").count() == 200
+    shot = recorded.screenshot("export-html")
+    context.close()
+    assert recorded.foreign == [] and failed == [] and recorded.console_errors == []
+    assert recorded.requests == [out.as_uri()]  # the file itself, nothing else
+    assert_not_blank(np.asarray(Image.open(shot)))
+
+
+@pytest.mark.browser
+def test_png_export_has_the_requested_size_and_content(cli, tmp_path):
+    out = tmp_path / "karte.png"
+    result = cli("png", str(out), "--size", "1200x700", "--kreis", "12062")
+    assert result.returncode == 0, result.stderr
+    image = Image.open(io.BytesIO(out.read_bytes()))
+    assert image.format == "PNG" and image.size == (1200, 700)
+    assert_not_blank(np.asarray(image.convert("RGB")))
+    ARTIFACTS.mkdir(exist_ok=True)
+    image.save(ARTIFACTS / "export-png.png")
+
+
+@pytest.mark.browser
+def test_pdf_export_is_one_a4_landscape_page_with_the_map(cli, tmp_path):
+    out = tmp_path / "karte.pdf"
+    result = cli("pdf", str(out))
+    assert result.returncode == 0, result.stderr
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF")
+    pdf = pypdfium2.PdfDocument(data)
+    assert len(pdf) == 1
+    width, height = pdf[0].get_size()
+    assert abs(width - 841.9) < 3 and abs(height - 595.3) < 3  # A4 landscape in points
+    text = pdf[0].get_textpage().get_text_range()
+    assert "Legende" in text and "GeoBasis-DE" in text and "Stand" in text
+    assert_no_personal_data(text, contact_strings(cli.db_url), "PDF export")
+    assert_not_blank(pdf[0].render(scale=1).to_numpy())
+
+
+def test_bad_options_are_refused_with_a_clear_message(cli, tmp_path):
+    result = cli("png", str(tmp_path / "x.png"), "--kreis", "99999")
+    assert result.returncode != 0 and "99999" in result.stderr and "Kreisschlüssel" in result.stderr
+    result = cli("html", str(tmp_path / "x.html"), "--stand", "2019-01-01")
+    assert result.returncode != 0 and "20.02.2020" in result.stderr
+    assert not (tmp_path / "x.png").exists() and not (tmp_path / "x.html").exists()
