@@ -21,6 +21,7 @@ from .db import db
 from .geodata import geodata
 from .members import members
 from .options import settings_from
+from .users import users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,5 +37,6 @@ main.add_command(gaps)
 main.add_command(route)
 main.add_command(members)
 main.add_command(db)
+main.add_command(users)
 for _entry in entry_points(group="lpr_geo.commands"):
     main.add_command(_entry.load(), _entry.name)

@@ -14,11 +14,16 @@ from sqlalchemy.orm import Session
 from .models import AuditEntry
 
 _SKIPPED = {"id", "version"}
+# Secrets are audited as "changed", never with their value (not even a hash belongs in a readable log).
+_SECRETS = {"password_hash"}
+_HIDDEN = "(verborgen)"
 
 
-def _text(value: object) -> str | None:
+def _text(value: object, name: str = "") -> str | None:
     if value is None:
         return None
+    if name in _SECRETS:
+        return _HIDDEN
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return str(value)
@@ -35,15 +40,15 @@ def _changes(obj: object, kind: str) -> list[tuple[str, str | None, str | None]]
         if kind == "insert":
             new = history.added[0] if history.added else getattr(obj, name)
             if new is not None and new != "":
-                changes.append((name, None, _text(new)))
+                changes.append((name, None, _text(new, name)))
         elif kind == "delete":
             old = (history.deleted or history.unchanged or [None])[0]
-            changes.append((name, _text(old), None))
+            changes.append((name, _text(old, name), None))
         elif history.has_changes():
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
             if _text(old) != _text(new):
-                changes.append((name, _text(old), _text(new)))
+                changes.append((name, _text(old, name), _text(new, name)))
     return changes
 
 

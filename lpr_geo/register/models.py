@@ -1,4 +1,4 @@
-"""Tables of the register: networks, participants, status events, contacts, activities, audit.
+"""Tables of the register: networks, participants, status events, contacts, activities, audit, users.
 
 Every mutable row carries a ``version`` column (SQLAlchemy ``version_id_col``): an UPDATE only succeeds
 when the row still has the version that was read, so a stale write raises a conflict
@@ -35,6 +35,8 @@ DEFAULT_NETWORK_FOUNDED = dt.date(2020, 2, 20)
 KEY_LENGTHS: dict[str, int] = {"kreis": 5, "amt": 9, "gemeinde": 8}
 #: Kinds of activities (stored as shown).
 ACTIVITY_KINDS: tuple[str, ...] = ("Besuch", "Telefonat", "Sitzung", "E-Mail")
+#: Roles of dashboard users, least privileged first (each role may do everything the previous may).
+ROLES: tuple[str, ...] = ("viewer", "editor", "admin")
 
 _NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -179,3 +181,32 @@ class AuditEntry(Base):
     field: Mapped[str] = mapped_column(String(50))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
+
+
+class UserAccount(Base):
+    """A local login of the dashboard: unique name, role and argon2 password hash (never the password)."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(f"role IN ({_in(ROLES)})", name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(10))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class LoginAttempt(Base):
+    """One login attempt (append-only): the shared memory of the rate limiter across worker processes."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
