@@ -4,9 +4,22 @@ The public API is chosen here; the coverage engine reads the register only throu
 :mod:`lpr_geo.register.queries`.
 """
 
+from .audit_log import audit_entries
 from .backup import backup, restore
 from .database import make_engine, normalise_url, open_register, register_session, upgrade
-from .errors import ConflictError, RegisterError, SchemaOutdatedError
+from .editing import (
+    CurrentStatus,
+    Saved,
+    Versions,
+    add_activity,
+    current_status,
+    delete_contact,
+    participant_versions,
+    record_version,
+    save_contact,
+    set_status,
+)
+from .errors import ConflictError, InvalidInput, RegisterError, SchemaOutdatedError, StaleEdit
 from .exporter import export_members
 from .importer import ImportReport, Problem, import_members
 from .models import (
@@ -20,6 +33,7 @@ from .models import (
     StatusEvent,
 )
 from .networks import add_network
+from .personal import contacts_for
 from .queries import last_contacts, networks, status_events, status_on
 from .sample import ensure_sample_register, fill_sample
 
@@ -30,15 +44,25 @@ __all__ = [
     "AuditEntry",
     "ConflictError",
     "Contact",
+    "CurrentStatus",
     "ImportReport",
+    "InvalidInput",
     "Network",
     "Participant",
     "Problem",
     "RegisterError",
+    "Saved",
     "SchemaOutdatedError",
+    "StaleEdit",
     "StatusEvent",
+    "Versions",
+    "add_activity",
     "add_network",
+    "audit_entries",
     "backup",
+    "contacts_for",
+    "current_status",
+    "delete_contact",
     "ensure_sample_register",
     "export_members",
     "fill_sample",
@@ -48,8 +72,12 @@ __all__ = [
     "networks",
     "normalise_url",
     "open_register",
+    "participant_versions",
+    "record_version",
     "register_session",
     "restore",
+    "save_contact",
+    "set_status",
     "status_events",
     "status_on",
     "upgrade",

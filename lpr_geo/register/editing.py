@@ -1,0 +1,719 @@
+"""Changing the register from the dashboard: status, activities and contact persons, without lost updates.
+
+Every function here
+
+- checks the acting user's role itself (:func:`lpr_geo.auth.require_role`, at least ``editor``), so a
+  forgotten check in the web layer cannot change anything;
+- validates its input first and raises :class:`InvalidInput` (German message, ``field`` names the form
+  field) before anything is written;
+- writes through :func:`register_session`, so the audit trail records who changed what;
+- takes the ``expected_version`` the form was loaded with (see :func:`participant_versions`) and raises
+  :class:`StaleEdit` ("inzwischen von X geändert", with both versions' values) instead of overwriting a
+  newer change. ``expected_version=None`` skips that check and is meant for scripts only.
+
+Text fields are stored verbatim, markup included: escaping is the job of whatever displays them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lpr_geo.auth import User, require_role
+from lpr_geo.status import Status
+
+from .database import register_session
+from .errors import ConflictError, InvalidInput, StaleEdit
+from .models import (
+    ACTIVITY_KINDS,
+    DEFAULT_NETWORK,
+    KEY_LENGTHS,
+    Activity,
+    AuditEntry,
+    Base,
+    Contact,
+    Network,
+    Participant,
+    StatusEvent,
+)
+from .regions import LEVEL_LABELS, Region, describe, regions
+
+_LOCAL = ZoneInfo("Europe/Berlin")
+_EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"'.]{2,}")
+_PHONE = re.compile(r"\+?[0-9 ()/.\-]+")
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save produced: the record's id and its new version (send it with the next save)."""
+
+    id: int
+    version: int
+
+
+@dataclass(frozen=True)
+class Versions:
+    """Versions of a region's records for an edit form (0: the region is not in the register yet).
+
+    Attributes
+    ----------
+    participant : int
+        Version to send as ``expected_version`` to :func:`set_status`.
+    contacts : dict of int to int
+        Contact id to version, for :func:`save_contact` and :func:`delete_contact`.
+    """
+
+    participant: int
+    contacts: dict[int, int]
+
+
+@dataclass(frozen=True)
+class CurrentStatus:
+    """A region's latest status in one network, with the version to send when changing it."""
+
+    status: Status
+    effective_date: dt.date | None
+    note: str
+    version: int
+
+
+class _Outdated(Exception):
+    """Internal signal: the stored version differs from the expected one (turned into StaleEdit)."""
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(_LOCAL).date()
+
+
+def _date(field: str, label: str, value: dt.date | str | None) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = (value or "").strip()
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    if not text:
+        raise InvalidInput(field, f"{label}: bitte ein Datum angeben")
+    raise InvalidInput(field, f"{label}: »{text}« ist kein Datum (TT.MM.JJJJ)")
+
+
+def _not_future(field: str, label: str, day: dt.date) -> None:
+    if day > _today():
+        raise InvalidInput(field, f"{label}: der {day:%d.%m.%Y} liegt in der Zukunft")
+
+
+def _text(field: str, label: str, value: str | None, limit: int | None = None, required: bool = False) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise InvalidInput(field, f"{label}: bitte ausfüllen")
+    if limit is not None and len(text) > limit:
+        raise InvalidInput(field, f"{label}: höchstens {limit} Zeichen (eingegeben: {len(text)})")
+    return text
+
+
+def _region(level: str, key: str) -> Region:
+    if level not in KEY_LENGTHS:
+        raise InvalidInput(
+            "level", f"Unbekannte Ebene »{level}«; erlaubt: {', '.join(LEVEL_LABELS.values())}"
+        )
+    region = regions().get(level, str(key).strip())
+    if region is None:
+        raise InvalidInput("key", f"Kein(e) {LEVEL_LABELS[level]} mit dem Schlüssel »{key}« im Gebietsstand")
+    return region
+
+
+def _status(value: Status | str) -> Status:
+    try:
+        status = value if isinstance(value, Status) else Status.from_label(value)
+    except ValueError as error:
+        raise InvalidInput("status", f"Status: {error}") from error
+    if status is Status.NOT_CONTACTED:
+        raise InvalidInput(
+            "status", "Status: »Nicht kontaktiert« ist kein Ereignis; bitte einen anderen Status wählen"
+        )
+    return status
+
+
+def _network(session: Session, name: str | None) -> Network:
+    wanted = " ".join((name or DEFAULT_NETWORK).split())
+    network = session.scalar(select(Network).where(Network.name == wanted))
+    if network is None:
+        raise InvalidInput("network", f"Netzwerk »{wanted}« gibt es nicht")
+    return network
+
+
+def _find_participant(session: Session, region: Region) -> Participant | None:
+    return session.scalar(
+        select(Participant).where(Participant.level == region.level, Participant.key == region.key)
+    )
+
+
+def _participant(session: Session, region: Region) -> Participant:
+    participant = _find_participant(session, region)
+    if participant is None:
+        participant = Participant(
+            level=region.level, key=region.key, name=region.name, kreis_key=region.kreis_key
+        )
+        session.add(participant)
+        session.flush()
+    return participant
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    return moment.replace(tzinfo=dt.UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def _last_change(session: Session, records: list[tuple[str, list[int]]]) -> tuple[str, dt.datetime | None]:
+    conditions = [(AuditEntry.table_name == t) & AuditEntry.record_id.in_(ids) for t, ids in records if ids]
+    row = session.execute(
+        select(AuditEntry.changed_by, AuditEntry.changed_at)
+        .where(or_(*conditions))
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    return (row[0], _aware(row[1])) if row else ("unbekannt", None)
+
+
+def _retrying(write: Callable[[], Saved]) -> Saved:
+    # Two editors creating the same participant at once: the loser's insert violates the unique key;
+    # one retry finds the winner's row (and then checks versions as usual).
+    try:
+        return write()
+    except IntegrityError:
+        return write()
+
+
+# --- status ---------------------------------------------------------------------------------------------
+
+
+def _status_values(status: Status | None, day: dt.date | None, note: str) -> dict[str, str]:
+    if status is None:
+        return {"Status": Status.NOT_CONTACTED.label}
+    return {"Status": status.label, "Seit": f"{day:%d.%m.%Y}" if day else "", "Notiz": note}
+
+
+def _current_status(session: Session, participant: Participant | None, network: Network) -> CurrentStatus:
+    if participant is None:
+        return CurrentStatus(Status.NOT_CONTACTED, None, "", 0)
+    event = session.scalar(
+        select(StatusEvent)
+        .where(StatusEvent.participant_id == participant.id, StatusEvent.network_id == network.id)
+        .order_by(StatusEvent.effective_date.desc(), StatusEvent.id.desc())
+        .limit(1)
+    )
+    if event is None:
+        return CurrentStatus(Status.NOT_CONTACTED, None, "", participant.version)
+    return CurrentStatus(Status(event.status), event.effective_date, event.note or "", participant.version)
+
+
+def _stale_status(
+    engine: Engine, region: Region, network_name: str | None, expected: int, submitted: dict[str, str]
+) -> StaleEdit:
+    with register_session(engine) as session:
+        network = _network(session, network_name)
+        participant = _find_participant(session, region)
+        current = _current_status(session, participant, network)
+        records: list[tuple[str, list[int]]] = []
+        if participant is not None:
+            events = session.scalars(
+                select(StatusEvent.id).where(StatusEvent.participant_id == participant.id)
+            )
+            records = [("participants", [participant.id]), ("status_events", list(events))]
+        who, when = _last_change(session, records) if records else ("unbekannt", None)
+    return StaleEdit(
+        f"Der Status von {describe(region)}",
+        who,
+        when,
+        expected,
+        current.version,
+        _status_values(
+            current.status if current.effective_date else None, current.effective_date, current.note
+        ),
+        submitted,
+    )
+
+
+def set_status(
+    engine: Engine,
+    user: User,
+    level: str,
+    key: str,
+    network: str | None,
+    status: Status | str,
+    effective_date: dt.date | str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Saved:
+    """Record a region's status in a network from a date on (a status event).
+
+    The region becomes a participant if it is not one yet. An event on the same day in the same
+    network is corrected in place (one event per day); otherwise a new event is added.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        Engine of the register.
+    user : lpr_geo.auth.User
+        The acting user; needs the role ``editor``.
+    level : {"kreis", "amt", "gemeinde"}
+        Level of the region.
+    key : str
+        Official key of the region in the active boundary dataset.
+    network : str or None
+        Network name; ``None`` for AG 4.
+    status : Status or str
+        New status (code or German label); not "Nicht kontaktiert".
+    effective_date : datetime.date or str
+        From when (``YYYY-MM-DD`` or ``TT.MM.JJJJ``); not in the future, not before the network's founding.
+    note : str
+        Free text, stored verbatim.
+    expected_version : int or None
+        :attr:`Versions.participant` as loaded into the form (0 for a region not yet in the register).
+
+    Returns
+    -------
+    Saved
+        Participant id and its new version.
+
+    Raises
+    ------
+    lpr_geo.auth.PermissionDenied
+        If the user is not an editor.
+    InvalidInput
+        For an unknown level, key, network or status, or an impossible date.
+    StaleEdit
+        If the region's status was changed since the form was loaded.
+    """
+    require_role(user, "editor")
+    region = _region(level, key)
+    new_status = _status(status)
+    day = _date("effective_date", "Gültig ab", effective_date)
+    _not_future("effective_date", "Gültig ab", day)
+    note = _text("note", "Notiz", note)
+    submitted = _status_values(new_status, day, note)
+
+    def write() -> Saved:
+        with register_session(engine, user.name) as session:
+            net = _network(session, network)
+            if net.founded is not None and day < net.founded:
+                raise InvalidInput(
+                    "effective_date",
+                    f"Gültig ab: der {day:%d.%m.%Y} liegt vor der Gründung von »{net.name}« "
+                    f"({net.founded:%d.%m.%Y})",
+                )
+            participant = _find_participant(session, region)
+            version = participant.version if participant is not None else 0
+            if expected_version is not None and expected_version != version:
+                raise _Outdated
+            if participant is None:
+                participant = _participant(session, region)
+                new_version = participant.version
+            else:
+                # Compare-and-set on the participant row: of two concurrent saves only one matches.
+                bumped = session.execute(
+                    update(Participant.__table__)
+                    .where(Participant.id == participant.id, Participant.version == version)
+                    .values(version=version + 1)
+                )
+                if bumped.rowcount != 1:
+                    raise _Outdated
+                new_version = version + 1
+            event = session.scalar(
+                select(StatusEvent).where(
+                    StatusEvent.participant_id == participant.id,
+                    StatusEvent.network_id == net.id,
+                    StatusEvent.effective_date == day,
+                )
+            )
+            if event is None:
+                session.add(
+                    StatusEvent(
+                        participant_id=participant.id,
+                        network_id=net.id,
+                        status=new_status.value,
+                        effective_date=day,
+                        note=note,
+                        created_by=user.name,
+                    )
+                )
+            else:
+                event.status, event.note = new_status.value, note
+            return Saved(participant.id, new_version)
+
+    try:
+        return _retrying(write)
+    except (_Outdated, ConflictError, IntegrityError) as error:
+        raise _stale_status(engine, region, network, expected_version or 0, submitted) from error
+
+
+# --- activities -----------------------------------------------------------------------------------------
+
+
+def add_activity(
+    engine: Engine,
+    user: User,
+    level: str,
+    key: str,
+    date: dt.date | str,
+    kind: str,
+    place: str = "",
+    attendees: str = "",
+    outcome: str = "",
+    next_step: str = "",
+    next_step_due: dt.date | str | None = None,
+    network: str | None = None,
+) -> Saved:
+    """Record a visit, call, meeting or e-mail concerning a region.
+
+    Adding never conflicts with other edits (nothing existing changes), so there is no version to send.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        Engine of the register.
+    user : lpr_geo.auth.User
+        The acting user; needs the role ``editor``.
+    level, key : str
+        The region (it becomes a participant if it is not one yet).
+    date : datetime.date or str
+        When it happened; not in the future (plan future contacts as the next step).
+    kind : str
+        One of :data:`lpr_geo.register.ACTIVITY_KINDS` ("Besuch", "Telefonat", "Sitzung", "E-Mail").
+    place : str
+        Where (at most 200 characters).
+    attendees : str
+        Who took part (personal data: shown to editors only).
+    outcome, next_step : str
+        Free text, stored verbatim.
+    next_step_due : datetime.date or str, optional
+        Due date of the next step; not before ``date``.
+    network : str, optional
+        The network it concerns.
+
+    Returns
+    -------
+    Saved
+        The activity's id and version.
+
+    Raises
+    ------
+    lpr_geo.auth.PermissionDenied
+        If the user is not an editor.
+    InvalidInput
+        For an unknown region, kind or network, or an impossible date.
+    """
+    require_role(user, "editor")
+    region = _region(level, key)
+    day = _date("date", "Datum", date)
+    _not_future("date", "Datum", day)
+    if kind not in ACTIVITY_KINDS:
+        raise InvalidInput("kind", f"Art: »{kind}« ist unbekannt; erlaubt: {', '.join(ACTIVITY_KINDS)}")
+    due = None
+    if next_step_due not in (None, ""):
+        due = _date("next_step_due", "Fällig am", next_step_due)
+        if due < day:
+            raise InvalidInput("next_step_due", f"Fällig am: der {due:%d.%m.%Y} liegt vor dem Datum")
+    values = {
+        "place": _text("place", "Ort", place, 200),
+        "attendees": _text("attendees", "Teilnehmende", attendees),
+        "outcome": _text("outcome", "Ergebnis", outcome),
+        "next_step": _text("next_step", "Nächster Schritt", next_step),
+    }
+
+    def write() -> Saved:
+        with register_session(engine, user.name) as session:
+            net = _network(session, network) if network else None
+            activity = Activity(
+                participant_id=_participant(session, region).id,
+                network_id=net.id if net else None,
+                date=day,
+                kind=kind,
+                next_step_due=due,
+                **values,
+            )
+            session.add(activity)
+            session.flush()
+            return Saved(activity.id, activity.version)
+
+    return _retrying(write)
+
+
+# --- contacts -------------------------------------------------------------------------------------------
+
+
+def _contact_values(contact: Contact | None) -> dict[str, str]:
+    if contact is None:
+        return {}
+    return {
+        "Name": contact.name,
+        "Funktion": contact.role,
+        "Organisation": contact.organisation,
+        "E-Mail": contact.email,
+        "Telefon": contact.phone,
+    }
+
+
+def _stale_contact(engine: Engine, region: Region, contact_id: int, expected: int, submitted) -> StaleEdit:
+    with register_session(engine) as session:
+        contact = session.get(Contact, contact_id)
+        who, when = _last_change(session, [("contacts", [contact_id])])
+        current = _contact_values(contact)
+        version = contact.version if contact is not None else 0
+    what = f"Die Kontaktperson »{submitted.get('Name', '')}« bei {describe(region)}"
+    if contact is None:
+        what += " (inzwischen gelöscht)"
+    return StaleEdit(what, who, when, expected, version, current, submitted)
+
+
+def save_contact(
+    engine: Engine,
+    user: User,
+    level: str,
+    key: str,
+    *,
+    name: str,
+    role: str = "",
+    organisation: str = "",
+    email: str = "",
+    phone: str = "",
+    contact_id: int | None = None,
+    expected_version: int | None = None,
+) -> Saved:
+    """Add a contact person to a region or change one.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        Engine of the register.
+    user : lpr_geo.auth.User
+        The acting user; needs the role ``editor``.
+    level, key : str
+        The region (it becomes a participant if it is not one yet).
+    name : str
+        Name of the person (required, unique within the region).
+    role, organisation : str
+        Function and organisation (at most 200 characters each).
+    email : str
+        E-mail address (checked for a plausible form), may be empty.
+    phone : str
+        Telephone number: digits, blanks and ``+ ( ) / - .``, may be empty.
+    contact_id : int, optional
+        The contact to change; ``None`` adds a new one.
+    expected_version : int, optional
+        The contact's version as loaded into the form (:attr:`Versions.contacts`); required in the UI
+        when changing.
+
+    Returns
+    -------
+    Saved
+        The contact's id and new version.
+
+    Raises
+    ------
+    lpr_geo.auth.PermissionDenied
+        If the user is not an editor.
+    InvalidInput
+        For a missing name, a name already used in the region, a malformed e-mail address or phone
+        number, an unknown region or contact.
+    StaleEdit
+        If the contact was changed or deleted since the form was loaded.
+    """
+    require_role(user, "editor")
+    region = _region(level, key)
+    values = {
+        "name": _text("name", "Name", name, 200, required=True),
+        "role": _text("role", "Funktion", role, 200),
+        "organisation": _text("organisation", "Organisation", organisation, 200),
+        "email": _text("email", "E-Mail", email, 200),
+        "phone": _text("phone", "Telefon", phone, 100),
+    }
+    if values["email"] and not _EMAIL.fullmatch(values["email"]):
+        raise InvalidInput("email", f"E-Mail: »{values['email']}« ist keine gültige E-Mail-Adresse")
+    if values["phone"] and (
+        not _PHONE.fullmatch(values["phone"]) or sum(c.isdigit() for c in values["phone"]) < 3
+    ):
+        raise InvalidInput(
+            "phone",
+            f"Telefon: »{values['phone']}« ist keine Telefonnummer "
+            "(erlaubt: Ziffern, Leerzeichen und + ( ) / - .)",
+        )
+    submitted = {
+        "Name": values["name"],
+        "Funktion": values["role"],
+        "Organisation": values["organisation"],
+        "E-Mail": values["email"],
+        "Telefon": values["phone"],
+    }
+
+    def write() -> Saved:
+        with register_session(engine, user.name) as session:
+            participant = _participant(session, region)
+            taken = session.scalar(
+                select(Contact.id).where(
+                    Contact.participant_id == participant.id,
+                    Contact.name == values["name"],
+                    Contact.id != (contact_id or 0),
+                )
+            )
+            if taken is not None:
+                raise InvalidInput("name", f"Name: »{values['name']}« gibt es bei {describe(region)} bereits")
+            if contact_id is None:
+                contact = Contact(participant_id=participant.id, **values)
+                session.add(contact)
+            else:
+                contact = session.get(Contact, contact_id)
+                if contact is None and expected_version is not None:
+                    raise _Outdated
+                if contact is None or contact.participant_id != participant.id:
+                    raise InvalidInput(
+                        "contact_id", f"Kontaktperson Nr. {contact_id} gibt es bei {describe(region)} nicht"
+                    )
+                if expected_version is not None and contact.version != expected_version:
+                    raise _Outdated
+                for field, value in values.items():
+                    setattr(contact, field, value)
+            session.flush()
+            return Saved(contact.id, contact.version)
+
+    try:
+        return _retrying(write)
+    except (_Outdated, ConflictError) as error:
+        if contact_id is None:
+            raise
+        raise _stale_contact(engine, region, contact_id, expected_version or 0, submitted) from error
+
+
+def delete_contact(
+    engine: Engine, user: User, level: str, key: str, contact_id: int, expected_version: int | None = None
+) -> None:
+    """Delete a contact person (e.g. who left office); the audit trail keeps the old values.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        Engine of the register.
+    user : lpr_geo.auth.User
+        The acting user; needs the role ``editor``.
+    level, key : str
+        The region the contact belongs to.
+    contact_id : int
+        The contact.
+    expected_version : int, optional
+        Its version as shown; a newer stored version raises :class:`StaleEdit`.
+
+    Raises
+    ------
+    lpr_geo.auth.PermissionDenied
+        If the user is not an editor.
+    InvalidInput
+        If the region has no such contact.
+    StaleEdit
+        If the contact was changed or deleted since it was shown.
+    """
+    require_role(user, "editor")
+    region = _region(level, key)
+    shown: dict[str, str] = {}
+    try:
+        with register_session(engine, user.name) as session:
+            participant = _find_participant(session, region)
+            contact = session.get(Contact, contact_id)
+            if contact is None and expected_version is not None:
+                raise _Outdated
+            if contact is None or participant is None or contact.participant_id != participant.id:
+                raise InvalidInput(
+                    "contact_id", f"Kontaktperson Nr. {contact_id} gibt es bei {describe(region)} nicht"
+                )
+            shown = _contact_values(contact)
+            if expected_version is not None and contact.version != expected_version:
+                raise _Outdated
+            session.delete(contact)
+    except (_Outdated, ConflictError) as error:
+        submitted = {**shown, "Aktion": "löschen"}
+        raise _stale_contact(engine, region, contact_id, expected_version or 0, submitted) from error
+
+
+# --- versions for forms ---------------------------------------------------------------------------------
+
+
+def participant_versions(engine: Engine, level: str, key: str) -> Versions:
+    """Versions to put into a region's edit forms (and send back with each save).
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        Engine of the register.
+    level, key : str
+        The region.
+
+    Returns
+    -------
+    Versions
+        ``participant`` 0 and no contacts for a region not yet in the register.
+    """
+    with register_session(engine) as session:
+        row = session.execute(
+            select(Participant.id, Participant.version).where(
+                Participant.level == level, Participant.key == key
+            )
+        ).first()
+        if row is None:
+            return Versions(0, {})
+        contacts = session.execute(
+            select(Contact.id, Contact.version).where(Contact.participant_id == row.id)
+        )
+        return Versions(row.version, {cid: version for cid, version in contacts})
+
+
+def record_version(engine: Engine, model: type[Base], record_id: int) -> int:
+    """The stored version of one record (0 if it does not exist).
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        Engine of the register.
+    model : type
+        A versioned model class, e.g. :class:`Contact` or :class:`Participant`.
+    record_id : int
+        Its id.
+
+    Returns
+    -------
+    int
+    """
+    with register_session(engine) as session:
+        return session.scalar(select(model.version).where(model.id == record_id)) or 0  # type: ignore[attr-defined]
+
+
+def current_status(engine: Engine, level: str, key: str, network: str | None = None) -> CurrentStatus:
+    """A region's latest status in a network and the version to send with :func:`set_status`.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        Engine of the register.
+    level, key : str
+        The region.
+    network : str, optional
+        Network name; AG 4 by default.
+
+    Returns
+    -------
+    CurrentStatus
+        "Nicht kontaktiert" without a date for a region without events in that network.
+    """
+    with register_session(engine) as session:
+        participant = session.scalar(
+            select(Participant).where(Participant.level == level, Participant.key == key)
+        )
+        return _current_status(session, participant, _network(session, network))
