@@ -36,7 +36,9 @@ def serve(host: str, port: int, db_url: str | None) -> None:
     "--level", type=click.Choice(["gemeinde", "amt", "kreis"]), default="gemeinde", show_default=True,
     help="Ebene der Karte.",
 )  # fmt: skip
-@click.option("--kreis", metavar="SCHLÜSSEL", help="Nur diesen Kreis zeigen (5-stelliger Schlüssel, z. B. 12062).")
+@click.option(
+    "--kreis", metavar="SCHLÜSSEL", help="Nur diesen Kreis zeigen (5-stelliger Schlüssel, z. B. 12062)."
+)
 @click.option("--stand", type=click.DateTime(["%Y-%m-%d"]), help="Stichtag JJJJ-MM-TT (Standard: heute).")
 @click.option("--network", metavar="NAME", help="Netzwerk (Standard: AG 4 bzw. das Beispielregister).")
 @click.option("--size", metavar="BxH", default="1600x900", show_default=True, help="Pixelgröße von PNG/SVG.")
@@ -64,7 +66,9 @@ def export(fmt, out, level, kreis, stand, network, size, db_url) -> None:
     if network is not None and network not in networks:
         raise click.BadParameter(f"unbekanntes Netzwerk {network!r} (vorhanden: {', '.join(networks)})")
     if kreis is not None and kreis not in kreis_keys():
-        raise click.BadParameter(f"{kreis!r} ist kein Kreisschlüssel des aktiven Datensatzes", param_hint="--kreis")
+        raise click.BadParameter(
+            f"{kreis!r} ist kein Kreisschlüssel des aktiven Datensatzes", param_hint="--kreis"
+        )
     today = dt.date.today()
     on = stand.date() if stand else today
     if not dt.date(2020, 2, 20) <= on <= today:

@@ -43,7 +43,9 @@ RENDER_SCRIPT = """(function () {
     el.setAttribute("data-gezeichnet", "1");
   });
 })();"""
-RENDER_SCRIPT_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(RENDER_SCRIPT.encode()).digest()).decode() + "'"
+RENDER_SCRIPT_HASH = (
+    "'sha256-" + base64.b64encode(hashlib.sha256(RENDER_SCRIPT.encode()).digest()).decode() + "'"
+)
 
 _STYLE = """
 html,body{margin:0;height:100%;background:#fff;color:#1d2b36;font:14px/1.4 system-ui,"Segoe UI",Arial,sans-serif}
@@ -153,14 +155,21 @@ def key_figures(doc: MapDocument) -> list[tuple[str, str, str]]:
     if pop is None:
         population = ("keine Angabe", "keine Bevölkerungszahlen vorhanden")
     elif pop.exact:
-        population = (percent(pop.pct_min), f"{german_number(pop.covered_min)} von {german_number(pop.total)}")
+        population = (
+            percent(pop.pct_min),
+            f"{german_number(pop.covered_min)} von {german_number(pop.total)}",
+        )
     else:
         population = (
             f"{german_number(pop.pct_min, 1)}–{percent(pop.pct_max)}",
             "Spanne aus Kreiszahlen (Gemeindezahlen nicht importiert)",
         )
     return [
-        ("Mitglieder", german_number(area.members_by_status.get("member", 0)), "Regionen mit eigenem Beitritt"),
+        (
+            "Mitglieder",
+            german_number(area.members_by_status.get("member", 0)),
+            "Regionen mit eigenem Beitritt",
+        ),
         (
             "Gemeinden im Netzwerk",
             f"{area.gemeinden_covered} von {area.gemeinden}",
@@ -245,7 +254,9 @@ def page(
     summary = f"Karte: Status der {LEVEL_NAMES[doc.view.level]} im Netzwerk, {doc.scope}, Stand {german_date(doc.view.on)}"
     notice = f'<p class="hinweis">{escape(SAMPLE_NOTICE)}</p>' if doc.sample else ""
     return (
-        '<!DOCTYPE html>\n<html lang="de"' + (' class="export"' if with_figures else "") + '><head><meta charset="utf-8">'
+        '<!DOCTYPE html>\n<html lang="de"'
+        + (' class="export"' if with_figures else "")
+        + '><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(TITLE)} – {escape(doc.subtitle)}</title><style>{_STYLE}</style></head><body>"
         f'<header class="kopf"><h1>{escape(TITLE)}</h1><p>{escape(doc.subtitle)}</p></header>{notice}'
@@ -278,19 +289,39 @@ def report_figure(doc: MapDocument, width: int, height: int) -> go.Figure:
     notes = [
         {"text": "<b>Legende</b>", "y": 0.98},
         *(
-            {"text": f"<span style='color:{c.colour};font-size:20px'>■</span> {escape(c.label)} ({n})", "y": 0.98 - 0.055 * (i + 1)}
+            {
+                "text": f"<span style='color:{c.colour};font-size:20px'>■</span> {escape(c.label)} ({n})",
+                "y": 0.98 - 0.055 * (i + 1),
+            }
             for i, (c, n) in enumerate(doc.legend)
         ),
     ]
     for note in notes:
         figure.add_annotation(
-            x=1.0, xref="paper", xshift=16, xanchor="left", yref="paper", yanchor="top", showarrow=False,
-            align="left", font={"size": 14}, **note,
+            x=1.0,
+            xref="paper",
+            xshift=16,
+            xanchor="left",
+            yref="paper",
+            yanchor="top",
+            showarrow=False,
+            align="left",
+            font={"size": 14},
+            **note,
         )
     footer = escape(doc.source) + (f"<br>{escape(SAMPLE_NOTICE)}" if doc.sample else "")
     figure.add_annotation(
-        text=footer, x=0, xref="paper", xanchor="left", y=0, yref="paper", yanchor="top", yshift=-12,
-        showarrow=False, align="left", font={"size": 11, "color": "#3d4b56"},
+        text=footer,
+        x=0,
+        xref="paper",
+        xanchor="left",
+        y=0,
+        yref="paper",
+        yanchor="top",
+        yshift=-12,
+        showarrow=False,
+        align="left",
+        font={"size": 11, "color": "#3d4b56"},
     )
     return figure
 

@@ -114,7 +114,7 @@ def test_health_pages_and_headers_under_the_prefix(deployment):
     assert f'src="{PREFIX}_dash-component-suites/plotly/' in embed
     assert f"{PREFIX}geo/" in embed and f"{PREFIX}assets/topojson/" in embed
     assert "Ämter und amtsfreie Gemeinden" in embed and "Stand 01.01.2016" in embed
-    assert "<details class=\"legende\"><summary>" in embed  # legende=0: folded, still unfoldable
+    assert '<details class="legende"><summary>' in embed  # legende=0: folded, still unfoldable
 
     # every response the views are built from is free of personal data
     layout = get(deployment["url"] + "_dash-layout")[2]

@@ -23,7 +23,8 @@ def cli(tmp_path_factory):
         env.pop(name, None)
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["lpr-geo", "export", *args], env=env, capture_output=True, text=True, timeout=180)
+        command = ["lpr-geo", "export", *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
 
     run.db_url = f"sqlite:///{data_dir / 'register.sqlite'}"
     return run
