@@ -25,7 +25,11 @@ system-deps:
 run: setup
 	$(BIN)/lpr-geo serve --host $(HOST) --port $(PORT)
 
-test: setup system-deps
+# axe-core for the accessibility tests, pinned in tests/a11y/package-lock.json
+tests/a11y/node_modules/axe-core/axe.min.js: tests/a11y/package-lock.json
+	npm ci --prefix tests/a11y --no-audit --no-fund --silent
+
+test: setup system-deps tests/a11y/node_modules/axe-core/axe.min.js
 	LPR_GEO_NO_SKIPS=1 $(BIN)/pytest
 
 test-quick: setup

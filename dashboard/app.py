@@ -97,6 +97,7 @@ def _layout(app: dash.Dash, services: Services) -> html.Div:
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.VIEW),
+            dcc.Store(id=ids.SCOPE),
             html.A("Zum Inhalt springen", href="#inhalt", className="skip-link"),
             html.Header(
                 [

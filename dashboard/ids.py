@@ -2,11 +2,12 @@
 
 URL = "url"
 VIEW = "ansicht"  # dcc.Store with the current ViewState (mirrors the URL)
+SCOPE = "ansicht-umfang"  # dcc.Store: network, date, level, Kreis; changes only when one of them does
 DRAWN = "karte-gezeichnet"  # which (level, Kreis) geometry the map currently holds
 
 NETWORK = "netzwerk"
-NETWORK_FIELD = "netzwerk-feld"
-LEVEL = "ebene"
+LEVEL = "ebene"  # pattern-matching id type of the level buttons
+CONTROL_MESSAGE = "eingabe-hinweis"
 KREIS = "kreis"
 DATE = "stand"
 SEARCH = "suche"

@@ -71,6 +71,15 @@ class ViewState:
         """A copy with some fields changed."""
         return replace(self, **changes)
 
+    def scope(self) -> dict:
+        """What the figures, lists and tables depend on (not selection, detail or route)."""
+        return {"network": self.network, "on": self.on.isoformat(), "level": self.level, "kreis": self.kreis}
+
+    @classmethod
+    def from_scope(cls, data: dict) -> ViewState:
+        """The view a :meth:`scope` describes (no selection, detail or route)."""
+        return cls(network=data["network"], on=dt.date.fromisoformat(data["on"]), level=data["level"], kreis=data["kreis"])
+
     def to_store(self) -> dict:
         """JSON-able form for a dcc.Store."""
         data = asdict(self)

@@ -30,11 +30,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}: {process.stdout.read()}")
+            raise RuntimeError(f"server exited with {process.returncode}: {log.read_text()[-3000:]}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -45,21 +45,27 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> N
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_data_dir(tmp_path_factory) -> Path:
+    """Data directory of the live server (its embedded register: ``register.sqlite``)."""
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
+def live_server(live_data_dir):
     """Base URL of ``lpr-geo serve`` on a free port with a fresh data directory."""
     port = free_port()
-    env = dict(os.environ, LPR_GEO_DATA_DIR=str(tmp_path_factory.mktemp("data")))
+    env = dict(os.environ, LPR_GEO_DATA_DIR=str(live_data_dir))
     env.pop("LPR_GEO_DB", None)
-    process = subprocess.Popen(
-        ["lpr-geo", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    # the server's request log goes to a file: a pipe nobody reads fills up and blocks the server
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / "live-server.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            ["lpr-geo", "serve", "--port", str(port)], env=env, stdout=sink, stderr=subprocess.STDOUT
+        )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(url + "/", process)
+        wait_until_up(url + "/", process, log)
         yield url
     finally:
         process.terminate()
@@ -108,7 +114,10 @@ class RecordedPage:
 
 @pytest.fixture
 def recorded_page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    # bypass_csp: Playwright's wait_for_function evaluates strings, which the app's CSP rightly forbids;
+    # the CSP itself is tested in tests/deploy.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE", bypass_csp=True)
+    context.set_default_timeout(60_000)  # generous: the machine may be shared with other test runs
     page = context.new_page()
     yield RecordedPage(page, live_server)
     context.close()

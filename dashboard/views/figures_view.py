@@ -85,10 +85,10 @@ def register(app, services: Services) -> None:
         Output(ids.CARDS, "children"),
         Output(ids.KREIS_BARS, "figure"),
         Output(ids.KREIS_GRID, "rowData"),
-        Input(ids.VIEW, "data"),
+        Input(ids.SCOPE, "data"),
     )
-    def show_figures(stored):
-        view = ViewState.from_store(stored)
+    def show_figures(scope):
+        view = ViewState.from_scope(scope)
         figures = services.figures(view.network, view.on)
         area = figures.total
         scope = "Brandenburg"

@@ -132,9 +132,9 @@ def _gaps_frame(services: Services, view: ViewState) -> pd.DataFrame:
 
 
 def register(app, services: Services) -> None:
-    @app.callback(Output(ids.GAPS_GRID, "rowData"), Input(ids.VIEW, "data"))
-    def show_gaps(stored):
-        frame = _gaps_frame(services, ViewState.from_store(stored))
+    @app.callback(Output(ids.GAPS_GRID, "rowData"), Input(ids.SCOPE, "data"))
+    def show_gaps(scope):
+        frame = _gaps_frame(services, ViewState.from_scope(scope))
         return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
     @app.callback(

@@ -37,9 +37,10 @@ def layout(app) -> html.Section:
                         "locale": "de",
                     },
                 ),
-                role="img",
+                role="figure",
                 **{
-                    "aria-label": "Karte Brandenburgs: Status der Regionen im Netzwerk (Textfassung unter der Karte)"
+                    "aria-label": "Karte Brandenburgs: Status der Regionen im Netzwerk",
+                    "aria-describedby": ids.MAP_SUMMARY,
                 },
             ),
             html.Ul(id=ids.LEGEND, className="legend", **{"aria-label": "Legende"}),
@@ -89,16 +90,12 @@ def register(app, services: Services) -> None:
         Output(ids.DRAWN, "data"),
         Output(ids.LEGEND, "children"),
         Output(ids.MAP_SUMMARY, "children"),
-        Output(ids.MAP_TABLE, "rowData"),
         Input(ids.VIEW, "data"),
         State(ids.DRAWN, "data"),
     )
     def draw_map(stored, drawn):
         view = ViewState.from_store(stored)
-        tables = services.tables(view.network, view.on)
-        table = tables.table(view.level)
-        if view.kreis:
-            table = table[table["kreis_key"] == view.kreis]
+        table = _view_table(services, view)
         geometry_key = f"{view.level}|{view.kreis or ''}"
         if geometry_key != drawn:
             figure = map_figure(view.level, view.kreis, services.geometry_url(view.level, view.kreis))
@@ -108,7 +105,17 @@ def register(app, services: Services) -> None:
         status_patch(table, view.level, selected, figure)
         route = services.route(view.network, view.on, list(view.stops))[0] if view.stops else None
         route_patch(route, figure)
-        return figure, geometry_key, _legend(table), _summary(table, view), _table_rows(table)
+        return figure, geometry_key, _legend(table), _summary(table, view)
+
+    @app.callback(Output(ids.MAP_TABLE, "rowData"), Input(ids.SCOPE, "data"))
+    def show_table(scope):
+        return _table_rows(_view_table(services, ViewState.from_scope(scope)))
+
+
+def _view_table(services: Services, view: ViewState):
+    """The coverage table of the regions the map shows (one level, whole Land or one Kreis)."""
+    table = services.tables(view.network, view.on).table(view.level)
+    return table[table["kreis_key"] == view.kreis] if view.kreis else table
 
 
 def _legend(table) -> list:

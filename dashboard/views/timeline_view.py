@@ -31,8 +31,8 @@ def layout() -> html.Section:
 
 
 def register(app, services: Services) -> None:
-    @app.callback(Output(ids.TIMELINE, "figure"), Input(ids.VIEW, "data"))
-    def show_timeline(stored):
-        view = ViewState.from_store(stored)
+    @app.callback(Output(ids.TIMELINE, "figure"), Input(ids.SCOPE, "data"))
+    def show_timeline(scope):
+        view = ViewState.from_scope(scope)
         series = services.series(view.network, dt.date.today())
         return timeline_figure(series, view.on)

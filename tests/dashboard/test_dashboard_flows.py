@@ -32,10 +32,11 @@ def assert_clean(recorded):
 def test_level_switch_redraws_the_map(recorded_page, live_server):
     page = open_dashboard(recorded_page, live_server)
     region_count(page, 417)
-    page.get_by_label("Kreise", exact=True).check()
+    page.get_by_role("button", name="Kreise", exact=True).click()
     region_count(page, 18)
     assert "ebene=kreis" in page.url
-    page.get_by_label("Ämter", exact=True).check()
+    assert page.get_by_role("button", name="Kreise", exact=True).get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name="Ämter", exact=True).click()
     region_count(page, 200)
     # the legend counts add up to the regions shown
     counts = [int(n) for n in re.findall(r"\((\d+)\)", page.inner_text("#legende"))]
@@ -80,7 +81,8 @@ def test_gap_list_filter_and_three_stop_route(recorded_page, live_server):
     checkboxes = grid.locator(".ag-center-cols-container .ag-row input.ag-checkbox-input")
     for i in range(3):
         checkboxes.nth(i).check()
-    page.wait_for_function("location.search.includes('auswahl=')")
+        # like a user, wait until the selection shows (highlighted on the map, kept in the URL)
+        page.wait_for_function(f"(new URLSearchParams(location.search).get('auswahl') || '').split(',').length === {i + 1}")
     page.get_by_role("button", name="Auswahl zur Besuchsplanung").click()
     caption = page.locator("#route-ergebnis caption")
     caption.wait_for()
@@ -119,7 +121,26 @@ def test_shared_link_reproduces_the_view(recorded_page, live_server):
     elbe_elster_amt = load_layer("amt", "kreis").query("kreis_key == '12062'")
     region_count(page, len(elbe_elster_amt))
     assert "30.06.2023" in page.inner_text("#karten-zusammenfassung")
-    assert page.locator("#ebene input[value=amt]").is_checked()
+    assert page.get_by_role("button", name="Ämter", exact=True).get_attribute("aria-pressed") == "true"
+    assert page.get_by_label("Kreis", exact=True).input_value() == "Elbe-Elster"
+    assert_clean(recorded_page)
+
+
+def test_kreis_by_typing_and_bad_date_gets_a_german_message(recorded_page, live_server):
+    page = open_dashboard(recorded_page, live_server)
+    page.get_by_label("Kreis", exact=True).fill("Uckermark")
+    page.get_by_label("Kreis", exact=True).press("Enter")
+    uckermark = load_layer("gemeinde", "kreis").query("kreis_key == '12073'")
+    region_count(page, len(uckermark))
+    assert "kreis=12073" in page.url
+    page.get_by_label("Stand am").fill("31.02.2021")
+    page.get_by_label("Stand am").press("Enter")
+    page.wait_for_selector("#eingabe-hinweis:has-text('kein Datum')")
+    assert "stand=" not in page.url
+    page.get_by_label("Kreis", exact=True).fill("Atlantis")
+    page.get_by_label("Kreis", exact=True).press("Enter")
+    page.wait_for_selector("#eingabe-hinweis:has-text('Atlantis')")
+    assert "kreis=12073" in page.url
     assert_clean(recorded_page)
 
 

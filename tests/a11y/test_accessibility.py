@@ -1,0 +1,112 @@
+"""Accessibility (BITV 2.0 / WCAG 2.1 AA): axe-core on every page, keyboard-only use, text alternatives."""
+
+from pathlib import Path
+
+import pytest
+
+from lpr_geo.coverage import coverage_figures, coverage_tables, load_layers
+from lpr_geo.register import make_engine, status_events
+from tests.conftest import RecordedPage
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = {
+    "dashboard": "/",
+    "dashboard-gemeinde-detail": "/?region=12062124&kreis=12062&stopps=12062124,12062024",
+    "statement": "/barrierefreiheit",
+}
+
+
+@pytest.fixture
+def axe_page(browser, live_server):
+    """A recorded page whose Content-Security-Policy lets the test inject axe-core (and nothing else)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE", bypass_csp=True)
+    context.set_default_timeout(60_000)
+    yield RecordedPage(context.new_page(), live_server)
+    context.close()
+
+
+def serious_violations(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})).violations"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
+        for v in result
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_serious_axe_violations(axe_page, live_server, name):
+    assert AXE.exists(), "axe-core missing: run `npm ci --prefix tests/a11y` (make test does)"
+    page = axe_page.page
+    page.goto(live_server + PAGES[name])
+    if name.startswith("dashboard"):
+        page.wait_for_selector("#karten-zusammenfassung:has-text('Stand')", timeout=30_000)
+        page.wait_for_selector("#luecken-tabelle .ag-row", timeout=30_000)
+        page.wait_for_timeout(500)
+    violations = serious_violations(page)
+    assert violations == [], "\n".join(violations)
+    assert page.get_attribute("html", "lang") == "de"
+    assert axe_page.foreign == []
+
+
+def test_keyboard_only_selects_a_gemeinde_and_reads_its_detail(recorded_page, live_server):
+    page = recorded_page.page
+    page.goto(live_server + "/")
+    page.wait_for_selector("#karten-zusammenfassung:has-text('Stand')", timeout=30_000)
+    # the skip link is the first stop of the tab order and moves focus to the content
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Zum Inhalt springen"
+    focused_search = False
+    for _ in range(40):  # tab through the controls to the search field
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "suche":
+            focused_search = True
+            break
+    assert focused_search, "search field not reachable by Tab"
+    page.keyboard.type("Elsterwerda")
+    page.wait_for_selector("#suche-treffer button")
+    page.keyboard.press("Tab")
+    assert "Elsterwerda" in page.evaluate("document.activeElement.textContent")
+    # the focus ring is visible
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    page.locator("#detail").get_by_text("Elsterwerda", exact=True).wait_for()
+    assert "Mitarbeit zugesagt" in page.inner_text("#detail")
+    assert recorded_page.console_errors == []
+
+
+def test_text_summary_matches_the_engine(recorded_page, live_server, live_data_dir):
+    page = recorded_page.page
+    page.goto(live_server + "/?ebene=amt")
+    summary = page.locator("#karten-zusammenfassung")
+    page.wait_for_function("document.getElementById('karten-zusammenfassung').textContent.includes('Ämter')")
+    # the engine on the same register (the server's embedded SQLite file)
+    engine = make_engine(f"sqlite:///{live_data_dir / 'register.sqlite'}")
+    tables = coverage_tables(load_layers(), status_events(engine))
+    amt = tables.table("amt")
+    expected = f"{int(amt['covered'].sum())} von {len(amt)} Ämter"
+    assert expected in summary.inner_text()
+    figures = coverage_figures(tables)
+    cards = page.inner_text("#kennzahlen")
+    assert f"{figures.total.gemeinden_covered} von {figures.total.gemeinden}" in cards
+
+
+def test_map_table_lists_every_region_and_selects_by_keyboard(recorded_page, live_server):
+    page = recorded_page.page
+    page.goto(live_server + "/?ebene=kreis")
+    page.wait_for_selector("#karten-zusammenfassung:has-text('Kreise')", timeout=30_000)
+    page.get_by_text("Karte als Tabelle").click()
+    grid = page.locator("#karten-tabelle")
+    grid.locator(".ag-row").first.wait_for()
+    assert "18 von 18" in grid.inner_text() or len(grid.locator(".ag-center-cols-container .ag-row").all()) == 18
+    grid.locator(".ag-center-cols-container .ag-row").first.locator(".ag-cell").first.focus()
+    page.keyboard.press("Space")
+    page.wait_for_function("location.search.includes('region=')")
+    assert page.locator("#detail h3").inner_text()
