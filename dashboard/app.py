@@ -20,6 +20,7 @@ from lpr_geo.settings import Settings
 from . import embed, health, ids, security_headers
 from .accessibility import register_statement_route
 from .config import Deployment
+from .figures import map_figure_dict
 from .geometry import geojson_bytes
 from .proxy import PrefixMiddleware
 from .services import Services
@@ -78,7 +79,9 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> dash
     register_geometry_route(app.server, token)
     register_statement_route(app.server, app.get_relative_path)
     services.warm_up()
-    geojson_bytes("gemeinde")
+    for level in ("kreis", "amt", "gemeinde"):  # the statewide views: geometry files and figure templates
+        geojson_bytes(level)
+        map_figure_dict(level, None, services.geometry_url(level, None))
     app.layout = lambda: _layout(app, services)
     for section in SECTIONS:
         section.register(app, services)

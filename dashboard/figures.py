@@ -8,6 +8,7 @@ and the route. Geometry goes to the browser when the level or Kreis changes; eve
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from html import escape
 
 import pandas as pd
@@ -110,14 +111,21 @@ def _population_text(row, kreis_population: dict[str, tuple[int, str]]) -> str:
     return "Einwohner: keine Angabe"
 
 
-def hover_texts(table: pd.DataFrame, level: str) -> list[str]:
-    """One HTML hover text per region; every value is escaped (hover text renders HTML)."""
+@lru_cache(maxsize=1)
+def _kreis_lookup() -> tuple[dict[str, str], dict[str, tuple[int, str]]]:
     kreise = load_layer("kreis", "land").set_index("key")
-    kreis_names = kreise["name"].to_dict()
-    kreis_population = {
+    names = kreise["name"].to_dict()
+    population = {
         k: (int(p), str(d))
         for k, p, d in zip(kreise.index, kreise["population"], kreise["population_date"], strict=True)
+        if p == p and p is not None
     }
+    return names, population
+
+
+def hover_texts(table: pd.DataFrame, level: str) -> list[str]:
+    """One HTML hover text per region; every value is escaped (hover text renders HTML)."""
+    kreis_names, kreis_population = _kreis_lookup()
     codes = palette.categories(table)
     texts = []
     for row, code in zip(table.to_dict("records"), codes, strict=True):
@@ -134,21 +142,55 @@ def hover_texts(table: pd.DataFrame, level: str) -> list[str]:
     return texts
 
 
-def status_patch(table: pd.DataFrame, level: str, selected: set[str], figure: go.Figure | Patch) -> go.Figure | Patch:
-    """Colours, hover texts and borders (thick for selected regions), applied to a figure or a Patch."""
+def status_arrays(table: pd.DataFrame, level: str) -> dict[str, list]:
+    """Per-region arrays of the map for one coverage table: category index, hover text, border colour."""
     codes = palette.categories(table)
-    borders = [palette.CATEGORIES[palette.INDEX[c]].border for c in codes]
-    keys = table["key"].tolist()
-    figure["data"][REGIONS]["z"] = palette.category_index(codes)
-    figure["data"][REGIONS]["customdata"] = hover_texts(table, level)
-    figure["data"][REGIONS]["marker"]["line"]["width"] = [3.5 if k in selected else 0.6 for k in keys]
-    figure["data"][REGIONS]["marker"]["line"]["color"] = [
-        SELECTED_LINE if k in selected and b == palette.DARK_BORDER else b for k, b in zip(keys, borders, strict=True)
+    return {
+        "keys": table["key"].tolist(),
+        "z": palette.category_index(codes),
+        "customdata": hover_texts(table, level),
+        "borders": [palette.CATEGORIES[palette.INDEX[c]].border for c in codes],
+    }
+
+
+def status_patch(
+    table: pd.DataFrame | dict, level: str, selected: set[str], figure: go.Figure | Patch | dict
+) -> go.Figure | Patch | dict:
+    """Colours, hover texts and borders (thick for selected regions), applied to a figure or a Patch.
+
+    ``table`` is a coverage table or its precomputed :func:`status_arrays`.
+    """
+    arrays = table if isinstance(table, dict) else status_arrays(table, level)
+    trace = figure["data"][REGIONS]
+    trace["z"] = arrays["z"]
+    trace["customdata"] = arrays["customdata"]
+    trace["marker"]["line"]["width"] = [3.5 if k in selected else 0.6 for k in arrays["keys"]]
+    trace["marker"]["line"]["color"] = [
+        SELECTED_LINE if k in selected and b == palette.DARK_BORDER else b
+        for k, b in zip(arrays["keys"], arrays["borders"], strict=True)
     ]
     return figure
 
 
-def route_patch(route: Route | None, figure: go.Figure | Patch) -> go.Figure | Patch:
+@lru_cache(maxsize=64)
+def _figure_template(level: str, kreis: str | None, geojson_url: str) -> dict:
+    return map_figure(level, kreis, geojson_url).to_plotly_json()
+
+
+def map_figure_dict(level: str, kreis: str | None, geojson_url: str) -> dict:
+    """:func:`map_figure` as a plain dict, built once per view and copied only where callbacks write.
+
+    Building and validating the graph objects costs ~200 ms (tens of thousands of border coordinates);
+    the dashboard's callbacks need it per request, so they take this copy instead.
+    """
+    template = _figure_template(level, kreis, geojson_url)
+    data = [dict(trace) for trace in template["data"]]
+    regions_trace = data[REGIONS]
+    regions_trace["marker"] = {**regions_trace["marker"], "line": dict(regions_trace["marker"]["line"])}
+    return {"data": data, "layout": template["layout"]}
+
+
+def route_patch(route: Route | None, figure: go.Figure | Patch | dict) -> go.Figure | Patch | dict:
     """Draw a route (start, numbered stops, back to the start) or clear it."""
     trace = figure["data"][ROUTE]
     if route is None or not route.stops:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 import dash_ag_grid as dag
 from dash import Input, Output, Patch, State, dcc, html
@@ -10,7 +11,7 @@ from dash import Input, Output, Patch, State, dcc, html
 from lpr_geo.boundaries import load_layer
 
 from .. import ids, palette
-from ..figures import map_figure, route_patch, status_patch
+from ..figures import map_figure_dict, route_patch, status_arrays, status_patch
 from ..grid_locale import AG_GRID_DE
 from ..services import Services
 from ..text import german_date, percent
@@ -85,6 +86,11 @@ def layout(app) -> html.Section:
 
 
 def register(app, services: Services) -> None:
+    @lru_cache(maxsize=128)
+    def arrays(network: str, on, level: str, kreis: str | None, revision: tuple[int, ...]) -> dict:
+        view = ViewState(network=network, on=on, level=level, kreis=kreis)
+        return status_arrays(_view_table(services, view), level)
+
     @app.callback(
         Output(ids.MAP, "figure"),
         Output(ids.DRAWN, "data"),
@@ -98,11 +104,11 @@ def register(app, services: Services) -> None:
         table = _view_table(services, view)
         geometry_key = f"{view.level}|{view.kreis or ''}"
         if geometry_key != drawn:
-            figure = map_figure(view.level, view.kreis, services.geometry_url(view.level, view.kreis))
+            figure = map_figure_dict(view.level, view.kreis, services.geometry_url(view.level, view.kreis))
         else:
             figure = Patch()
         selected = {*view.selected, *([view.region] if view.region else [])}
-        status_patch(table, view.level, selected, figure)
+        status_patch(arrays(view.network, view.on, view.level, view.kreis, services.revision()), view.level, selected, figure)
         route = services.route(view.network, view.on, list(view.stops))[0] if view.stops else None
         route_patch(route, figure)
         return figure, geometry_key, _legend(table), _summary(table, view)

@@ -15,6 +15,8 @@ PAGES = {
     "dashboard": "/",
     "dashboard-gemeinde-detail": "/?region=12062124&kreis=12062&stopps=12062124,12062024",
     "statement": "/barrierefreiheit",
+    "embed": "/embed?ebene=kreis&stand=2024-06-30",
+    "embed-without-legend": "/embed?kreis=12062&legende=0",
 }
 
 
@@ -45,6 +47,8 @@ def test_no_serious_axe_violations(axe_page, live_server, name):
     assert AXE.exists(), "axe-core missing: run `npm ci --prefix tests/a11y` (make test does)"
     page = axe_page.page
     page.goto(live_server + PAGES[name])
+    if name.startswith("embed"):
+        page.wait_for_selector(".choroplethlocation", timeout=30_000)
     if name.startswith("dashboard"):
         page.wait_for_selector("#karten-zusammenfassung:has-text('Stand')", timeout=30_000)
         page.wait_for_selector("#luecken-tabelle .ag-row", timeout=30_000)
@@ -86,7 +90,7 @@ def test_text_summary_matches_the_engine(recorded_page, live_server, live_data_d
     page = recorded_page.page
     page.goto(live_server + "/?ebene=amt")
     summary = page.locator("#karten-zusammenfassung")
-    page.wait_for_function("document.getElementById('karten-zusammenfassung').textContent.includes('Ämter')")
+    page.wait_for_function("document.getElementById('karten-zusammenfassung')?.textContent.includes('Ämter')")
     # the engine on the same register (the server's embedded SQLite file)
     engine = make_engine(f"sqlite:///{live_data_dir / 'register.sqlite'}")
     tables = coverage_tables(load_layers(), status_events(engine))

@@ -90,7 +90,7 @@ def test_gap_list_filter_and_three_stop_route(recorded_page, live_server):
     assert len(page.locator("#route-ergebnis tbody tr").all()) == 4  # start -> 3 stops -> start
     # the route is drawn on the map: start, 3 numbered stops, back to start
     page.wait_for_function(
-        "document.getElementById('karte').querySelector('.js-plotly-plot').data[3].lon.length === 5"
+        "document.getElementById('karte')?.querySelector('.js-plotly-plot')?.data?.[3]?.lon?.length === 5"
     )
     recorded_page.screenshot("dashboard-route")
     assert_clean(recorded_page)
@@ -103,12 +103,12 @@ def test_date_change_redraws_and_back_restores(recorded_page, live_server):
     assert f"Stand {today}" in summary.inner_text()
     page.get_by_label("Stand am").fill("01.01.2021")
     page.get_by_label("Stand am").press("Enter")
-    page.wait_for_function("document.getElementById('karten-zusammenfassung').textContent.includes('01.01.2021')")
+    page.wait_for_function("document.getElementById('karten-zusammenfassung')?.textContent.includes('01.01.2021')")
     assert "stand=2021-01-01" in page.url
     page.wait_for_selector("#kennzahlen .cards-scope:has-text('01.01.2021')")
     members_then = page.locator("#kennzahlen .card-value").first.inner_text()
     page.go_back()
-    page.wait_for_function(f"document.getElementById('karten-zusammenfassung').textContent.includes('{today}')")
+    page.wait_for_function(f"document.getElementById('karten-zusammenfassung')?.textContent.includes('{today}')")
     page.wait_for_selector(f"#kennzahlen .cards-scope:has-text('{today}')")
     members_now = page.locator("#kennzahlen .card-value").first.inner_text()
     assert int(members_then) < int(members_now)
