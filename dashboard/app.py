@@ -72,6 +72,7 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> dash
     app.server.config.update(
         COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript", "application/json"],
         COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_BR_LEVEL=6,  # plotly.js: 1.24 MB instead of 1.38 MB at the default 4; static files are cached
         COMPRESS_CACHE_BACKEND=StaticCompressionCache,
         COMPRESS_CACHE_KEY=compression_cache_key,
     )

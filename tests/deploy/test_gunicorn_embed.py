@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import RecordedPage, free_port, wait_until_up
+from tests.conftest import ARTIFACTS, RecordedPage, free_port, wait_until_up
 from tests.deploy.personal_data import assert_no_personal_data, contact_strings
 
 PREFIX = "/lpr-karte/"
@@ -64,15 +64,17 @@ def deployment(tmp_path_factory):
     )
     env.pop("LPR_GEO_DB", None)
     env.pop("LPR_GEO_CONFIG", None)
-    process = subprocess.Popen(
-        ["gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "dashboard.wsgi:server"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / "gunicorn.log"
+    with log.open("w") as sink:  # a file, not a pipe: an unread pipe fills up and blocks the server
+        process = subprocess.Popen(
+            ["gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "dashboard.wsgi:server"],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
     try:
-        wait_until_up(app_origin + PREFIX + "healthz", process, timeout=90)
+        wait_until_up(app_origin + PREFIX + "healthz", process, log, timeout=90)
         yield {
             "origin": app_origin,
             "url": app_origin + PREFIX,
