@@ -114,3 +114,17 @@ def test_map_table_lists_every_region_and_selects_by_keyboard(recorded_page, liv
     page.keyboard.press("Space")
     page.wait_for_function("location.search.includes('region=')")
     assert page.locator("#detail h3").inner_text()
+
+
+@pytest.mark.parametrize("path", ["/", "/barrierefreiheit"])
+def test_reflows_at_320_px_without_horizontal_scrolling(browser, live_server, path):
+    """WCAG 1.4.10: 320 CSS px wide (= 1280 px at 400 % zoom) needs no sideways scrolling."""
+    context = browser.new_context(viewport={"width": 320, "height": 720}, bypass_csp=True)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    page.goto(live_server + path)
+    if path == "/":
+        page.wait_for_selector(".choroplethlocation")
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    context.close()
+    assert widths[0] <= widths[1], widths
