@@ -11,13 +11,14 @@ import secrets
 
 import dash
 from dash import dcc, html
+from flask import has_request_context
 from flask_compress import Compress
 
 from lpr_geo.boundaries import active_dir, dataset_info, use_dataset
 from lpr_geo.register import ensure_sample_register
 from lpr_geo.settings import Settings
 
-from . import embed, health, ids, security_headers
+from . import embed, health, ids, login, security_headers
 from .accessibility import register_statement_route
 from .config import Deployment
 from .figures import map_figure_dict
@@ -32,7 +33,16 @@ from .static_routes import (
     register_geometry_route,
 )
 from .text import german_date
-from .views import controls, detail_view, figures_view, gaps_view, map_view, route_view, timeline_view
+from .views import (
+    controls,
+    detail_view,
+    editor_view,
+    figures_view,
+    gaps_view,
+    map_view,
+    route_view,
+    timeline_view,
+)
 
 INDEX = """<!DOCTYPE html>
 <html lang="de">
@@ -40,7 +50,7 @@ INDEX = """<!DOCTYPE html>
 <body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
 </html>"""
 
-SECTIONS = (controls, map_view, detail_view, figures_view, gaps_view, route_view, timeline_view)
+SECTIONS = (controls, map_view, detail_view, editor_view, figures_view, gaps_view, route_view, timeline_view)
 
 
 def create_app(settings: Settings, deployment: Deployment | None = None) -> dash.Dash:
@@ -68,6 +78,7 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> dash
     app.server.wsgi_app = PrefixMiddleware(app.server.wsgi_app, deployment.url_prefix)
     health.register(app.server, engine)
     # -- end deployment
+    login.register(app.server, engine, deployment, editor_view.EDITING_OUTPUTS)  # issue 8
     app.index_string = INDEX
     app.server.config.update(
         COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript", "application/json"],
@@ -126,6 +137,7 @@ def _layout(app: dash.Dash, services: Services) -> html.Div:
                         **{"aria-label": "Bereiche"},
                     ),
                     embed.dialog_layout(),  # issue 7: iframe code and downloads of the current view
+                    _login_status(app),  # issue 8
                 ],
                 className="site",
             ),
@@ -164,3 +176,38 @@ def _layout(app: dash.Dash, services: Services) -> html.Div:
             ),
         ]
     )
+
+
+# -- login (issue 8)
+def _login_status(app: dash.Dash) -> html.Div | None:
+    """``Anmelden`` or ``Angemeldet als X (Rolle) · Abmelden`` (nothing when logins are off)."""
+    mode = app.server.config["LPR_GEO_LOGIN_MODE"]
+    if mode == "none" or not has_request_context():  # Dash also builds the layout once at start-up
+        return None
+    user = login.current_user()
+    if user is None:
+        if mode != "local":
+            return html.Div("Nicht angemeldet", id=ids.LOGIN_STATUS, className="login-status")
+        return html.Div(
+            html.A("Anmelden", href=app.get_relative_path(login.LOGIN_PATH)),
+            id=ids.LOGIN_STATUS,
+            className="login-status",
+        )
+    parts: list = [f"Angemeldet als {login.user_label(user)}"]
+    if mode == "local":
+        parts += [
+            " · ",
+            html.Form(
+                [
+                    dcc.Input(type="hidden", name="csrf_token", value=login.csrf_token()),
+                    html.Button("Abmelden", type="submit", className="link-button"),
+                ],
+                action=app.get_relative_path(login.LOGOUT_PATH),
+                method="POST",
+                className="inline-form",
+            ),
+        ]
+    return html.Div(parts, id=ids.LOGIN_STATUS, className="login-status")
+
+
+# -- end login

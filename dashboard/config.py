@@ -8,6 +8,7 @@ file. Only the entry points (``lpr-geo serve``, ``dashboard.wsgi``) call :func:`
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -44,6 +45,19 @@ DEPLOYMENT_SETTINGS: tuple[Setting, ...] = (
         "LPR_GEO_LOGIN_MODE",
         "How users log in: none (default, read-only views without personal data), local or proxy.",
     ),
+    # -- login (issue 8)
+    Setting(
+        "trusted_proxies",
+        "LPR_GEO_TRUSTED_PROXIES",
+        "With login_mode proxy: addresses of the single-sign-on proxies whose X-Remote-User header is "
+        "believed, separated by spaces or commas (default: none, the header is ignored).",
+    ),
+    Setting(
+        "cookie_secure",
+        "LPR_GEO_COOKIE_SECURE",
+        "Send the session cookie only over HTTPS: true (default) or false (plain-HTTP test setups only).",
+    ),
+    # -- end login
     Setting(
         "chromium",
         "LPR_GEO_CHROMIUM",
@@ -74,6 +88,10 @@ class Deployment:
         One of :data:`LOGIN_MODES`.
     chromium : str
         Chromium binary used for static image and PDF exports.
+    trusted_proxies : tuple of str
+        Client addresses whose ``X-Remote-User`` header is accepted when ``login_mode`` is ``proxy``.
+    cookie_secure : bool
+        Whether the session cookie carries the ``Secure`` flag (HTTPS only).
     """
 
     url_prefix: str = "/"
@@ -81,6 +99,8 @@ class Deployment:
     secret_key: str | None = None
     login_mode: str = "none"
     chromium: str = "/usr/bin/chromium"
+    trusted_proxies: tuple[str, ...] = ()
+    cookie_secure: bool = True
 
 
 def normalise_prefix(prefix: str) -> str:
@@ -100,6 +120,28 @@ def _origins(value: object) -> tuple[str, ...]:
                 f"frame_ancestors: {origin!r} ist kein Ursprung (erwartet z. B. https://intranet.example:8443 oder 'self')"
             )
     return origins or ("'self'",)
+
+
+def _addresses(value: object) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else re.split(r"[\s,]+", str(value))
+    addresses = tuple(str(i).strip() for i in items if str(i).strip())
+    for address in addresses:
+        try:
+            ipaddress.ip_address(address)
+        except ValueError as exc:
+            raise ConfigError(f"trusted_proxies: {address!r} ist keine IP-Adresse") from exc
+    return addresses
+
+
+def _boolean(name: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().casefold()
+    if text in ("true", "1", "yes", "ja"):
+        return True
+    if text in ("false", "0", "no", "nein"):
+        return False
+    raise ConfigError(f"{name}: {value!r} ist weder true noch false")
 
 
 def _read_toml(path: str) -> dict[str, object]:
@@ -155,6 +197,8 @@ def load(environ: dict[str, str] | None = None, **overrides: object) -> tuple[Se
         secret_key=str(values["secret_key"]) if values.get("secret_key") else None,
         login_mode=login_mode,
         chromium=str(values.get("chromium", "/usr/bin/chromium")),
+        trusted_proxies=_addresses(values.get("trusted_proxies", "")),
+        cookie_secure=_boolean("cookie_secure", values.get("cookie_secure", True)),
     )
     data_dir = values.get("data_dir")
     settings = Settings.from_env(

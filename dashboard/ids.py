@@ -40,3 +40,24 @@ ROUTE_EXPORT = "route-export"
 ROUTE_DOWNLOAD = "route-download"
 
 TIMELINE = "entwicklung"
+
+# -- editing (issue 8)
+LOGIN_STATUS = "anmeldung"
+EDITOR = "bearbeiten"  # container of the editor panel, filled for editors only
+EDIT_SAVED = "bearbeiten-gespeichert"  # dcc.Store: bumped after each save, refreshes the detail panel
+EDIT_VERSION = "status-version"  # dcc.Store: participant version the status form was loaded with
+STATUS_VALUE = "status-wert"
+STATUS_DATE = "status-datum"
+STATUS_NOTE = "status-notiz"
+STATUS_SAVE = "status-speichern"
+STATUS_MESSAGE = "status-meldung"
+ACTIVITY_KIND = "aktivitaet-art"
+ACTIVITY_DATE = "aktivitaet-datum"
+ACTIVITY_PLACE = "aktivitaet-ort"
+ACTIVITY_OUTCOME = "aktivitaet-ergebnis"
+ACTIVITY_NEXT_STEP = "aktivitaet-naechster-schritt"
+ACTIVITY_DUE = "aktivitaet-faellig"
+ACTIVITY_SAVE = "aktivitaet-speichern"
+ACTIVITY_MESSAGE = "aktivitaet-meldung"
+CONTACTS = "kontaktpersonen"
+# -- end editing

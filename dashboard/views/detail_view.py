@@ -6,7 +6,7 @@ personal data and are not part of any response to viewers.
 
 from __future__ import annotations
 
-from dash import Input, Output, html
+from dash import Input, Output, dcc, html
 
 from lpr_geo.boundaries import load_layer
 from lpr_geo.status import Status
@@ -31,6 +31,10 @@ def layout() -> html.Section:
                 className="button",
                 hidden=True,
             ),
+            # -- editing (issue 8): filled by dashboard/views/editor_view.py for editors only
+            dcc.Store(id=ids.EDIT_SAVED, data=0),
+            html.Div(id=ids.EDITOR),
+            # -- end editing
         ],
         className="card detail-card",
         **{"aria-label": "Details zur gewählten Region"},
@@ -42,8 +46,9 @@ def register(app, services: Services) -> None:
         Output(ids.DETAIL, "children"),
         Output(ids.ADD_REGION_TO_ROUTE, "hidden"),
         Input(ids.VIEW, "data"),
+        Input(ids.EDIT_SAVED, "data"),  # issue 8: show an editor's save at once
     )
-    def show_detail(stored):
+    def show_detail(stored, _saved):
         view = ViewState.from_store(stored)
         if not view.region:
             return html.P(

@@ -1,0 +1,201 @@
+"""Who is asking: local logins with a signed session cookie, or a trusted single-sign-on header.
+
+``login_mode`` (see :mod:`dashboard.config`) decides:
+
+- ``none``: everyone is anonymous (read-only, no personal data);
+- ``local``: ``/anmelden`` checks a local account (:func:`lpr_geo.auth.authenticate`, rate-limited per
+  name and client address) and keeps the name in Flask's signed session cookie (HttpOnly,
+  SameSite=Strict, Secure unless ``cookie_secure`` is false); ``/abmelden`` ends the session;
+- ``proxy``: the ``X-Remote-User`` header names the user, but only on requests whose client address is
+  one of ``trusted_proxies``.
+
+Either way :func:`current_user` looks the account up in the register on every request, so a
+deactivated account or a lowered role takes effect immediately. Every state-changing request must come
+from the app's own origin (:func:`register`), and the login and logout forms carry a CSRF token as well.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, current_app, g, redirect, render_template_string, request, session
+from sqlalchemy import Engine
+
+from lpr_geo.auth import ROLE_LABELS, LoginBlocked, User, authenticate, get_user, has_role
+
+from .config import Deployment
+
+LOGIN_PATH = "/anmelden"
+LOGOUT_PATH = "/abmelden"
+DASH_UPDATE_PATH = "/_dash-update-component"
+_STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
+
+_LOGIN_PAGE = """<!DOCTYPE html>
+<html lang="de">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Anmelden – Netzwerk Kriminalprävention vor Ort</title>
+<link rel="stylesheet" href="{{ prefix }}assets/style.css"></head>
+<body>
+<main class="statement login-page">
+<h1>Anmelden</h1>
+<p>Zum Bearbeiten des Registers anmelden. Lesen ist auch ohne Anmeldung möglich:
+<a href="{{ prefix }}">zur Karte</a>.</p>
+{% if message %}<p class="form-error" role="alert" id="anmelde-fehler">{{ message }}</p>{% endif %}
+<form method="post" action="{{ prefix }}anmelden" class="login-form">
+<input type="hidden" name="csrf_token" value="{{ csrf_token }}">
+<p><label for="name">Benutzername</label><br>
+<input id="name" name="name" type="text" autocomplete="username" required value="{{ name }}"
+{% if message %}aria-describedby="anmelde-fehler"{% endif %}></p>
+<p><label for="passwort">Passwort</label><br>
+<input id="passwort" name="password" type="password" autocomplete="current-password" required></p>
+<p><button type="submit" class="button">Anmelden</button></p>
+</form>
+</main>
+</body>
+</html>"""
+
+
+def csrf_token() -> str:
+    """The session's CSRF token for server-rendered forms (created on first use).
+
+    Returns
+    -------
+    str
+        A random token stored in the signed session cookie.
+    """
+    if "csrf_token" not in session:
+        session["csrf_token"] = secrets.token_urlsafe(32)
+    return session["csrf_token"]
+
+
+def _csrf_valid() -> bool:
+    expected = session.get("csrf_token", "")
+    submitted = request.form.get("csrf_token", "")
+    return bool(expected) and hmac.compare_digest(expected, submitted)
+
+
+def _engine() -> Engine:
+    return current_app.extensions["lpr_geo_engine"]
+
+
+def _deployment() -> Deployment:
+    return current_app.extensions["lpr_geo_deployment"]
+
+
+def current_user() -> User | None:
+    """The user of the current request, re-read from the register (``None``: anonymous).
+
+    Returns
+    -------
+    lpr_geo.auth.User or None
+        The logged-in account (``local``) or the account named by a trusted proxy (``proxy``); ``None``
+        with ``login_mode = "none"``, without a login, for unknown names and for deactivated accounts.
+    """
+    if "lpr_geo_user" not in g:
+        g.lpr_geo_user = _lookup_user()
+    return g.lpr_geo_user
+
+
+def _lookup_user() -> User | None:
+    deployment = _deployment()
+    if deployment.login_mode == "local":
+        name = session.get("user")
+    elif deployment.login_mode == "proxy" and request.remote_addr in deployment.trusted_proxies:
+        name = request.headers.get("X-Remote-User", "").strip()
+    else:
+        name = None
+    if not name:
+        return None
+    user = get_user(_engine(), name)
+    return user if user is not None and user.active else None
+
+
+def user_label(user: User) -> str:
+    """``Name (Rolle)`` as shown in the page header."""
+    return f"{user.name} ({ROLE_LABELS[user.role]})"
+
+
+def same_origin() -> bool:
+    """Whether the current request was sent by a page of this app's own origin.
+
+    Browsers send ``Origin`` with every POST (and ``Sec-Fetch-Site``); a request carrying neither is
+    refused as well, so only the app's own pages can change anything.
+    """
+    origin = request.headers.get("Origin")
+    if origin:
+        return urlsplit(origin).netloc == request.host
+    return request.headers.get("Sec-Fetch-Site") == "same-origin"
+
+
+def register(server: Flask, engine: Engine, deployment: Deployment, editing_outputs: tuple[str, ...]) -> None:
+    """Install the session settings, the origin and role checks and (``local``) the login routes.
+
+    Parameters
+    ----------
+    server : Flask
+        The app's server.
+    engine : sqlalchemy.Engine
+        Engine of the register (accounts and login attempts).
+    deployment : Deployment
+        ``login_mode``, ``trusted_proxies``, ``cookie_secure`` and the URL prefix.
+    editing_outputs : tuple of str
+        Component ids that only the outputs of editing callbacks use: a Dash update naming one of them
+        needs the session's role editor.
+    """
+    server.extensions["lpr_geo_engine"] = engine
+    server.extensions["lpr_geo_deployment"] = deployment
+    server.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=deployment.cookie_secure,
+        SESSION_COOKIE_NAME="lpr_geo_session",
+    )
+    prefix = deployment.url_prefix
+
+    @server.before_request
+    def protect():
+        if request.method in _STATE_CHANGING and not same_origin():
+            abort(403, "Anfragen von fremden Seiten werden abgelehnt.")
+        if request.method == "POST" and request.path == DASH_UPDATE_PATH:
+            body = request.get_json(silent=True) or {}
+            output = str(body.get("output", ""))
+            if any(f"{component}." in output for component in editing_outputs):
+                if not has_role(current_user(), "editor"):
+                    abort(403, "Dafür ist die Rolle »Bearbeiter« nötig.")
+        return None
+
+    if deployment.login_mode != "local":
+        return
+
+    @server.route(LOGIN_PATH, methods=["GET", "POST"])
+    def login():
+        message, name, status = "", "", 200
+        if request.method == "POST":
+            if not _csrf_valid():
+                abort(403, "Das Formular ist abgelaufen; bitte die Seite neu laden.")
+            name = request.form.get("name", "")
+            try:
+                user = authenticate(
+                    engine, name, request.form.get("password", ""), address=request.remote_addr or ""
+                )
+            except LoginBlocked as blocked:
+                message, status = str(blocked), 429
+            else:
+                if user is not None:
+                    session.clear()  # a fresh session (and CSRF token) after login
+                    session["user"] = user.name
+                    return redirect(prefix, code=303)
+                message, status = "Benutzername oder Passwort ist falsch.", 401
+        page = render_template_string(
+            _LOGIN_PAGE, prefix=prefix, message=message, name=name, csrf_token=csrf_token()
+        )
+        return page, status
+
+    @server.route(LOGOUT_PATH, methods=["POST"])
+    def logout():
+        if not _csrf_valid():
+            abort(403, "Das Formular ist abgelaufen; bitte die Seite neu laden.")
+        session.clear()
+        return redirect(prefix, code=303)

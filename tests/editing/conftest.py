@@ -1,0 +1,104 @@
+"""A ``lpr-geo serve`` with local logins (plain HTTP, so ``cookie_secure`` is off) and two accounts."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import ARTIFACTS, free_port, wait_until_up
+
+PASSWORD = "richtig-geheim-42"
+EDITOR = "redakteurin"
+VIEWER = "leser"
+
+
+def add_account(env: dict[str, str], name: str, role: str) -> None:
+    subprocess.run(
+        ["lpr-geo", "users", "add", name, "--role", role, "--password-stdin"],
+        input=PASSWORD + "\n",
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def editing_data_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("editing-data")
+
+
+@pytest.fixture(scope="session")
+def editing_server(editing_data_dir):
+    """Base URL of a server with ``login_mode = "local"``; accounts made with ``lpr-geo users add``."""
+    port = free_port()
+    env = dict(
+        os.environ,
+        LPR_GEO_DATA_DIR=str(editing_data_dir),
+        LPR_GEO_LOGIN_MODE="local",
+        LPR_GEO_COOKIE_SECURE="false",
+        LPR_GEO_SECRET_KEY="test-only-secret",
+    )
+    env.pop("LPR_GEO_DB", None)
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / "editing-server.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            ["lpr-geo", "serve", "--port", str(port)], env=env, stdout=sink, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url + "/", process, log)  # the server has created and filled the register by now
+        add_account(env, EDITOR, "editor")
+        add_account(env, VIEWER, "viewer")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def register_db(editing_data_dir, editing_server) -> Path:
+    return editing_data_dir / "register.sqlite"
+
+
+def count_rows(db: Path, table: str) -> int:
+    with sqlite3.connect(db) as connection:
+        return connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def login_session(url: str, name: str, password: str = PASSWORD) -> requests.Session:
+    """A logged-in HTTP session that sends the app's own Origin, as the app's pages do."""
+    client = requests.Session()
+    client.headers["Origin"] = url
+    page = client.get(url + "/anmelden")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    response = client.post(
+        url + "/anmelden",
+        data={"csrf_token": token, "name": name, "password": password},
+        allow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return client
+
+
+def browser_login(page, url: str, name: str) -> None:
+    page.goto(url + "/anmelden")
+    page.get_by_label("Benutzername").fill(name)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_selector(f"#anmeldung:has-text('Angemeldet als {name}')")
+
+
+@pytest.fixture
+def editing_context(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="de-DE", bypass_csp=True)
+    context.set_default_timeout(60_000)
+    yield context
+    context.close()
