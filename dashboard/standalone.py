@@ -25,8 +25,9 @@ from lpr_geo.coverage import CoverageFigures
 from . import palette
 from .figures import REGIONS, map_figure, status_patch
 from .geometry import feature_collection
+from .key_figures import key_figures
 from .services import Services
-from .text import german_date, german_number, percent
+from .text import german_date
 from .url_state import ViewState
 
 TITLE = "Netzwerk Kriminalprävention vor Ort"
@@ -146,44 +147,6 @@ def inline_geojson(view: ViewState) -> dict:
     return feature_collection(view.level, view.kreis)
 
 
-def key_figures(doc: MapDocument) -> list[tuple[str, str, str]]:
-    """(title, value, detail) of the area shown: members, Gemeinden, area and population in the network."""
-    area = doc.figures.total
-    if doc.view.kreis:
-        area = next(k.figures for k in doc.figures.kreise if k.key == doc.view.kreis)
-    pop = area.population
-    if pop is None:
-        population = ("keine Angabe", "keine Bevölkerungszahlen vorhanden")
-    elif pop.exact:
-        population = (
-            percent(pop.pct_min),
-            f"{german_number(pop.covered_min)} von {german_number(pop.total)}",
-        )
-    else:
-        population = (
-            f"{german_number(pop.pct_min, 1)}–{percent(pop.pct_max)}",
-            "Spanne aus Kreiszahlen (Gemeindezahlen nicht importiert)",
-        )
-    return [
-        (
-            "Mitglieder",
-            german_number(area.members_by_status.get("member", 0)),
-            "Regionen mit eigenem Beitritt",
-        ),
-        (
-            "Gemeinden im Netzwerk",
-            f"{area.gemeinden_covered} von {area.gemeinden}",
-            f"{percent(area.gemeinden_covered_pct)}; {area.gemeinden_committed} weitere haben zugesagt",
-        ),
-        (
-            "Fläche im Netzwerk",
-            percent(area.area_covered_pct),
-            f"{german_number(area.area_covered_km2)} von {german_number(area.area_km2)} km²",
-        ),
-        ("Bevölkerung im Netzwerk", *population),
-    ]
-
-
 @lru_cache(maxsize=1)
 def _topojson() -> dict:
     return json.loads((Path(__file__).parent / "assets" / "topojson" / f"{TOPOJSON_NAME}.json").read_text())
@@ -213,7 +176,7 @@ def _legend_html(doc: MapDocument, open_: bool) -> str:
 def _figures_html(doc: MapDocument) -> str:
     cards = "".join(
         f'<div><dt>{escape(t)}</dt><dd>{escape(v)}<br><span class="detail">{escape(d)}</span></dd></div>'
-        for t, v, d in key_figures(doc)
+        for t, v, d in key_figures(doc.figures, doc.view.kreis)
     )
     return f'<dl class="kennzahlen" aria-label="Kennzahlen">{cards}</dl>'
 

@@ -6,17 +6,15 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, dcc, html
 
-from lpr_geo.coverage import RegionFigures
 from lpr_geo.status import Status
 
 from .. import ids
 from ..figures import kreis_bar_figure
 from ..grid_locale import AG_GRID_DE
+from ..key_figures import area_figures, key_figures
 from ..services import Services
-from ..text import german_date, german_number, percent
+from ..text import german_date
 from ..url_state import ViewState
-
-POPULATION_LEVEL = {"gemeinde": "Gemeindeebene", "kreis": "Kreisebene"}
 
 
 def cards_layout() -> html.Section:
@@ -65,21 +63,6 @@ def _card(title: str, value: str, detail: str = "") -> html.Div:
     )
 
 
-def _population(figures: RegionFigures, source) -> tuple[str, str]:
-    pop = figures.population
-    if pop is None or source is None:
-        return "keine Angabe", "keine Bevölkerungszahlen vorhanden"
-    origin = f"{POPULATION_LEVEL.get(source.level, source.level)}, Stand {german_date(source.date)}"
-    if pop.exact:
-        return percent(
-            pop.pct_min
-        ), f"{german_number(pop.covered_min)} von {german_number(pop.total)} ({origin})"
-    return (
-        f"{german_number(pop.pct_min, 1)}–{percent(pop.pct_max)}",
-        f"Spanne: Gemeindezahlen nicht importiert, daher aus Kreiszahlen ({origin})",
-    )
-
-
 def register(app, services: Services) -> None:
     @app.callback(
         Output(ids.CARDS, "children"),
@@ -90,32 +73,12 @@ def register(app, services: Services) -> None:
     def show_figures(scope):
         view = ViewState.from_scope(scope)
         figures = services.figures(view.network, view.on)
-        area = figures.total
-        scope = "Brandenburg"
-        if view.kreis:
-            kreis = next(k for k in figures.kreise if k.key == view.kreis)
-            area, scope = kreis.figures, kreis.name
-        population, population_detail = _population(area, figures.population_source)
+        _, scope = area_figures(figures, view.kreis)
         names = {k.key: k.name for k in figures.kreise}
         without = [names[k] for k in figures.kreise_without_member]
         cards = [
             html.P(f"{scope}, Stand {german_date(view.on)}", className="cards-scope"),
-            _card(
-                "Mitglieder",
-                german_number(area.members_by_status.get("member", 0)),
-                f"Regionen mit eigenem Beitritt, {scope}",
-            ),
-            _card(
-                "Gemeinden im Netzwerk",
-                f"{area.gemeinden_covered} von {area.gemeinden}",
-                f"{percent(area.gemeinden_covered_pct)}; {area.gemeinden_committed} weitere haben zugesagt",
-            ),
-            _card(
-                "Fläche im Netzwerk",
-                percent(area.area_covered_pct),
-                f"{german_number(area.area_covered_km2)} von {german_number(area.area_km2)} km²",
-            ),
-            _card("Bevölkerung im Netzwerk", population, population_detail),
+            *(_card(title, value, detail) for title, value, detail in key_figures(figures, view.kreis)),
             _card(
                 "Kreise ohne Mitglied",
                 str(len(without)),
