@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dash import Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from lpr_geo.auth import PermissionDenied, User, has_role
 from lpr_geo.register import ACTIVITY_KINDS
@@ -192,7 +193,9 @@ def register(app, services: Services) -> None:
         State(ids.EDIT_SAVED, "data"),
         prevent_initial_call=True,
     )
-    def save_status(_clicks, status, day, note, version, stored, saved):
+    def save_status(clicks, status, day, note, version, stored, saved):
+        if not clicks:  # Dash calls it once when the panel appears; only a click saves
+            raise PreventUpdate
         view, level = _region(stored)
         if level is None:
             return _error("Bitte zuerst eine Region wählen."), no_update, no_update
@@ -211,7 +214,8 @@ def register(app, services: Services) -> None:
                 expected_version=int(version or 0),
             )
         except StaleEdit as stale:
-            return _stale(stale), stale.current_version, no_update
+            # the detail panel shows the stored state; the form keeps the input and saves against it next
+            return _stale(stale), stale.current_version, (saved or 0) + 1
         except (InvalidInput, PermissionDenied) as error:
             return _error(str(error)), no_update, no_update
         return html.P("Status gespeichert.", className="form-success"), result.version, (saved or 0) + 1
@@ -230,7 +234,9 @@ def register(app, services: Services) -> None:
         State(ids.EDIT_SAVED, "data"),
         prevent_initial_call=True,
     )
-    def save_activity(_clicks, kind, day, place, outcome, next_step, due, stored, saved):
+    def save_activity(clicks, kind, day, place, outcome, next_step, due, stored, saved):
+        if not clicks:
+            raise PreventUpdate
         view, level = _region(stored)
         if level is None:
             return _error("Bitte zuerst eine Region wählen."), no_update

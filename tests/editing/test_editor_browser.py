@@ -1,0 +1,115 @@
+"""The editor panel driven in headless Chromium: save, escape, conflicts, and what anonymous viewers get."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import create_engine
+
+# User via the editing module: importing lpr_geo.auth first runs into a circular import in lpr_geo
+from lpr_geo.register.editing import User, set_status
+
+from .conftest import EDITOR, browser_login
+
+pytestmark = pytest.mark.browser
+
+REGION = "12062024"
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def watch(page) -> tuple[list[str], list[str]]:
+    dialogs: list[str] = []
+    bodies: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on(
+        "response",
+        lambda r: "_dash-update-component" in r.url and r.ok and bodies.append(r.text()),
+    )
+    return dialogs, bodies
+
+
+def open_region(page, url: str) -> None:
+    page.goto(f"{url}/?region={REGION}")
+    page.wait_for_selector("#detail h3")
+
+
+def test_editor_saves_status_and_activity_and_an_anonymous_viewer_sees_them_escaped(
+    editing_server, editing_context, browser, register_db
+):
+    page = editing_context.new_page()
+    dialogs, _ = watch(page)
+    browser_login(page, editing_server, EDITOR)
+    open_region(page, editing_server)
+    page.wait_for_selector("#status-speichern")
+    assert page.locator("#kontaktpersonen").count() == 1
+
+    page.get_by_label("Im Gespräch", exact=True).check()
+    page.get_by_label("Notiz").fill(XSS)
+    page.get_by_role("button", name="Status speichern").click()
+    page.wait_for_selector("#status-meldung:has-text('Status gespeichert.')")
+    page.wait_for_selector(f"#detail li:has-text('{XSS}')")
+
+    page.get_by_label("Telefonat", exact=True).check()
+    page.get_by_label("Ort").fill(XSS)
+    page.get_by_label("Ergebnis").fill(XSS)
+    page.get_by_label("Nächster Schritt").fill(XSS)
+    page.get_by_label("Fällig am (TT.MM.JJJJ)").fill(f"{dt.date.today() + dt.timedelta(days=7):%d.%m.%Y}")
+    page.get_by_role("button", name="Aktivität speichern").click()
+    page.wait_for_selector("#aktivitaet-meldung:has-text('Aktivität gespeichert.')")
+    page.wait_for_selector(f"#detail p:has-text('Telefonat in {XSS}')")
+    assert page.locator("#detail img, #bearbeiten img").count() == 0
+
+    viewer = browser.new_context(locale="de-DE", bypass_csp=True)
+    try:
+        anonymous = viewer.new_page()
+        anonymous.set_default_timeout(60_000)
+        viewer_dialogs, bodies = watch(anonymous)
+        open_region(anonymous, editing_server)
+        anonymous.wait_for_selector("#detail p:has-text('Status: Im Gespräch')")
+        anonymous.wait_for_selector(f"#detail li:has-text('{XSS}')")
+        anonymous.wait_for_selector(f"#detail p:has-text('Ergebnis: {XSS}')")
+        assert anonymous.locator("#detail img").count() == 0
+        assert anonymous.locator("#status-speichern, #kontaktpersonen").count() == 0
+        assert bodies and not any("kontaktpersonen" in body or "status-speichern" in body for body in bodies)
+        assert viewer_dialogs == []
+    finally:
+        viewer.close()
+    assert dialogs == []
+
+
+def test_a_stale_status_form_says_who_changed_it_and_overwrites_nothing(
+    editing_server, editing_context, register_db
+):
+    page = editing_context.new_page()
+    browser_login(page, editing_server, EDITOR)
+    open_region(page, editing_server)
+    page.wait_for_selector("#status-speichern")
+
+    engine = create_engine(f"sqlite:///{register_db}")
+    try:  # a colleague saves first, while the form is open
+        set_status(
+            engine,
+            User("kollege", "editor"),
+            "gemeinde",
+            REGION,
+            None,
+            "Angefragt",
+            dt.date.today(),
+            "vom Kollegen",
+        )
+    finally:
+        engine.dispose()
+
+    page.get_by_label("Mitglied", exact=True).check()
+    page.get_by_label("Notiz").fill("meine Notiz")
+    page.get_by_role("button", name="Status speichern").click()
+    message = page.locator("#status-meldung")
+    message.locator("text=inzwischen von kollege geändert").wait_for()
+    assert "Angefragt" in message.inner_text() and "Mitglied" in message.inner_text()
+    page.wait_for_selector("#detail li:has-text('vom Kollegen')")
+    assert page.locator("#detail li:has-text('meine Notiz')").count() == 0
+
+    page.get_by_role("button", name="Status speichern").click()  # after checking: save again, now current
+    page.wait_for_selector("#status-meldung:has-text('Status gespeichert.')")
+    page.wait_for_selector("#detail li:has-text('meine Notiz')")
