@@ -48,19 +48,24 @@ def _today() -> str:
 def _panel(services: Services, user: User, view: ViewState, level: str) -> list:
     current = current_status(services.engine, level, view.region, view.network)
     contacts = contacts_for(services.engine, user, level, view.region)
+    status = current.status.value if current.status in EVENT_STATUSES else None
+    return _forms(status, current.version, _contacts_table(contacts))
+
+
+def _forms(status: str | None, version: int, contacts) -> list:
     return [
         html.H3("Bearbeiten", className="section-title"),
         html.Form(
             [
                 html.H4("Status setzen"),
-                dcc.Store(id=ids.EDIT_VERSION, data=current.version),
+                dcc.Store(id=ids.EDIT_VERSION, data=version),
                 html.Fieldset(
                     [
                         html.Legend("Status"),
                         dcc.RadioItems(
                             id=ids.STATUS_VALUE,
                             options=[{"label": s.label, "value": s.value} for s in EVENT_STATUSES],
-                            value=current.status.value if current.status in EVENT_STATUSES else None,
+                            value=status,
                             labelClassName="radio",
                         ),
                     ]
@@ -109,7 +114,7 @@ def _panel(services: Services, user: User, view: ViewState, level: str) -> list:
             **{"aria-label": "Aktivität erfassen"},
         ),
         html.H4("Kontaktpersonen"),
-        _contacts_table(contacts),
+        contacts,
     ]
 
 
@@ -171,6 +176,11 @@ def _region(stored) -> tuple[ViewState, str | None]:
 
 def register(app, services: Services) -> None:
     """Add the callbacks of the editor panel (build, save status, save activity)."""
+    # The renderer checks every callback's ids against the layout; the panel only exists for editors,
+    # so the check gets the empty forms (no register data, no contacts) to know the ids.
+    app.validation_layout = html.Div(
+        [app.validation_layout, html.Div(_forms(None, 0, html.Div(id=ids.CONTACTS)))]
+    )
 
     @app.callback(Output(ids.EDITOR, "children"), Input(ids.VIEW, "data"))
     def show_editor(stored):
