@@ -18,6 +18,13 @@ EDITOR = "redakteurin"
 VIEWER = "leser"
 
 
+def cli_env(data_dir: Path) -> dict[str, str]:
+    """Environment for ``lpr-geo`` commands against the editing server's register."""
+    env = dict(os.environ, LPR_GEO_DATA_DIR=str(data_dir))
+    env.pop("LPR_GEO_DB", None)
+    return env
+
+
 def add_account(env: dict[str, str], name: str, role: str) -> None:
     subprocess.run(
         ["lpr-geo", "users", "add", name, "--role", role, "--password-stdin"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import create_engine
@@ -30,6 +31,15 @@ def watch(page) -> tuple[list[str], list[str]]:
         lambda r: "_dash-update-component" in r.url and r.ok and bodies.append(r.text()),
     )
     return dialogs, bodies
+
+
+def _map_table_status(bodies: list[str], name: str) -> str | None:
+    for body in bodies:
+        rows = json.loads(body).get("response", {}).get("karten-tabelle", {}).get("rowData") or []
+        for row in rows:
+            if row.get("name") == name:
+                return row.get("status")
+    return None
 
 
 def open_region(page, url: str) -> None:
@@ -75,6 +85,7 @@ def test_editor_saves_status_and_activity_and_an_anonymous_viewer_sees_them_esca
         assert anonymous.locator("#detail img").count() == 0
         assert anonymous.locator("#status-speichern, #kontaktpersonen").count() == 0
         assert bodies and not any("kontaktpersonen" in body or "status-speichern" in body for body in bodies)
+        assert _map_table_status(bodies, "Bad Liebenwerda") == "Im Gespräch"  # the map's table view
         assert viewer_dialogs == []
     finally:
         viewer.close()

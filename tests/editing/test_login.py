@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import http.client
 import re
+import subprocess
 from urllib.parse import urlencode, urlsplit
 
 import requests
 
-from .conftest import EDITOR, PASSWORD, VIEWER, login_session
+from .conftest import EDITOR, PASSWORD, VIEWER, add_account, cli_env, login_session
 
 
 def test_login_sets_a_strict_httponly_session_and_the_header_names_the_user(editing_server):
@@ -96,3 +97,12 @@ def test_wrong_password_and_then_the_rate_limit_answer_in_german(editing_server)
     assert "erneut versuchen" in text
     # the block is per address and name: the same account from another address still logs in
     login_session(editing_server, VIEWER)
+
+
+def test_a_deactivated_account_loses_its_running_session(editing_server, editing_data_dir):
+    env = cli_env(editing_data_dir)
+    add_account(env, "ehemalig", "editor")
+    client = login_session(editing_server, "ehemalig")
+    assert "Angemeldet als ehemalig (Bearbeiter)" in client.get(editing_server + "/_dash-layout").text
+    subprocess.run(["lpr-geo", "users", "deactivate", "ehemalig"], env=env, check=True, capture_output=True)
+    assert "Angemeldet als" not in client.get(editing_server + "/_dash-layout").text
