@@ -121,7 +121,9 @@ def same_origin() -> bool:
     """Whether the current request was sent by a page of this app's own origin.
 
     Browsers send ``Origin`` with every POST (and ``Sec-Fetch-Site``); a request carrying neither is
-    refused as well, so only the app's own pages can change anything.
+    refused as well, so only the app's own pages can change anything. ``Origin`` is compared with the
+    ``Host`` header, so a reverse proxy must pass the public host on (nginx: ``proxy_set_header Host
+    $host``).
     """
     origin = request.headers.get("Origin")
     if origin:

@@ -45,6 +45,7 @@ def _map_table_status(bodies: list[str], name: str) -> str | None:
 def open_region(page, url: str) -> None:
     page.goto(f"{url}/?region={REGION}")
     page.wait_for_selector("#detail h3")
+    page.wait_for_load_state("networkidle")  # the editor panel's callback has answered too
 
 
 def test_editor_saves_status_and_activity_and_an_anonymous_viewer_sees_them_escaped(
@@ -127,3 +128,14 @@ def test_a_stale_status_form_says_who_changed_it_and_overwrites_nothing(
     page.get_by_role("button", name="Status speichern").click()  # after checking: save again, now current
     page.wait_for_selector("#status-meldung:has-text('Status gespeichert.')")
     page.wait_for_selector("#detail li:has-text('meine Notiz')")
+
+
+def test_logging_out_from_the_header_returns_to_anonymous_reading(editing_server, editing_context):
+    page = editing_context.new_page()
+    dialogs, _ = watch(page)
+    browser_login(page, editing_server, EDITOR)
+    page.get_by_role("button", name="Abmelden").click()
+    page.wait_for_selector("#anmeldung a:has-text('Anmelden')")
+    open_region(page, editing_server)
+    assert page.locator("#status-speichern").count() == 0
+    assert dialogs == []
