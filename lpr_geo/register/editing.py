@@ -20,13 +20,13 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lpr_geo.auth import User, require_role
 from lpr_geo.status import Status
 
 from .database import register_session
@@ -44,6 +44,10 @@ from .models import (
     StatusEvent,
 )
 from .regions import LEVEL_LABELS, Region, describe, regions
+from .roles import require_role
+
+if TYPE_CHECKING:
+    from lpr_geo.auth import User
 
 _LOCAL = ZoneInfo("Europe/Berlin")
 _EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"'.]{2,}")
