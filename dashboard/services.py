@@ -8,6 +8,7 @@ module globals.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -32,6 +33,22 @@ from lpr_geo.register import Network, last_contacts, networks, status_events
 from lpr_geo.register.history import region_activities, region_history, revision
 
 
+def _computed_once(function: Callable, maxsize: int) -> Callable:
+    """Memoise ``function``; concurrent callers of a missing key wait for one computation.
+
+    A view change starts ~10 callbacks at once that all need the same coverage tables; without the
+    lock each would compute them (under the GIL, on two cores), multiplying the wait.
+    """
+    cached = lru_cache(maxsize=maxsize)(function)
+    lock = threading.RLock()
+
+    def call(*args):
+        with lock:
+            return cached(*args)
+
+    return call
+
+
 class Services:
     """Cached access to the register and the coverage engine for one app."""
 
@@ -41,9 +58,18 @@ class Services:
         self.geometry_url = geometry_url
         self.layers = load_layers()
         # bound per instance so caches die with the app and never leak across apps in tests
-        self._tables = lru_cache(maxsize=64)(self._tables_uncached)
-        self._events = lru_cache(maxsize=4)(self._events_uncached)
-        self._series = lru_cache(maxsize=8)(self._series_uncached)
+        self._tables = _computed_once(self._tables_uncached, 64)
+        self._events = _computed_once(self._events_uncached, 4)
+        self._series = _computed_once(self._series_uncached, 8)
+        self._figures = _computed_once(
+            lambda network, on, rev: coverage_figures(self._tables(network, on, rev)), 64
+        )
+        self._gaps = _computed_once(
+            lambda network, on, level, rev: find_gaps(
+                self._tables(network, on, rev), level, contacts=self._events(rev)[1]
+            ),
+            64,
+        )
 
     def warm_up(self) -> None:
         """Compute what the first visitor's default view needs, so the first page load is fast."""
@@ -99,11 +125,11 @@ class Services:
 
     def figures(self, network: str, on: dt.date) -> CoverageFigures:
         """Statewide and per-Kreis figures."""
-        return coverage_figures(self.tables(network, on))
+        return self._figures(network, on, self.revision())
 
     def gaps(self, network: str, on: dt.date, level: str) -> pd.DataFrame:
         """Regions not yet in the network, ranked."""
-        return find_gaps(self.tables(network, on), level, contacts=self.contacts())
+        return self._gaps(network, on, level, self.revision())
 
     def _series_uncached(self, network: str, end: dt.date, rev: tuple[int, ...]) -> pd.DataFrame:
         return coverage_series(self.layers, self._events(rev)[0], end=end, network=network)
