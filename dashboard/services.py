@@ -98,14 +98,6 @@ class Services:
     def _events_uncached(self, rev: tuple[int, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
         return status_events(self.engine), last_contacts(self.engine)
 
-    def events(self) -> pd.DataFrame:
-        """All status events at the current revision."""
-        return self._events(self.revision())[0]
-
-    def contacts(self) -> pd.DataFrame:
-        """Last contact per region at the current revision."""
-        return self._events(self.revision())[1]
-
     def history(self, level: str, key: str, network: str):
         """Status history of one region in one network."""
         return region_history(self.engine, level, key, network)

@@ -119,11 +119,6 @@ def _population_source(tables: CoverageTables) -> PopulationSource | None:
     return None
 
 
-def _members_by_status(statuses: list[np.ndarray]) -> dict[str, int]:
-    values = np.concatenate(statuses) if statuses else np.array([], dtype=object)
-    return {s.value: int(np.count_nonzero(values == s.value)) for s in EVENT_STATUSES}
-
-
 def coverage_figures(tables: CoverageTables) -> CoverageFigures:
     """Compute statewide and per-Kreis figures from coverage tables.
 
