@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -50,26 +51,33 @@ def live_data_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("data")
 
 
-@pytest.fixture(scope="session")
-def live_server(live_data_dir):
-    """Base URL of ``lpr-geo serve`` on a free port with a fresh data directory."""
-    port = free_port()
-    env = dict(os.environ, LPR_GEO_DATA_DIR=str(live_data_dir))
+@contextlib.contextmanager
+def serve(data_dir: Path, log_name: str, **settings: str):
+    """Run ``lpr-geo serve`` on a free port with a data directory and extra settings; yield (url, env)."""
+    env = dict(os.environ, LPR_GEO_DATA_DIR=str(data_dir), **settings)
     env.pop("LPR_GEO_DB", None)
     # the server's request log goes to a file: a pipe nobody reads fills up and blocks the server
     ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / "live-server.log"
+    log = ARTIFACTS / log_name
+    port = free_port()
     with log.open("w") as sink:
         process = subprocess.Popen(
             ["lpr-geo", "serve", "--port", str(port)], env=env, stdout=sink, stderr=subprocess.STDOUT
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(url + "/", process, log)
-        yield url
+        wait_until_up(url + "/", process, log)  # by now the server has created and filled the register
+        yield url, env
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_data_dir):
+    """Base URL of ``lpr-geo serve`` on a free port with a fresh data directory."""
+    with serve(live_data_dir, "live-server.log") as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import ARTIFACTS, free_port, wait_until_up
+from tests.conftest import serve
 
 PASSWORD = "richtig-geheim-42"
 EDITOR = "redakteurin"
@@ -44,30 +44,15 @@ def editing_data_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def editing_server(editing_data_dir):
     """Base URL of a server with ``login_mode = "local"``; accounts made with ``lpr-geo users add``."""
-    port = free_port()
-    env = dict(
-        os.environ,
-        LPR_GEO_DATA_DIR=str(editing_data_dir),
-        LPR_GEO_LOGIN_MODE="local",
-        LPR_GEO_COOKIE_SECURE="false",
-        LPR_GEO_SECRET_KEY="test-only-secret",
-    )
-    env.pop("LPR_GEO_DB", None)
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / "editing-server.log"
-    with log.open("w") as sink:
-        process = subprocess.Popen(
-            ["lpr-geo", "serve", "--port", str(port)], env=env, stdout=sink, stderr=subprocess.STDOUT
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url + "/", process, log)  # the server has created and filled the register by now
+    settings = {
+        "LPR_GEO_LOGIN_MODE": "local",
+        "LPR_GEO_COOKIE_SECURE": "false",
+        "LPR_GEO_SECRET_KEY": "test-only-secret",
+    }
+    with serve(editing_data_dir, "editing-server.log", **settings) as (url, env):
         add_account(env, EDITOR, "editor")
         add_account(env, VIEWER, "viewer")
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture
