@@ -39,15 +39,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dashboard.exports import CHROMIUM_ARGS
+
 CHROMIUM = os.environ.get("LPR_GEO_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 HOST = "127.0.0.1"
 LEVELS = {"kreis": "Kreise", "amt": "Ämter", "gemeinde": "Gemeinden"}
 DEFAULT_LEVEL = "gemeinde"

@@ -13,15 +13,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from dashboard.exports import CHROMIUM_ARGS
+
 CHROMIUM = os.environ.get("LPR_GEO_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
