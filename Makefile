@@ -17,10 +17,17 @@ $(BIN)/lpr-geo: pyproject.toml
 
 setup: $(BIN)/lpr-geo
 
-# Debian packages the browser tests and the geodata build need (Chromium, its driver, npm client).
+# Debian packages the browser tests and the geodata build need (Chromium, its driver, an npm client).
+# Only what is missing is installed: a Node.js from NodeSource brings its own npm and conflicts with
+# Debian's npm package.
 system-deps:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v npm >/dev/null || { \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver npm >/dev/null; }
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 run: setup
 	$(BIN)/lpr-geo serve --host $(HOST) --port $(PORT)
