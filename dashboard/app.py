@@ -78,10 +78,16 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> dash
     app.server.wsgi_app = PrefixMiddleware(app.server.wsgi_app, deployment.url_prefix)
     health.register(app.server, engine)
     # -- end deployment
-    login.register(app.server, engine, deployment, editor_view.EDITING_OUTPUTS)  # issue 8
+    login.register(app.server, engine, deployment, dict.fromkeys(editor_view.EDITING_OUTPUTS, "editor"))
     app.index_string = INDEX
     app.server.config.update(
-        COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript", "application/json"],
+        COMPRESS_MIMETYPES=[
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+        ],
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_BR_LEVEL=6,  # plotly.js: 1.24 MB instead of 1.38 MB at the default 4; static files are cached
         COMPRESS_CACHE_BACKEND=StaticCompressionCache,
@@ -170,7 +176,11 @@ def _layout(app: dash.Dash, services: Services) -> html.Div:
                 [
                     html.P(f"Grenzen: {info['dataset']}, Stand {german_date(info['reference_date'])}."),
                     html.P(info["attribution"], id="namensnennung"),
-                    html.P(html.A("Erklärung zur Barrierefreiheit", href=app.get_relative_path("/barrierefreiheit"))),
+                    html.P(
+                        html.A(
+                            "Erklärung zur Barrierefreiheit", href=app.get_relative_path("/barrierefreiheit")
+                        )
+                    ),
                 ],
                 className="site",
             ),

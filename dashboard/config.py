@@ -57,6 +57,12 @@ DEPLOYMENT_SETTINGS: tuple[Setting, ...] = (
         "LPR_GEO_COOKIE_SECURE",
         "Send the session cookie only over HTTPS: true (default) or false (plain-HTTP test setups only).",
     ),
+    Setting(
+        "anonymous_access",
+        "LPR_GEO_ANONYMOUS_ACCESS",
+        "Whether the map can be read without logging in: true (default) or false (every page, /embed "
+        "included, then needs an account with at least the role viewer; needs login_mode local or proxy).",
+    ),
     # -- end login
     Setting(
         "chromium",
@@ -92,6 +98,8 @@ class Deployment:
         Client addresses whose ``X-Remote-User`` header is accepted when ``login_mode`` is ``proxy``.
     cookie_secure : bool
         Whether the session cookie carries the ``Secure`` flag (HTTPS only).
+    anonymous_access : bool
+        Whether pages can be read without a login; ``False`` needs ``login_mode`` local or proxy.
     """
 
     url_prefix: str = "/"
@@ -101,6 +109,7 @@ class Deployment:
     chromium: str = "/usr/bin/chromium"
     trusted_proxies: tuple[str, ...] = ()
     cookie_secure: bool = True
+    anonymous_access: bool = True
 
 
 def normalise_prefix(prefix: str) -> str:
@@ -199,7 +208,12 @@ def load(environ: dict[str, str] | None = None, **overrides: object) -> tuple[Se
         chromium=str(values.get("chromium", "/usr/bin/chromium")),
         trusted_proxies=_addresses(values.get("trusted_proxies", "")),
         cookie_secure=_boolean("cookie_secure", values.get("cookie_secure", True)),
+        anonymous_access=_boolean("anonymous_access", values.get("anonymous_access", True)),
     )
+    if not deployment.anonymous_access and login_mode == "none":
+        raise ConfigError(
+            "anonymous_access = false braucht login_mode local oder proxy (sonst kann niemand lesen)"
+        )
     data_dir = values.get("data_dir")
     settings = Settings.from_env(
         {},

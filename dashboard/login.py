@@ -12,18 +12,22 @@
 Either way :func:`current_user` looks the account up in the register on every request, so a
 deactivated account or a lowered role takes effect immediately. Every state-changing request must come
 from the app's own origin (:func:`register`), and the login and logout forms carry a CSRF token as well.
+With ``anonymous_access = false`` only the login page, the health check, the static assets and the
+accessibility statement are open; everything else needs an account.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, render_template_string, request, session
 from sqlalchemy import Engine
 
 from lpr_geo.auth import ROLE_LABELS, LoginBlocked, User, authenticate, get_user, has_role
+from lpr_geo.register.models import ROLES
 
 from .config import Deployment
 
@@ -31,6 +35,11 @@ LOGIN_PATH = "/anmelden"
 LOGOUT_PATH = "/abmelden"
 DASH_UPDATE_PATH = "/_dash-update-component"
 _STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
+#: Paths open to everyone even with ``anonymous_access = false`` (the login page needs the style sheet).
+OPEN_PATHS = (LOGIN_PATH, LOGOUT_PATH, "/healthz", "/barrierefreiheit")
+OPEN_PREFIXES = ("/assets/",)
+#: Pages a browser opens directly: without a login they redirect to the login page instead of a 401.
+_PAGES = ("/", "/embed")
 
 _LOGIN_PAGE = """<!DOCTYPE html>
 <html lang="de">
@@ -40,8 +49,9 @@ _LOGIN_PAGE = """<!DOCTYPE html>
 <body>
 <main class="statement login-page">
 <h1>Anmelden</h1>
-<p>Zum Bearbeiten des Registers anmelden. Lesen ist auch ohne Anmeldung möglich:
-<a href="{{ prefix }}">zur Karte</a>.</p>
+{% if anonymous %}<p>Zum Bearbeiten des Registers anmelden. Lesen ist auch ohne Anmeldung möglich:
+<a href="{{ prefix }}">zur Karte</a>.</p>{% else %}<p>Die Karte ist nur für angemeldete Nutzerinnen und
+Nutzer zugänglich.</p>{% endif %}
 {% if message %}<p class="form-error" role="alert" id="anmelde-fehler">{{ message }}</p>{% endif %}
 <form method="post" action="{{ prefix }}anmelden" class="login-form">
 <input type="hidden" name="csrf_token" value="{{ csrf_token }}">
@@ -131,7 +141,30 @@ def same_origin() -> bool:
     return request.headers.get("Sec-Fetch-Site") == "same-origin"
 
 
-def register(server: Flask, engine: Engine, deployment: Deployment, editing_outputs: tuple[str, ...]) -> None:
+def _required_role(protected_outputs: Mapping[str, str]) -> str | None:
+    """The role a request needs: any account without anonymous access, more for protected Dash outputs."""
+    needed = [] if _deployment().anonymous_access else ["viewer"]
+    if request.method == "POST" and request.path == DASH_UPDATE_PATH:
+        body = request.get_json(silent=True)
+        output = str(body.get("output", "")) if isinstance(body, dict) else ""
+        needed += [role for component, role in protected_outputs.items() if f"{component}." in output]
+    return max(needed, key=ROLES.index, default=None)
+
+
+def _refuse(role: str) -> object:
+    """A page request without a login goes to the login page; everything else gets 401 or 403."""
+    user = current_user()
+    if user is None and request.method == "GET" and request.path in _PAGES:
+        if _deployment().login_mode == "local":
+            return redirect(_deployment().url_prefix + LOGIN_PATH.lstrip("/"), code=303)
+    if user is None:
+        abort(401, "Bitte zuerst anmelden.")
+    abort(403, f"Dafür ist die Rolle »{ROLE_LABELS[role]}« nötig.")
+
+
+def register(
+    server: Flask, engine: Engine, deployment: Deployment, protected_outputs: Mapping[str, str]
+) -> None:
     """Install the session settings, the origin and role checks and (``local``) the login routes.
 
     Parameters
@@ -142,9 +175,9 @@ def register(server: Flask, engine: Engine, deployment: Deployment, editing_outp
         Engine of the register (accounts and login attempts).
     deployment : Deployment
         ``login_mode``, ``trusted_proxies``, ``cookie_secure`` and the URL prefix.
-    editing_outputs : tuple of str
-        Component ids that only the outputs of editing callbacks use: a Dash update naming one of them
-        needs the session's role editor.
+    protected_outputs : mapping of str to str
+        Component id -> role: a Dash update whose outputs name the component needs at least that role
+        (ids that only the editing or admin callbacks write).
     """
     server.extensions["lpr_geo_engine"] = engine
     server.extensions["lpr_geo_deployment"] = deployment
@@ -160,12 +193,10 @@ def register(server: Flask, engine: Engine, deployment: Deployment, editing_outp
     def protect():
         if request.method in _STATE_CHANGING and not same_origin():
             abort(403, "Anfragen von fremden Seiten werden abgelehnt.")
-        if request.method == "POST" and request.path == DASH_UPDATE_PATH:
-            body = request.get_json(silent=True) or {}
-            output = str(body.get("output", ""))
-            if any(f"{component}." in output for component in editing_outputs):
-                if not has_role(current_user(), "editor"):
-                    abort(403, "Dafür ist die Rolle »Bearbeiter« nötig.")
+        open_path = request.path in OPEN_PATHS or request.path.startswith(OPEN_PREFIXES)
+        role = None if open_path else _required_role(protected_outputs)
+        if role is not None and not has_role(current_user(), role):
+            return _refuse(role)
         return None
 
     if deployment.login_mode != "local":
@@ -191,7 +222,12 @@ def register(server: Flask, engine: Engine, deployment: Deployment, editing_outp
                     return redirect(prefix, code=303)
                 message, status = "Benutzername oder Passwort ist falsch.", 401
         page = render_template_string(
-            _LOGIN_PAGE, prefix=prefix, message=message, name=name, csrf_token=csrf_token()
+            _LOGIN_PAGE,
+            prefix=prefix,
+            message=message,
+            name=name,
+            csrf_token=csrf_token(),
+            anonymous=deployment.anonymous_access,
         )
         return page, status
 

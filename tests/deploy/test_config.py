@@ -56,6 +56,8 @@ def test_defaults_without_file(tmp_path):
         ('login_mode = "ldap"\n', "login_mode"),
         ('url_prefix = "/a b/"\n', "ungültiger Pfad"),
         ("url_prefix = \n", "kein gültiges TOML"),
+        ("anonymous_access = false\n", "braucht login_mode local oder proxy"),
+        ('anonymous_access = "vielleicht"\n', "weder true noch false"),
     ],
 )
 def test_bad_configuration_names_the_problem(tmp_path, content, message):
