@@ -14,6 +14,7 @@ from dash import dcc, html
 from flask import has_request_context
 from flask_compress import Compress
 
+from lpr_geo.auth import has_role
 from lpr_geo.boundaries import active_dir, dataset_info, use_dataset
 from lpr_geo.register import ensure_sample_register
 from lpr_geo.settings import Settings
@@ -34,7 +35,10 @@ from .static_routes import (
 )
 from .text import german_date
 from .views import (
+    accounts_view,
+    audit_view,
     controls,
+    data_view,
     detail_view,
     editor_view,
     figures_view,
@@ -51,6 +55,8 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 SECTIONS = (controls, map_view, detail_view, editor_view, figures_view, gaps_view, route_view, timeline_view)
+#: Parts of the Verwaltung section, in an admin's layout only; each declares its ``ADMIN_OUTPUTS``.
+ADMIN_SECTIONS = (audit_view, data_view, accounts_view)
 
 
 def create_app(settings: Settings, deployment: Deployment | None = None) -> dash.Dash:
@@ -78,7 +84,10 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> dash
     app.server.wsgi_app = PrefixMiddleware(app.server.wsgi_app, deployment.url_prefix)
     health.register(app.server, engine)
     # -- end deployment
-    login.register(app.server, engine, deployment, dict.fromkeys(editor_view.EDITING_OUTPUTS, "editor"))
+    protected = dict.fromkeys(editor_view.EDITING_OUTPUTS, "editor")
+    for section in ADMIN_SECTIONS:
+        protected.update(dict.fromkeys(section.ADMIN_OUTPUTS, "admin"))
+    login.register(app.server, engine, deployment, protected)
     app.index_string = INDEX
     app.server.config.update(
         COMPRESS_MIMETYPES=[
@@ -101,7 +110,7 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> dash
         geojson_bytes(level)
         map_figure_dict(level, None, services.geometry_url(level, None))
     app.layout = lambda: _layout(app, services)
-    for section in SECTIONS:
+    for section in (*SECTIONS, *ADMIN_SECTIONS):
         section.register(app, services)
     # -- embedding and exports (issue 7)
     embed.register(app, services, deployment)
@@ -114,6 +123,8 @@ def _layout(app: dash.Dash, services: Services) -> html.Div:
     info = dataset_info()
     networks = services.networks()
     sample = any(services.is_sample(n) for n in networks)
+    # Dash also builds the layout once at start-up, outside a request
+    admin = has_request_context() and has_role(login.current_user(), "admin")
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
@@ -138,6 +149,7 @@ def _layout(app: dash.Dash, services: Services) -> html.Div:
                                 html.Li(html.A("Besuchsplanung", href="#besuchsplanung")),
                                 html.Li(html.A("Entwicklung", href="#entwicklung-titel")),
                                 html.Li(html.A("Kreise", href="#kreise")),
+                                *([html.Li(html.A("Verwaltung", href="#verwaltung"))] if admin else []),
                             ]
                         ),
                         **{"aria-label": "Bereiche"},
@@ -168,6 +180,7 @@ def _layout(app: dash.Dash, services: Services) -> html.Div:
                     gaps_view.layout(),
                     html.Div([route_view.layout(), timeline_view.layout()], className="two-columns"),
                     figures_view.kreise_layout(),
+                    _admin_section() if admin else None,
                 ],
                 id="inhalt",
                 tabIndex="-1",
@@ -189,6 +202,18 @@ def _layout(app: dash.Dash, services: Services) -> html.Div:
 
 
 # -- login (issue 8)
+def _admin_section() -> html.Section:
+    """The Verwaltung section: Änderungsprotokoll, register import/export, accounts and networks."""
+    return html.Section(
+        [
+            html.H2("Verwaltung", id="verwaltung", className="section-title"),
+            *(section.layout() for section in ADMIN_SECTIONS),
+        ],
+        className="admin-area",
+        **{"aria-labelledby": "verwaltung"},
+    )
+
+
 def _login_status(app: dash.Dash) -> html.Div | None:
     """``Anmelden`` or ``Angemeldet als X (Rolle) · Abmelden`` (nothing when logins are off)."""
     mode = app.server.config["LPR_GEO_LOGIN_MODE"]
