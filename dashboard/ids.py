@@ -61,3 +61,29 @@ ACTIVITY_SAVE = "aktivitaet-speichern"
 ACTIVITY_MESSAGE = "aktivitaet-meldung"
 CONTACTS = "kontaktpersonen"
 # -- end editing
+# -- contact persons (issue 8, item 3): every output id here is in editor_view.EDITING_OUTPUTS
+CONTACTS_LIST = "kontakt-liste"  # container of the contacts table, refreshed after each change
+CONTACT_EDIT = "kontakt-bearbeiten"  # pattern-matching id type of each row's edit button
+CONTACT_DELETE = "kontakt-loeschen"  # pattern-matching id type of each row's delete button (with version)
+CONTACT_LOADED = "kontakt-geladen"  # dcc.Store: {"id", "version"} of the contact in the form; None: new
+CONTACT_MODE = "kontakt-modus"  # line above the form: a new contact or which one is being changed
+CONTACT_NAME = "kontakt-name"
+CONTACT_ROLE = "kontakt-funktion"
+CONTACT_ORGANISATION = "kontakt-organisation"
+CONTACT_EMAIL = "kontakt-email"
+CONTACT_PHONE = "kontakt-telefon"
+CONTACT_SAVE = "kontakt-speichern"
+CONTACT_CANCEL = "kontakt-abbrechen"
+CONTACT_MESSAGE = "kontakt-meldung"
+CONTACT_PENDING = "kontakt-loeschen-vorgemerkt"  # dcc.Store: {"id", "version"} awaiting confirmation
+CONTACT_CONFIRM = "kontakt-loeschen-frage"  # confirmation box, hidden unless a delete is pending
+CONTACT_CONFIRM_TEXT = "kontakt-loeschen-text"
+CONTACT_CONFIRM_YES = "kontakt-loeschen-ja"
+CONTACT_CONFIRM_NO = "kontakt-loeschen-nein"
+CONTACT_DELETE_MESSAGE = "kontakt-loeschen-meldung"
+# -- end contact persons
+# -- admin area (issue 8): containers of the Verwaltung section, present only in an admin's layout
+ADMIN_AUDIT = "verwaltung-protokoll"  # Änderungsprotokoll (dashboard/views/audit_view.py)
+ADMIN_DATA = "verwaltung-daten"  # register import and export (dashboard/views/data_view.py)
+ADMIN_ACCOUNTS = "verwaltung-konten"  # user accounts and networks (dashboard/views/accounts_view.py)
+# -- end admin area
