@@ -6,7 +6,16 @@ personal data calls :func:`require_role` itself, so a forgotten check in the web
 change anything.
 """
 
-from .accounts import User, add_user, deactivate_user, get_user, list_users, set_role
+from .accounts import (
+    User,
+    activate_user,
+    add_user,
+    deactivate_user,
+    get_user,
+    list_users,
+    set_password,
+    set_role,
+)
 from .errors import AuthError, LoginBlocked, PermissionDenied
 from .login import RateLimit, authenticate
 from .passwords import MIN_PASSWORD_LENGTH
@@ -20,6 +29,7 @@ __all__ = [
     "PermissionDenied",
     "RateLimit",
     "User",
+    "activate_user",
     "add_user",
     "authenticate",
     "deactivate_user",
@@ -27,5 +37,6 @@ __all__ = [
     "has_role",
     "list_users",
     "require_role",
+    "set_password",
     "set_role",
 ]

@@ -1,8 +1,13 @@
-"""Local user accounts of the dashboard: add, look up, list, change role, deactivate.
+"""Local user accounts of the dashboard: add, look up, list, change role, (re)activate, set a password.
 
 Accounts live in the register database (table ``users``), so every worker process sees the same ones.
 Changes go through :func:`lpr_geo.register.database.register_session` and so into the audit trail;
 the password hash is audited as changed but never with its value.
+
+Every changing function takes ``by`` (the name recorded in the audit trail; the CLI leaves it to the
+operating-system user) or ``actor``: the logged-in dashboard user, who must be an admin and is recorded
+under their own name. The last active admin can neither be deactivated nor lose the role, so the
+register always keeps someone who can manage accounts.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from lpr_geo.register.database import register_session
 from lpr_geo.register.models import ROLES, UserAccount
@@ -56,6 +61,43 @@ def _check_role(role: str) -> None:
         raise AuthError(f"Unbekannte Rolle »{role}«; erlaubt: {', '.join(ROLES)}")
 
 
+def _acting(actor: User | None, by: str | None) -> str | None:
+    """The name to audit: an acting dashboard user must be an admin; otherwise ``by``."""
+    if actor is None:
+        return by
+    from .roles import require_role  # roles imports this module
+
+    return require_role(actor, "admin").name
+
+
+def _last_admin_guard(session, row: UserAccount, change: str) -> None:
+    """Refuse (after the change is flushed) if it left the register without an active admin.
+
+    On PostgreSQL the active admin rows are locked first (:func:`_lock_admins`), so two admins removing
+    each other at the same moment wait for each other and the second one sees the first change. SQLite
+    has a single writer: the recount after the flush runs under the write lock and sees every commit.
+    """
+    session.flush()
+    left = session.scalar(
+        select(func.count())
+        .select_from(UserAccount)
+        .where(UserAccount.active.is_(True), UserAccount.role == "admin")
+    )
+    if not left:
+        raise AuthError(
+            f"»{row.name}« ist das letzte aktive Administratorkonto und kann nicht {change} werden; "
+            "bitte zuerst einem anderen Konto die Rolle »Administrator« geben."
+        )
+
+
+def _lock_admins(session) -> None:
+    session.execute(
+        select(UserAccount.id)
+        .where(UserAccount.active.is_(True), UserAccount.role == "admin")
+        .with_for_update()
+    )
+
+
 def _account(session, name: str) -> UserAccount:
     row = session.scalar(select(UserAccount).where(UserAccount.name == name))
     if row is None:
@@ -63,7 +105,15 @@ def _account(session, name: str) -> UserAccount:
     return row
 
 
-def add_user(engine: Engine, name: str, role: str, password: str, *, by: str | None = None) -> User:
+def add_user(
+    engine: Engine,
+    name: str,
+    role: str,
+    password: str,
+    *,
+    by: str | None = None,
+    actor: User | None = None,
+) -> User:
     """Create an account with an argon2 hash of its password.
 
     Parameters
@@ -78,6 +128,8 @@ def add_user(engine: Engine, name: str, role: str, password: str, *, by: str | N
         At least :data:`lpr_geo.auth.passwords.MIN_PASSWORD_LENGTH` characters; only its hash is stored.
     by : str, optional
         Who creates the account (audit trail); the operating-system user by default.
+    actor : User, optional
+        The logged-in dashboard user creating it; must be an admin and is recorded instead of ``by``.
 
     Returns
     -------
@@ -87,7 +139,10 @@ def add_user(engine: Engine, name: str, role: str, password: str, *, by: str | N
     ------
     AuthError
         If the name is malformed or taken, the role unknown or the password too short (German).
+    PermissionDenied
+        If ``actor`` is given and is not an active admin; nothing is written.
     """
+    by = _acting(actor, by)
     if not _NAME.fullmatch(name):
         raise AuthError(
             f"Ungültiger Benutzername »{name}«: erlaubt sind Buchstaben, Ziffern, ».«, »_«, »@« und »-« "
@@ -120,32 +175,157 @@ def list_users(engine: Engine) -> list[User]:
         return [_user(row) for row in session.scalars(select(UserAccount).order_by(UserAccount.name))]
 
 
-def set_role(engine: Engine, name: str, role: str, *, by: str | None = None) -> User:
+def set_role(
+    engine: Engine, name: str, role: str, *, by: str | None = None, actor: User | None = None
+) -> User:
     """Give an account another role (audited).
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        Engine of the register.
+    name : str
+        The account.
+    role : {"viewer", "editor", "admin"}
+        Its new role.
+    by : str, optional
+        Who changes it (audit trail); the operating-system user by default.
+    actor : User, optional
+        The logged-in dashboard user changing it; must be an admin and is recorded instead of ``by``.
+
+    Returns
+    -------
+    User
 
     Raises
     ------
     AuthError
-        If the account does not exist or the role is unknown.
+        If the account does not exist, the role is unknown, or the account is the last active admin
+        and the new role is not admin (nothing is written).
+    PermissionDenied
+        If ``actor`` is given and is not an active admin.
     """
+    by = _acting(actor, by)
     _check_role(role)
     with register_session(engine, by) as session:
+        _lock_admins(session)
         row = _account(session, name)
+        was_admin = row.active and row.role == "admin"
         row.role = role
+        if was_admin and role != "admin":
+            _last_admin_guard(session, row, "herabgestuft")
         session.flush()
         return _user(row)
 
 
-def deactivate_user(engine: Engine, name: str, *, by: str | None = None) -> User:
+def deactivate_user(engine: Engine, name: str, *, by: str | None = None, actor: User | None = None) -> User:
     """Deactivate an account: it can no longer log in and holds no role; its audit entries remain.
+
+    A running session of the account loses its access with its next request (the dashboard looks the
+    user up on every request).
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        Engine of the register.
+    name : str
+        The account.
+    by : str, optional
+        Who deactivates it (audit trail); the operating-system user by default.
+    actor : User, optional
+        The logged-in dashboard user; must be an admin and is recorded instead of ``by``.
+
+    Returns
+    -------
+    User
+
+    Raises
+    ------
+    AuthError
+        If the account does not exist or is the last active admin (nothing is written).
+    PermissionDenied
+        If ``actor`` is given and is not an active admin.
+    """
+    by = _acting(actor, by)
+    with register_session(engine, by) as session:
+        _lock_admins(session)
+        row = _account(session, name)
+        was_admin = row.active and row.role == "admin"
+        row.active = False
+        if was_admin:
+            _last_admin_guard(session, row, "deaktiviert")
+        session.flush()
+        return _user(row)
+
+
+def activate_user(engine: Engine, name: str, *, by: str | None = None, actor: User | None = None) -> User:
+    """Reactivate a deactivated account with its old role and password (audited; no-op if active).
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        Engine of the register.
+    name : str
+        The account.
+    by : str, optional
+        Who reactivates it (audit trail); the operating-system user by default.
+    actor : User, optional
+        The logged-in dashboard user; must be an admin and is recorded instead of ``by``.
+
+    Returns
+    -------
+    User
 
     Raises
     ------
     AuthError
         If the account does not exist.
+    PermissionDenied
+        If ``actor`` is given and is not an active admin.
     """
+    by = _acting(actor, by)
     with register_session(engine, by) as session:
         row = _account(session, name)
-        row.active = False
+        row.active = True
+        session.flush()
+        return _user(row)
+
+
+def set_password(
+    engine: Engine, name: str, password: str, *, by: str | None = None, actor: User | None = None
+) -> User:
+    """Give an account a new password (e.g. a temporary one an admin hands over).
+
+    Only the argon2 hash is stored; the audit trail records that the hash changed, never a value.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        Engine of the register.
+    name : str
+        The account.
+    password : str
+        The new password, checked by :func:`lpr_geo.auth.passwords.check_password_rules`.
+    by : str, optional
+        Who sets it (audit trail); the operating-system user by default.
+    actor : User, optional
+        The logged-in dashboard user; must be an admin and is recorded instead of ``by``.
+
+    Returns
+    -------
+    User
+
+    Raises
+    ------
+    AuthError
+        If the account does not exist or the password breaks the rules (German; nothing is written).
+    PermissionDenied
+        If ``actor`` is given and is not an active admin.
+    """
+    by = _acting(actor, by)
+    check_password_rules(password)
+    with register_session(engine, by) as session:
+        row = _account(session, name)
+        row.password_hash = hash_password(password)
         session.flush()
         return _user(row)

@@ -1,4 +1,4 @@
-"""``lpr-geo users``: local accounts of the dashboard (add, list, set-role, deactivate).
+"""``lpr-geo users``: local accounts of the dashboard (add, list, set-role, deactivate, activate, password).
 
 Passwords are read from a hidden prompt (typed twice), from ``--password-stdin`` or from the
 environment variable ``LPR_GEO_NEW_PASSWORD`` (scripts); they are never echoed, logged or accepted as a
@@ -12,7 +12,17 @@ import sys
 
 import click
 
-from lpr_geo.auth import ROLE_LABELS, add_user, deactivate_user, list_users, set_role
+from lpr_geo.auth import (
+    ROLE_LABELS,
+    AuthError,
+    activate_user,
+    add_user,
+    deactivate_user,
+    get_user,
+    list_users,
+    set_password,
+    set_role,
+)
 from lpr_geo.register import open_register
 from lpr_geo.register.models import ROLES
 
@@ -21,6 +31,13 @@ from .register_errors import reports_register_errors
 
 PASSWORD_ENV = "LPR_GEO_NEW_PASSWORD"
 _ROLE = click.Choice(ROLES)
+
+
+_PASSWORD_STDIN = click.option(
+    "--password-stdin",
+    is_flag=True,
+    help=f"Passwort aus der ersten Zeile der Standardeingabe lesen (sonst ${PASSWORD_ENV} oder Abfrage).",
+)
 
 
 def _new_password(from_stdin: bool) -> str:
@@ -41,11 +58,7 @@ def users() -> None:
 @users.command("add")
 @click.argument("name")
 @click.option("--role", type=_ROLE, required=True, help="Rolle: viewer, editor oder admin.")
-@click.option(
-    "--password-stdin",
-    is_flag=True,
-    help=f"Passwort aus der ersten Zeile der Standardeingabe lesen (sonst ${PASSWORD_ENV} oder Abfrage).",
-)
+@_PASSWORD_STDIN
 @db_option
 @reports_register_errors
 def add_command(name: str, role: str, password_stdin: bool, db_url: str | None) -> None:
@@ -85,3 +98,27 @@ def deactivate_command(name: str, db_url: str | None) -> None:
     """Konto deaktivieren (keine Anmeldung mehr; Einträge im Änderungsprotokoll bleiben)."""
     deactivate_user(open_register(settings_from(db_url)), name)
     click.echo(f"»{name}« ist deaktiviert")
+
+
+@users.command("activate")
+@click.argument("name")
+@db_option
+@reports_register_errors
+def activate_command(name: str, db_url: str | None) -> None:
+    """Deaktiviertes Konto wieder aktivieren (mit seiner bisherigen Rolle und seinem Passwort)."""
+    user = activate_user(open_register(settings_from(db_url)), name)
+    click.echo(f"»{name}« ist wieder aktiv (Rolle »{ROLE_LABELS[user.role]}«)")
+
+
+@users.command("password")
+@click.argument("name")
+@_PASSWORD_STDIN
+@db_option
+@reports_register_errors
+def password_command(name: str, password_stdin: bool, db_url: str | None) -> None:
+    """Neues Passwort für ein Konto setzen; es wird verdeckt abgefragt und nur als argon2-Hash gespeichert."""
+    engine = open_register(settings_from(db_url))
+    if get_user(engine, name) is None:  # before asking for a password that could not be used
+        raise AuthError(f"Benutzer »{name}« gibt es nicht")
+    set_password(engine, name, _new_password(password_stdin))
+    click.echo(f"Neues Passwort für »{name}« gesetzt")
