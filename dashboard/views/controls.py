@@ -8,13 +8,15 @@ a store that all other sections read. Keeping it in one callback avoids circular
 from __future__ import annotations
 
 import datetime as dt
+import json
 
-from dash import ALL, Input, Output, State, callback_context, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback_context, html, no_update
 
 from lpr_geo.boundaries import load_layer
 from lpr_geo.register.regions import regions
 
 from .. import ids
+from ..inputs import commit_id, commit_store, register_commit, text_input
 from ..services import Services
 from ..text import german_date
 from ..url_state import ViewState
@@ -28,7 +30,8 @@ def _text_field(label: str, field_id: str, options: list[str], value: str, **ext
     """A labelled text input with suggestions (native <datalist>: works with keyboard and screen readers)."""
     return [
         html.Label(label, htmlFor=field_id),
-        dcc.Input(id=field_id, type="text", list=f"{field_id}-liste", value=value, debounce=True, autoComplete="off", **extra),
+        text_input(field_id, type="text", list=f"{field_id}-liste", value=value, autoComplete="off", **extra),
+        commit_store(field_id),
         html.Datalist([html.Option(value=o) for o in options], id=f"{field_id}-liste"),
     ]
 
@@ -64,31 +67,30 @@ def layout(services: Services) -> html.Div:
                 ],
                 className="field",
             ),
-            html.Div(_text_field("Kreis", ids.KREIS, [WHOLE_STATE, *kreise["name"]], WHOLE_STATE), className="field"),
+            html.Div(
+                _text_field("Kreis", ids.KREIS, [WHOLE_STATE, *kreise["name"]], WHOLE_STATE),
+                className="field",
+            ),
             html.Div(
                 [
                     html.Label("Stand am (TT.MM.JJJJ)", htmlFor=ids.DATE),
-                    dcc.Input(
-                        id=ids.DATE,
+                    text_input(
+                        ids.DATE,
                         type="text",
                         value=german_date(dt.date.today()),
-                        debounce=True,
                         inputMode="numeric",
                         autoComplete="off",
                         className="date-field",
                     ),
+                    commit_store(ids.DATE),
                 ],
                 className="field",
             ),
             html.Div(
                 [
                     html.Label("Gemeinde suchen", htmlFor=ids.SEARCH),
-                    dcc.Input(
-                        id=ids.SEARCH,
-                        type="search",
-                        placeholder="Name, z. B. Elsterwerda",
-                        debounce=0.3,
-                        autoComplete="off",
+                    text_input(
+                        ids.SEARCH, type="search", placeholder="Name, z. B. Elsterwerda", autoComplete="off"
                     ),
                     html.Ul(id=ids.SEARCH_HITS, className="search-hits", **{"aria-live": "polite"}),
                 ],
@@ -120,6 +122,12 @@ def parse_date(text: str | None, today: dt.date) -> tuple[dt.date | None, str]:
     return value, ""
 
 
+def _component_id(prop_id: str) -> str | dict:
+    """``"kreis.n_submit"`` -> ``"kreis"``; pattern-matching ids come back as their dict."""
+    component = prop_id.rsplit(".", 1)[0]
+    return json.loads(component) if component.startswith("{") else component
+
+
 def register(app, services: Services) -> None:
     kreise = load_layer("kreis", "land")
     kreis_keys = set(kreise["key"])
@@ -141,10 +149,10 @@ def register(app, services: Services) -> None:
         Output({"type": ids.LEVEL, "level": ALL}, "aria-pressed"),
         Output(ids.CONTROL_MESSAGE, "children"),
         Input(ids.URL, "search"),
-        Input(ids.NETWORK, "value"),
+        register_commit(app, ids.NETWORK),
         Input({"type": ids.LEVEL, "level": ALL}, "n_clicks"),
-        Input(ids.KREIS, "value"),
-        Input(ids.DATE, "value"),
+        register_commit(app, ids.KREIS),
+        register_commit(app, ids.DATE),
         Input({"type": ids.SEARCH_HIT, "key": ALL}, "n_clicks"),
         Input(ids.MAP, "clickData"),
         Input(ids.MAP_TABLE, "selectedRows"),
@@ -154,70 +162,95 @@ def register(app, services: Services) -> None:
         Input(ids.ROUTE_CLEAR, "n_clicks"),
         State(ids.VIEW, "data"),
     )
-    def reduce_view(
-        search, network, _levels, kreis, date, _hits, click, table_rows, gap_rows, _to_route, _add, _clear, stored
-    ):
-        trigger = callback_context.triggered_id
+    def reduce_view(search, *events_and_state):
+        stored = events_and_state[-1]  # the events are read from callback_context.triggered
         today = dt.date.today()
-        message = ""
-        if trigger in (None, ids.URL) or not stored:
-            view = current(search)
-            trigger = ids.URL
-        elif not callback_context.triggered[0]["value"] and trigger not in (ids.KREIS, ids.GAPS_GRID):
-            # a button or search hit that was only (re)rendered, not pressed
-            return (*(no_update,) * 6, [no_update] * len(LEVELS), no_update)
-        else:
-            view = ViewState.from_store(stored)
+        if not stored or any(
+            item["prop_id"].startswith(f"{ids.URL}.") for item in callback_context.triggered
+        ):
+            view = current(search)  # first load, a link, back/forward: the URL is the truth
+            return (
+                no_update,
+                view.to_store(),
+                view.scope(),
+                view.network,
+                kreis_names.get(view.kreis, WHOLE_STATE),
+                german_date(view.on),
+                ["true" if level_id["level"] == view.level else "false" for level_id in level_ids],
+                "",
+            )
+        before = ViewState.from_store(stored)
+        view, messages, committed = before, [], set()
+        # Dash hands over every event since the last call (Enter in one field, leaving another): fold them all
+        for item in callback_context.triggered:
+            trigger = _component_id(item["prop_id"])
+            view, message = apply_event(trigger, item["value"], view)
+            if message:
+                messages.append(message)
+            elif isinstance(trigger, str):  # pattern-matching ids are dicts; no field of those is committed
+                committed.add(trigger)
+        if view == before and not messages:
+            # a button only re-rendered, Enter then leaving a field, tabbing through: nothing to redraw
+            return (*(no_update,) * 6, [no_update] * len(LEVELS), "")
+
+        def field(component_id: str, changed: bool, text: str):
+            # a field is rewritten only when its value changed or it was committed (normalised spelling):
+            # never the field the user is typing in, and never a field whose input was refused
+            return text if changed or commit_id(component_id) in committed else no_update
+
+        return (
+            view.to_query(services.networks()[0], today),
+            view.to_store(),
+            no_update if view.scope() == before.scope() else view.scope(),
+            field(ids.NETWORK, view.network != before.network, view.network),
+            field(ids.KREIS, view.kreis != before.kreis, kreis_names.get(view.kreis, WHOLE_STATE)),
+            field(ids.DATE, view.on != before.on, german_date(view.on)),
+            ["true" if level_id["level"] == view.level else "false" for level_id in level_ids],
+            " ".join(messages),
+        )
+
+    def apply_event(trigger, value, view: ViewState) -> tuple[ViewState, str]:
+        """The view after one user event, and a German message if its input could not be used."""
+        if not value and trigger not in (ids.MAP_TABLE, ids.GAPS_GRID):
+            return view, ""  # a button or search hit that was only (re)rendered, not pressed
         if isinstance(trigger, dict) and trigger.get("type") == ids.LEVEL:
-            view = view.with_changes(level=trigger["level"])
-        elif trigger == ids.NETWORK:
+            return view.with_changes(level=trigger["level"]), ""
+        if isinstance(trigger, dict) and trigger.get("type") == ids.SEARCH_HIT:
+            found = trigger["key"]
+            return view.with_changes(
+                region=found, kreis=gemeinde_kreis.get(found), level="gemeinde", selected=(found,)
+            ), ""
+        if trigger == commit_id(ids.NETWORK):
+            network = value["text"]
             if network in services.networks():
-                view = view.with_changes(network=network)
-            else:
-                message = f"Netzwerk »{network}« gibt es nicht; bitte aus der Liste wählen."
-        elif trigger == ids.KREIS:
-            wanted = (kreis or "").strip()
+                return view.with_changes(network=network), ""
+            return view, f"Netzwerk »{network}« gibt es nicht; bitte aus der Liste wählen."
+        if trigger == commit_id(ids.KREIS):
+            wanted = value["text"].strip()
             key = None if wanted in ("", WHOLE_STATE) else kreis_by_name.get(wanted.casefold())
             if wanted not in ("", WHOLE_STATE) and key is None:
-                message = f"Kreis »{wanted}« nicht gefunden; bitte aus der Liste wählen."
-            else:
-                # choosing a Kreis zooms in and switches to the finer geometry
-                view = view.with_changes(kreis=key, level="gemeinde" if key and view.level == "kreis" else view.level)
-        elif trigger == ids.DATE:
-            value, message = parse_date(date, today)
-            if value is not None:
-                view = view.with_changes(on=value)
-        elif isinstance(trigger, dict) and trigger.get("type") == ids.SEARCH_HIT:
-            found = trigger["key"]
-            view = view.with_changes(region=found, kreis=gemeinde_kreis.get(found), level="gemeinde", selected=(found,))
-        elif trigger == ids.MAP and click:
-            key = click["points"][0].get("location")
-            if key:
-                view = view.with_changes(region=key)
-        elif trigger == ids.MAP_TABLE and table_rows:
-            view = view.with_changes(region=table_rows[0]["key"])
-        elif trigger == ids.GAPS_GRID:
-            view = view.with_changes(selected=tuple(row["key"] for row in gap_rows or []))
-        elif trigger == ids.GAPS_TO_ROUTE:
-            view = view.with_changes(stops=tuple(dict.fromkeys(view.stops + view.selected)))
-        elif trigger == ids.ADD_REGION_TO_ROUTE and view.region:
-            view = view.with_changes(stops=tuple(dict.fromkeys((*view.stops, view.region))))
-        elif trigger == ids.ROUTE_CLEAR:
-            view = view.with_changes(stops=())
-        query = no_update if trigger == ids.URL else view.to_query(services.networks()[0], today)
-        # the field the user is typing in is left alone unless its input had to be corrected
-        typed = trigger if not message else None
-        unchanged_scope = stored and ViewState.from_store(stored).scope() == view.scope() and trigger != ids.URL
-        return (
-            query,
-            view.to_store(),
-            no_update if unchanged_scope else view.scope(),
-            no_update if typed == ids.NETWORK else view.network,
-            no_update if typed == ids.KREIS else kreis_names.get(view.kreis, WHOLE_STATE),
-            no_update if typed == ids.DATE else german_date(view.on),
-            ["true" if level_id["level"] == view.level else "false" for level_id in level_ids],
-            message,
-        )
+                return view, f"Kreis »{wanted}« nicht gefunden; bitte aus der Liste wählen."
+            # choosing a Kreis zooms in and switches to the finer geometry
+            return view.with_changes(
+                kreis=key, level="gemeinde" if key and view.level == "kreis" else view.level
+            ), ""
+        if trigger == commit_id(ids.DATE):
+            on, message = parse_date(value["text"], dt.date.today())
+            return (view if on is None else view.with_changes(on=on)), message
+        if trigger == ids.MAP:
+            key = value["points"][0].get("location")
+            return (view.with_changes(region=key) if key else view), ""
+        if trigger == ids.MAP_TABLE:
+            return (view.with_changes(region=value[0]["key"]) if value else view), ""
+        if trigger == ids.GAPS_GRID:
+            return view.with_changes(selected=tuple(row["key"] for row in value or [])), ""
+        if trigger == ids.GAPS_TO_ROUTE:
+            return view.with_changes(stops=tuple(dict.fromkeys(view.stops + view.selected))), ""
+        if trigger == ids.ADD_REGION_TO_ROUTE and view.region:
+            return view.with_changes(stops=tuple(dict.fromkeys((*view.stops, view.region)))), ""
+        if trigger == ids.ROUTE_CLEAR:
+            return view.with_changes(stops=()), ""
+        return view, ""
 
     @app.callback(Output(ids.SEARCH_HITS, "children"), Input(ids.SEARCH, "value"), prevent_initial_call=True)
     def search_hits(text):

@@ -13,6 +13,7 @@ from lpr_geo.status import Status
 
 from .. import ids
 from ..grid_locale import AG_GRID_DE
+from ..inputs import text_input
 from ..services import Services
 from ..url_state import ViewState
 
@@ -71,9 +72,7 @@ def layout() -> html.Section:
             html.Div(
                 [
                     html.Label("Schnellsuche", htmlFor=ids.GAPS_QUICK_FILTER),
-                    dcc.Input(
-                        id=ids.GAPS_QUICK_FILTER, type="search", placeholder="z. B. Elbe-Elster", debounce=0.3
-                    ),
+                    text_input(ids.GAPS_QUICK_FILTER, type="search", placeholder="z. B. Elbe-Elster"),
                     html.Button(
                         "Auswahl zur Besuchsplanung", id=ids.GAPS_TO_ROUTE, type="button", className="button"
                     ),
@@ -137,14 +136,14 @@ def register(app, services: Services) -> None:
         frame = _gaps_frame(services, ViewState.from_scope(scope))
         return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
-    @app.callback(
+    # the quick filter works in the browser, keystroke by keystroke, without a request
+    app.clientside_callback(
+        "function (text, options) { return Object.assign({}, options, {quickFilterText: text || ''}); }",
         Output(ids.GAPS_GRID, "dashGridOptions"),
         Input(ids.GAPS_QUICK_FILTER, "value"),
         State(ids.GAPS_GRID, "dashGridOptions"),
         prevent_initial_call=True,
     )
-    def quick_filter(text, options):
-        return {**(options or {}), "quickFilterText": text or ""}
 
     @app.callback(
         Output(ids.GAPS_DOWNLOAD, "data"),

@@ -82,7 +82,9 @@ def test_gap_list_filter_and_three_stop_route(recorded_page, live_server):
     for i in range(3):
         checkboxes.nth(i).check()
         # like a user, wait until the selection shows (highlighted on the map, kept in the URL)
-        page.wait_for_function(f"(new URLSearchParams(location.search).get('auswahl') || '').split(',').length === {i + 1}")
+        page.wait_for_function(
+            f"(new URLSearchParams(location.search).get('auswahl') || '').split(',').length === {i + 1}"
+        )
     page.get_by_role("button", name="Auswahl zur Besuchsplanung").click()
     caption = page.locator("#route-ergebnis caption")
     caption.wait_for()
@@ -103,12 +105,16 @@ def test_date_change_redraws_and_back_restores(recorded_page, live_server):
     assert f"Stand {today}" in summary.inner_text()
     page.get_by_label("Stand am").fill("01.01.2021")
     page.get_by_label("Stand am").press("Enter")
-    page.wait_for_function("document.getElementById('karten-zusammenfassung')?.textContent.includes('01.01.2021')")
+    page.wait_for_function(
+        "document.getElementById('karten-zusammenfassung')?.textContent.includes('01.01.2021')"
+    )
     assert "stand=2021-01-01" in page.url
     page.wait_for_selector("#kennzahlen .cards-scope:has-text('01.01.2021')")
     members_then = page.locator("#kennzahlen .card-value").first.inner_text()
     page.go_back()
-    page.wait_for_function(f"document.getElementById('karten-zusammenfassung')?.textContent.includes('{today}')")
+    page.wait_for_function(
+        f"document.getElementById('karten-zusammenfassung')?.textContent.includes('{today}')"
+    )
     page.wait_for_selector(f"#kennzahlen .cards-scope:has-text('{today}')")
     members_now = page.locator("#kennzahlen .card-value").first.inner_text()
     assert int(members_then) < int(members_now)
@@ -117,7 +123,9 @@ def test_date_change_redraws_and_back_restores(recorded_page, live_server):
 
 
 def test_shared_link_reproduces_the_view(recorded_page, live_server):
-    page = open_dashboard(recorded_page, live_server, "?ebene=amt&kreis=12062&stand=2023-06-30&region=120625111")
+    page = open_dashboard(
+        recorded_page, live_server, "?ebene=amt&kreis=12062&stand=2023-06-30&region=120625111"
+    )
     elbe_elster_amt = load_layer("amt", "kreis").query("kreis_key == '12062'")
     region_count(page, len(elbe_elster_amt))
     assert "30.06.2023" in page.inner_text("#karten-zusammenfassung")
@@ -145,6 +153,29 @@ def test_kreis_by_typing_and_bad_date_gets_a_german_message(recorded_page, live_
 
 
 def test_malformed_url_parameters_fall_back_to_defaults(recorded_page, live_server):
-    page = open_dashboard(recorded_page, live_server, "?ebene=<script>&kreis=99999&stand=gestern&stopps=abc,1")
+    page = open_dashboard(
+        recorded_page, live_server, "?ebene=<script>&kreis=99999&stand=gestern&stopps=abc,1"
+    )
     region_count(page, 417)
+    assert_clean(recorded_page)
+
+
+def test_fast_typing_keeps_every_character(recorded_page, live_server):
+    """Typed without pauses, as a fast typist or a barcode scanner does (Dash 4.4's debounce scrambled it)."""
+    page = open_dashboard(recorded_page, live_server)
+    page.focus("#suche")
+    page.keyboard.type("Elsterwerda")
+    page.wait_for_selector("#suche-treffer button:has-text('Elsterwerda')")
+    assert page.input_value("#suche") == "Elsterwerda"
+    for field_id, text in (("#stand", "01.06.2021"), ("#kreis", "Elbe-Elster")):
+        field = page.locator(field_id)
+        field.fill("")
+        field.focus()
+        page.keyboard.type(text)
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        assert field.input_value() == text
+    page.wait_for_function(
+        "location.search.includes('kreis=12062') && location.search.includes('stand=2021-06-01')"
+    )
     assert_clean(recorded_page)
