@@ -49,8 +49,9 @@ DEPLOYMENT_SETTINGS: tuple[Setting, ...] = (
     Setting(
         "trusted_proxies",
         "LPR_GEO_TRUSTED_PROXIES",
-        "With login_mode proxy: addresses of the single-sign-on proxies whose X-Remote-User header is "
-        "believed, separated by spaces or commas (default: none, the header is ignored).",
+        "Addresses of the reverse proxies whose X-Forwarded-For (client address for the login rate limit) "
+        "and, with login_mode proxy, X-Remote-User headers are believed, separated by spaces or commas "
+        "(default: none, both headers are ignored).",
     ),
     Setting(
         "cookie_secure",
@@ -95,7 +96,8 @@ class Deployment:
     chromium : str
         Chromium binary used for static image and PDF exports.
     trusted_proxies : tuple of str
-        Client addresses whose ``X-Remote-User`` header is accepted when ``login_mode`` is ``proxy``.
+        Proxy addresses whose ``X-Forwarded-For`` (and with ``login_mode`` proxy ``X-Remote-User``) header
+        is believed.
     cookie_secure : bool
         Whether the session cookie carries the ``Secure`` flag (HTTPS only).
     anonymous_access : bool

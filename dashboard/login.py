@@ -4,8 +4,9 @@
 
 - ``none``: everyone is anonymous (read-only, no personal data);
 - ``local``: ``/anmelden`` checks a local account (:func:`lpr_geo.auth.authenticate`, rate-limited per
-  name and client address) and keeps the name in Flask's signed session cookie (HttpOnly,
-  SameSite=Strict, Secure unless ``cookie_secure`` is false); ``/abmelden`` ends the session;
+  name and client address, see :func:`client_address`) and keeps the name and a fingerprint of the
+  password in Flask's signed session cookie (HttpOnly, SameSite=Strict, Secure unless ``cookie_secure``
+  is false); ``/abmelden`` ends the session, and so does a new password;
 - ``proxy``: the ``X-Remote-User`` header names the user, but only on requests whose client address is
   one of ``trusted_proxies``.
 
@@ -26,7 +27,16 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, g, redirect, render_template_string, request, session
 from sqlalchemy import Engine
 
-from lpr_geo.auth import ROLE_LABELS, LoginBlocked, User, authenticate, get_user, has_role
+from lpr_geo.auth import (
+    ROLE_LABELS,
+    LoginBlocked,
+    User,
+    authenticate,
+    get_user,
+    has_role,
+    login_fingerprint,
+    session_user,
+)
 from lpr_geo.register.models import ROLES
 
 from .config import Deployment
@@ -112,14 +122,25 @@ def _lookup_user() -> User | None:
     deployment = _deployment()
     if deployment.login_mode == "local":
         name = session.get("user")
-    elif deployment.login_mode == "proxy" and request.remote_addr in deployment.trusted_proxies:
+        return session_user(_engine(), name, session.get("fingerprint", "")) if name else None
+    if deployment.login_mode == "proxy" and request.remote_addr in deployment.trusted_proxies:
         name = request.headers.get("X-Remote-User", "").strip()
-    else:
-        name = None
-    if not name:
-        return None
-    user = get_user(_engine(), name)
-    return user if user is not None and user.active else None
+        user = get_user(_engine(), name) if name else None
+        return user if user is not None and user.active else None
+    return None
+
+
+def client_address() -> str:
+    """The address of the browser: behind a trusted proxy the last hop of ``X-Forwarded-For``.
+
+    Only an address in ``trusted_proxies`` is believed to forward truthfully; the rightmost entry is the
+    one that proxy added itself, so a client cannot choose its own address by sending the header.
+    """
+    remote = request.remote_addr or ""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if remote in _deployment().trusted_proxies and forwarded.strip():
+        return forwarded.split(",")[-1].strip()
+    return remote
 
 
 def user_label(user: User) -> str:
@@ -210,15 +231,14 @@ def register(
                 abort(403, "Das Formular ist abgelaufen; bitte die Seite neu laden.")
             name = request.form.get("name", "")
             try:
-                user = authenticate(
-                    engine, name, request.form.get("password", ""), address=request.remote_addr or ""
-                )
+                user = authenticate(engine, name, request.form.get("password", ""), address=client_address())
             except LoginBlocked as blocked:
                 message, status = str(blocked), 429
             else:
                 if user is not None:
                     session.clear()  # a fresh session (and CSRF token) after login
                     session["user"] = user.name
+                    session["fingerprint"] = login_fingerprint(engine, user.name)
                     return redirect(prefix, code=303)
                 message, status = "Benutzername oder Passwort ist falsch.", 401
         page = render_template_string(

@@ -13,6 +13,8 @@ from .accounts import (
     deactivate_user,
     get_user,
     list_users,
+    login_fingerprint,
+    session_user,
     set_password,
     set_role,
 )
@@ -36,7 +38,9 @@ __all__ = [
     "get_user",
     "has_role",
     "list_users",
+    "login_fingerprint",
     "require_role",
+    "session_user",
     "set_password",
     "set_role",
 ]

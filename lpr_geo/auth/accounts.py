@@ -13,6 +13,8 @@ register always keeps someone who can manage accounts.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 
@@ -156,6 +158,35 @@ def add_user(
         row = UserAccount(name=name, role=role, password_hash=hash_password(password), active=True)
         session.add(row)
         session.flush()
+        return _user(row)
+
+
+def _fingerprint(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:32]
+
+
+def login_fingerprint(engine: Engine, name: str) -> str | None:
+    """A value for the session cookie that changes whenever the account's password changes.
+
+    :func:`session_user` compares it on every request, so setting a new password ends every session
+    opened with the old one (a compromised account is closed by a password reset). It is derived from
+    the argon2 hash and reveals nothing usable about the password.
+    """
+    with register_session(engine) as session:
+        password_hash = session.scalar(select(UserAccount.password_hash).where(UserAccount.name == name))
+        return _fingerprint(password_hash) if password_hash is not None else None
+
+
+def session_user(engine: Engine, name: str, fingerprint: str) -> User | None:
+    """The active account of a session, or ``None`` if it is unknown, deactivated or its password changed."""
+    with register_session(engine) as session:
+        row = session.scalar(select(UserAccount).where(UserAccount.name == name))
+        if (
+            row is None
+            or not row.active
+            or not hmac.compare_digest(_fingerprint(row.password_hash), fingerprint)
+        ):
+            return None
         return _user(row)
 
 
