@@ -29,7 +29,7 @@ from lpr_geo.coverage import (
     plan_route,
     resolve_place,
 )
-from lpr_geo.register import Network, last_contacts, networks, status_events
+from lpr_geo.register import DEFAULT_NETWORK, Network, last_contacts, networks, status_events
 from lpr_geo.register.history import region_activities, region_history, revision
 
 
@@ -86,9 +86,8 @@ class Services:
         return revision(self.engine)
 
     def networks(self) -> list[str]:
-        """Network names, the default (sample or AG 4) first."""
-        names = networks(self.engine)
-        return sorted(names, key=lambda n: (not n.startswith("AG 4"), n))
+        """Network names, AG 4 (the default, also holding the sample register) first, then alphabetical."""
+        return sorted(networks(self.engine), key=lambda name: (name != DEFAULT_NETWORK, name))
 
     def is_sample(self, network: str) -> bool:
         """Whether the network holds the sample register (shown as such everywhere)."""
