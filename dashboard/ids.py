@@ -121,4 +121,28 @@ RENAME_NAME = "umbenennen-name"
 RENAME_SAVE = "umbenennen-speichern"
 RENAME_CANCEL = "umbenennen-abbrechen"
 RENAME_MESSAGE = "umbenennen-meldung"
+# Änderungsprotokoll (audit_view): every output of its callbacks is in audit_view.ADMIN_OUTPUTS
+AUDIT_USER = "protokoll-benutzer"
+AUDIT_USERS = "protokoll-benutzer-liste"  # <datalist> of the names in the trail
+AUDIT_TABLE = "protokoll-bereich"
+AUDIT_SINCE = "protokoll-von"
+AUDIT_UNTIL = "protokoll-bis"
+AUDIT_TEXT = "protokoll-text"
+AUDIT_REFRESH = "protokoll-aktualisieren"
+AUDIT_MESSAGE = "protokoll-meldung"  # German messages on the date fields
+AUDIT_COUNT = "protokoll-anzahl"
+AUDIT_GRID = "protokoll-tabelle"
+AUDIT_MORE = "protokoll-weitere"  # "Weitere laden": the next 200 entries
+AUDIT_PAGE = "protokoll-seite"  # dcc.Store: paging state of the loaded entries
+# register import and export (data_view): every output of its server callbacks is in data_view.ADMIN_OUTPUTS
+DATA_EXPORT_CSV = "register-export-csv"
+DATA_EXPORT_XLSX = "register-export-xlsx"
+DATA_DOWNLOAD = "register-download"
+DATA_UPLOAD = "register-upload"
+DATA_UPLOAD_REFUSED = "register-upload-abgelehnt"  # written in the browser: a file over the size limit
+DATA_FILE = "register-datei"  # dcc.Store: token of the uploaded file kept on the server
+DATA_FILE_INFO = "register-datei-info"
+DATA_CHECK = "register-pruefen"
+DATA_APPLY = "register-uebernehmen"
+DATA_REPORT = "register-bericht"
 # -- end admin area

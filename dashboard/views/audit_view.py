@@ -1,19 +1,331 @@
-"""Admin area: the audit trail browsable and filterable (issue 8; being built)."""
+"""Admin area: the Änderungsprotokoll, the audit trail browsable and filterable (issue 8).
+
+The trail holds old and new values of contact persons, so only admins read it: the callback that fills
+the grid is refused for everyone else before it runs (its outputs are in :data:`ADMIN_OUTPUTS`, see
+:func:`dashboard.login.register`), it checks the role itself and :func:`lpr_geo.register.audit_entries`
+checks it once more. Entries come newest first, 200 per page ("Weitere laden"); the grid shows every
+value as text.
+"""
 
 from __future__ import annotations
 
-from dash import html
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import dash_ag_grid as dag
+import pandas as pd
+from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
+
+from lpr_geo.auth import User, has_role, list_users
+from lpr_geo.register import audit_entries
 
 from .. import ids
+from ..grid_locale import AG_GRID_DE
+from ..inputs import commit_store, register_commit, text_input
+from ..login import current_user
 from ..services import Services
 
 #: Outputs only the admin callbacks write; Dash updates naming them need the role admin.
-ADMIN_OUTPUTS: tuple[str, ...] = ()
+ADMIN_OUTPUTS: tuple[str, ...] = (
+    ids.AUDIT_GRID,
+    ids.AUDIT_COUNT,
+    ids.AUDIT_MESSAGE,
+    ids.AUDIT_MORE,
+    ids.AUDIT_PAGE,
+    ids.AUDIT_USERS,
+)
+PAGE_SIZE = 200
+FILTER_FIELDS = (ids.AUDIT_USER, ids.AUDIT_TABLE, ids.AUDIT_SINCE, ids.AUDIT_UNTIL, ids.AUDIT_TEXT)
+LOCAL_TIME = ZoneInfo("Europe/Berlin")
+#: Tables of the register as the Änderungsprotokoll names them.
+TABLE_LABELS = {
+    "participants": "Region",
+    "status_events": "Status",
+    "contacts": "Kontaktperson",
+    "activities": "Aktivität",
+    "networks": "Netzwerk",
+    "users": "Benutzerkonto",
+}
+TABLES_BY_LABEL = {label.casefold(): table for table, label in TABLE_LABELS.items()}
+#: Column names in German; (table, column) where a name means different things in different tables.
+FIELD_LABELS = {
+    "level": "Ebene",
+    "key": "Schlüssel",
+    "name": "Name",
+    "kreis_key": "Kreisschlüssel",
+    "description": "Beschreibung",
+    "founded": "Gegründet",
+    "is_sample": "Beispieldaten",
+    "participant_id": "Region (Nr.)",
+    "network_id": "Netzwerk (Nr.)",
+    "status": "Status",
+    "effective_date": "Gültig ab",
+    "note": "Notiz",
+    "created_at": "Angelegt am",
+    "created_by": "Angelegt von",
+    "role": "Funktion",
+    ("users", "role"): "Rolle",
+    "organisation": "Organisation",
+    "email": "E-Mail",
+    "phone": "Telefon",
+    "date": "Datum",
+    "kind": "Art",
+    "place": "Ort",
+    "attendees": "Teilnehmende",
+    "outcome": "Ergebnis",
+    "next_step": "Nächster Schritt",
+    "next_step_due": "Fällig am",
+    "password_hash": "Passwort",
+    "active": "Aktiv",
+}
+COLUMNS = {
+    "zeitpunkt": ("Zeitpunkt", {"width": 160, "pinned": "left"}),
+    "benutzer": ("Benutzer", {"width": 140}),
+    "bereich": ("Bereich", {"width": 130}),
+    "datensatz": ("Datensatz", {"width": 105, "type": "numericColumn", "cellDataType": "number"}),
+    "feld": ("Feld", {"width": 140}),
+    "alt": ("alter Wert", {"flex": 1, "minWidth": 180, "wrapText": True, "autoHeight": True}),
+    "neu": ("neuer Wert", {"flex": 1, "minWidth": 180, "wrapText": True, "autoHeight": True}),
+}
+
+
+def _filter_field(label: str, component_id: str, *, datalist=None, wide: bool = False, **props) -> html.Div:
+    """A labelled filter field that applies on Enter or when left (see :mod:`dashboard.inputs`).
+
+    With ``datalist`` (id, options) it suggests values in a native <datalist>, as the control bar does:
+    that works with the keyboard and screen readers.
+    """
+    extra = [html.Datalist([html.Option(value=o) for o in datalist[1]], id=datalist[0])] if datalist else []
+    if datalist:
+        props["list"] = datalist[0]
+    return html.Div(
+        [
+            html.Label(label, htmlFor=component_id),
+            text_input(component_id, autoComplete="off", **props),
+            commit_store(component_id),
+            *extra,
+        ],
+        className="field field-wide" if wide else "field",
+    )
+
+
+def _date_field(label: str, component_id: str) -> html.Div:
+    return _filter_field(
+        label,
+        component_id,
+        type="text",
+        placeholder="TT.MM.JJJJ",
+        inputMode="numeric",
+        maxLength=10,
+        className="date-field",
+    )
 
 
 def layout() -> html.Div:
-    return html.Div(html.H3("Änderungsprotokoll", className="section-title"), id=ids.ADMIN_AUDIT)
+    return html.Div(
+        [
+            html.H3("Änderungsprotokoll", id="protokoll-titel", className="section-title"),
+            html.P(
+                "Jede Änderung am Register mit Zeitpunkt, Benutzer, altem und neuem Wert, die neuesten "
+                "zuerst. Enthält personenbezogene Daten der Kontaktpersonen: nur für die Verwaltung.",
+                className="hint",
+            ),
+            html.Form(
+                [
+                    _filter_field(
+                        "Benutzer",
+                        ids.AUDIT_USER,
+                        datalist=(ids.AUDIT_USERS, []),
+                        type="text",
+                        placeholder="alle",
+                        maxLength=100,
+                    ),
+                    _filter_field(
+                        "Bereich",
+                        ids.AUDIT_TABLE,
+                        datalist=(f"{ids.AUDIT_TABLE}-liste", TABLE_LABELS.values()),
+                        type="text",
+                        placeholder="alle",
+                        maxLength=100,
+                    ),
+                    _date_field("Von (TT.MM.JJJJ)", ids.AUDIT_SINCE),
+                    _date_field("Bis (TT.MM.JJJJ)", ids.AUDIT_UNTIL),
+                    _filter_field(
+                        "Text enthält",
+                        ids.AUDIT_TEXT,
+                        wide=True,
+                        type="search",
+                        placeholder="Feld, Wert oder Datensatz-Nr.",
+                        maxLength=200,
+                    ),
+                    html.Button(
+                        "Aktualisieren", id=ids.AUDIT_REFRESH, type="button", className="button secondary"
+                    ),
+                    html.P(id=ids.AUDIT_MESSAGE, role="alert", className="form-error"),
+                ],
+                className="admin-filters",
+                role="search",
+                **{"aria-label": "Änderungsprotokoll filtern"},
+            ),
+            html.P(id=ids.AUDIT_COUNT, className="hint", role="status"),
+            dcc.Store(id=ids.AUDIT_PAGE, data=None),
+            dag.AgGrid(
+                id=ids.AUDIT_GRID,
+                rowData=[],
+                columnDefs=[{"field": f, "headerName": h, **extra} for f, (h, extra) in COLUMNS.items()],
+                # filtering and paging happen on the server; sorting a page of it would mislead. Values are
+                # text whatever they look like: AG Grid would otherwise infer a type from the first row
+                # (an ISO timestamp) and blank every other value of the column.
+                defaultColDef={"sortable": False, "resizable": True, "filter": False, "cellDataType": "text"},
+                dashGridOptions={
+                    "localeText": AG_GRID_DE,
+                    "enableCellTextSelection": True,
+                    "suppressCellFocus": False,
+                },
+                getRowId="params.data.id",
+                className="ag-theme-quartz audit-grid",
+                style={"height": "480px"},
+            ),
+            html.Button(
+                "Weitere laden", id=ids.AUDIT_MORE, type="button", className="button secondary", hidden=True
+            ),
+        ],
+        id=ids.ADMIN_AUDIT,
+        className="card admin-part",
+        role="region",
+        **{"aria-labelledby": "protokoll-titel"},
+    )
+
+
+# --- filters and rows -----------------------------------------------------------------------------------
+
+
+def parse_day(label: str, text: str | None) -> tuple[dt.date | None, str]:
+    """A day typed as TT.MM.JJJJ (empty: no limit), with a German message if it is none."""
+    text = (text or "").strip()
+    if not text:
+        return None, ""
+    try:
+        return dt.datetime.strptime(text, "%d.%m.%Y").date(), ""
+    except ValueError:
+        return None, f"{label}: »{text}« ist kein Datum. Bitte als TT.MM.JJJJ eingeben, z. B. 01.03.2026."
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight in Brandenburg at the start of ``day``, in UTC (the trail stores UTC)."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=LOCAL_TIME).astimezone(dt.UTC)
+
+
+def _filters(user, table, since_text, until_text, text) -> tuple[dict, str]:
+    since, since_error = parse_day("Von", since_text)
+    until, until_error = parse_day("Bis", until_text)
+    errors = [e for e in (since_error, until_error) if e]
+    table = (table or "").strip()
+    table_name = TABLES_BY_LABEL.get(table.casefold()) if table else None
+    if table and table_name is None:
+        errors.append(f"Bereich: »{table}« gibt es nicht; zur Wahl: {', '.join(TABLE_LABELS.values())}.")
+    if since and until and until < since:
+        errors.append("Bis: das Datum liegt vor dem Von-Datum.")
+    filters = {
+        "user": (user or "").strip() or None,
+        "table": table_name,
+        # local days: from midnight of "von" to (before) midnight after "bis"
+        "since": day_start(since) if since else None,
+        "until": day_start(until + dt.timedelta(days=1)) if until else None,
+        "text": (text or "").strip() or None,
+    }
+    return filters, " ".join(errors)
+
+
+def _field_label(table: str, field: str) -> str:
+    return FIELD_LABELS.get((table, field)) or FIELD_LABELS.get(field) or field
+
+
+def grid_rows(entries: pd.DataFrame) -> list[dict]:
+    """Audit entries as grid rows: local time, German labels, values as they were (shown as text)."""
+    moments = entries["changed_at"].dt.tz_convert(LOCAL_TIME)
+    return [
+        {
+            "id": str(entry.id),  # AG Grid's row ids are text
+            "zeitpunkt": moment.strftime("%d.%m.%Y %H:%M"),
+            "benutzer": entry.changed_by,
+            "bereich": TABLE_LABELS.get(entry.table_name, entry.table_name),
+            "datensatz": int(entry.record_id),
+            "feld": _field_label(entry.table_name, entry.field),
+            "alt": "" if pd.isna(entry.old_value) else str(entry.old_value),
+            "neu": "" if pd.isna(entry.new_value) else str(entry.new_value),
+        }
+        for entry, moment in zip(entries.itertuples(index=False), moments, strict=True)
+    ]
+
+
+def user_options(services: Services, admin: User) -> list[html.Option]:
+    """Accounts and everyone who appears among the latest entries (the command line writes as OS users)."""
+    recent = audit_entries(services.engine, admin, limit=1000)["changed_by"]
+    names = sorted({user.name for user in list_users(services.engine)} | set(recent), key=str.casefold)
+    return [html.Option(value=name) for name in names]
+
+
+def _committed(data) -> str:
+    """The text a filter field committed (see :func:`dashboard.inputs.register_commit`)."""
+    return str(data.get("text") or "") if isinstance(data, dict) else ""
+
+
+def _count(shown: int, more: bool) -> str:
+    if not shown:
+        return "Keine Einträge für diese Auswahl."
+    if more:
+        return f"Die neuesten {shown} Einträge; ältere mit »Weitere laden«."
+    return f"{shown} Einträge." if shown > 1 else "1 Eintrag."
 
 
 def register(app, services: Services) -> None:
-    """Add the callbacks of this part of the admin area."""
+    """Add the callback that fills the Änderungsprotokoll (admins only)."""
+    # The section exists only in an admin's layout; the renderer learns its ids from the empty layout.
+    app.validation_layout = html.Div([app.validation_layout, layout()])
+
+    @app.callback(
+        Output(ids.AUDIT_GRID, "rowData"),
+        Output(ids.AUDIT_PAGE, "data"),
+        Output(ids.AUDIT_COUNT, "children"),
+        Output(ids.AUDIT_MORE, "hidden"),
+        Output(ids.AUDIT_MESSAGE, "children"),
+        Output(ids.AUDIT_USERS, "children"),
+        *(register_commit(app, field) for field in FILTER_FIELDS),
+        Input(ids.AUDIT_REFRESH, "n_clicks"),
+        Input(ids.AUDIT_MORE, "n_clicks"),
+        State(ids.AUDIT_PAGE, "data"),
+    )
+    def show_entries(user, table, since, until, text, _refresh, _more, page):
+        admin = current_user()
+        if not has_role(admin, "admin"):  # refused before it runs; this is the second lock
+            return [], None, "", True, "", []
+        filters, error = _filters(*(_committed(c) for c in (user, table, since, until, text)))
+        if error:
+            return no_update, no_update, no_update, no_update, error, no_update
+        more = ctx.triggered_id == ids.AUDIT_MORE and isinstance(page, dict)
+        offset = int(page.get("offset", 0)) if more else 0
+        entries = audit_entries(services.engine, admin, **filters, limit=PAGE_SIZE + 1, offset=offset)
+        has_more = len(entries) > PAGE_SIZE
+        entries = entries.head(PAGE_SIZE)
+        options = no_update if more else user_options(services, admin)
+        if not more:
+            rows = grid_rows(entries)
+            state = {
+                "offset": len(entries),
+                "shown": len(rows),
+                "oldest": min((int(r["id"]) for r in rows), default=0),
+            }
+            return rows, state, _count(len(rows), has_more), not has_more, "", options
+        # entries written since the first page push older ones down: skip what is already shown
+        oldest = int(page.get("oldest") or 0)
+        rows = [row for row in grid_rows(entries) if not oldest or int(row["id"]) < oldest]
+        patch = Patch()
+        patch.extend(rows)
+        shown = int(page.get("shown", 0)) + len(rows)
+        state = {
+            "offset": offset + len(entries),
+            "shown": shown,
+            "oldest": min((int(r["id"]) for r in rows), default=oldest),
+        }
+        return patch, state, _count(shown, has_more), not has_more, "", options

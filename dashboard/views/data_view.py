@@ -1,19 +1,482 @@
-"""Admin area: register import (CSV/XLSX, checked before it is applied) and export (issue 8; being built)."""
+"""Admin area: register export and import (CSV/XLSX), the import checked before it is applied (issue 8).
+
+Export: the whole register with contact persons as a member file that imports back without loss.
+Import: the uploaded file stays on the server in a folder named by a random token (the browser keeps
+only the token); "Prüfen" runs :func:`lpr_geo.register.import_members` as a dry run and records the
+file's hash, "Übernehmen" imports exactly that checked file and removes it. A file with problems cannot
+be applied (the import writes all rows or none anyway). Every callback here is refused for non-admins
+before it runs (outputs in :data:`ADMIN_OUTPUTS`) and checks the role itself again; the export carries
+personal data. The map picks the change up by itself: the services' caches are keyed by the register
+revision, which every import changes.
+"""
 
 from __future__ import annotations
 
-from dash import html
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+import secrets
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+from flask import current_app, has_app_context
+
+from lpr_geo.auth import User, require_role
+from lpr_geo.register import ImportReport, RegisterError, export_members, import_members
+from lpr_geo.register.tabular import SUFFIXES
+from lpr_geo.settings import DEFAULT_IMPORT_MAX_MB
 
 from .. import ids
+from ..login import current_user
 from ..services import Services
+from ..text import german_number
 
 #: Outputs only the admin callbacks write; Dash updates naming them need the role admin.
-ADMIN_OUTPUTS: tuple[str, ...] = ()
+ADMIN_OUTPUTS: tuple[str, ...] = (
+    ids.DATA_DOWNLOAD,
+    ids.DATA_UPLOAD,
+    ids.DATA_FILE,
+    ids.DATA_FILE_INFO,
+    ids.DATA_CHECK,
+    ids.DATA_APPLY,
+    ids.DATA_REPORT,
+)
+#: Flask config key of the import size limit in MB (the app shell sets it from Settings.import_max_mb).
+IMPORT_MAX_MB = "LPR_GEO_IMPORT_MAX_MB"
+#: Uploaded files nobody checked or applied are removed after this time (at the next upload).
+STALE_AFTER_SECONDS = 12 * 3600
+COUNT_LABELS = {
+    "participants_added": "Regionen neu",
+    "events_added": "Statuseinträge neu",
+    "events_changed": "Statuseinträge geändert",
+    "contacts_added": "Ansprechpartner neu",
+    "contacts_changed": "Ansprechpartner geändert",
+}
+NO_FILE = "Noch keine Datei hochgeladen."
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+_META = "upload.json"
+_CHECKED = "checked.json"
+
+
+def _max_mb() -> float:
+    configured = current_app.config.get(IMPORT_MAX_MB) if has_app_context() else None
+    return float(configured or DEFAULT_IMPORT_MAX_MB)
+
+
+def max_upload_bytes() -> int:
+    """The import size limit in bytes: the configured one, else lpr_geo's default (MB = MiB as there)."""
+    return int(_max_mb() * 1024 * 1024)
+
+
+def _size(n: int) -> str:
+    """Size in KB or MB, rounded up (a file just over the limit must not read as the limit)."""
+    if n < 1024 * 1024:
+        return f"{german_number(math.ceil(n / 102.4) / 10, 1)} KB"
+    return f"{german_number(math.ceil(n / 104857.6) / 10, 1)} MB"
 
 
 def layout() -> html.Div:
-    return html.Div(html.H3("Register importieren und exportieren", className="section-title"), id=ids.ADMIN_DATA)
+    limit = max_upload_bytes()
+    return html.Div(
+        [
+            html.H3("Register importieren und exportieren", id="daten-titel", className="section-title"),
+            html.H4("Export"),
+            html.P(
+                "Das ganze Register (alle Netzwerke) mit Status, Bemerkungen und Kontaktpersonen. Die Datei "
+                "lässt sich bearbeiten und wieder importieren. Sie enthält personenbezogene Daten.",
+                className="hint",
+            ),
+            html.Div(
+                [
+                    html.Button(
+                        "Register als CSV", id=ids.DATA_EXPORT_CSV, type="button", className="button"
+                    ),
+                    html.Button("als XLSX", id=ids.DATA_EXPORT_XLSX, type="button", className="button"),
+                    dcc.Download(id=ids.DATA_DOWNLOAD),
+                ],
+                className="toolbar",
+            ),
+            html.H4("Import"),
+            html.P(
+                "Mitgliederliste als CSV oder XLSX mit den Spalten des Exports (Ebene, Schlüssel oder Name, "
+                f"Kreis, Status, Seit, …), höchstens {_size(limit)}. Erst »Prüfen« zeigt, was sich "
+                "ändern würde, und jedes Problem mit Zeile und Feld; »Übernehmen« importiert dann genau "
+                "die geprüfte Datei, ganz oder gar nicht.",
+                className="hint",
+            ),
+            dcc.Upload(
+                html.Div(
+                    [
+                        "CSV- oder XLSX-Datei hierher ziehen oder ",
+                        html.Button("Datei auswählen", type="button", className="button secondary"),
+                    ]
+                ),
+                id=ids.DATA_UPLOAD,
+                accept=",".join(SUFFIXES),
+                max_size=limit,  # the browser refuses bigger files; the server checks again
+                multiple=False,
+                className="upload-zone",
+                className_active="upload-zone active",
+                className_reject="upload-zone reject",
+            ),
+            html.P(id=ids.DATA_UPLOAD_REFUSED, role="alert", className="form-error"),
+            dcc.Store(id=ids.DATA_FILE, data=None),
+            html.P(NO_FILE, id=ids.DATA_FILE_INFO, className="hint", **{"aria-live": "polite"}),
+            html.Div(
+                [
+                    html.Button(
+                        "Prüfen", id=ids.DATA_CHECK, type="button", className="button", disabled=True
+                    ),
+                    html.Button(
+                        "Übernehmen", id=ids.DATA_APPLY, type="button", className="button", disabled=True
+                    ),
+                ],
+                className="toolbar",
+            ),
+            html.Div(id=ids.DATA_REPORT, role="status", className="import-report"),
+        ],
+        id=ids.ADMIN_DATA,
+        className="card admin-part",
+        role="region",
+        **{"aria-labelledby": "daten-titel"},
+    )
+
+
+# --- uploaded files, kept on the server until they are applied ------------------------------------------
+
+
+def _staging() -> Path:
+    root = Path(tempfile.gettempdir()) / "lpr-geo-import"
+    root.mkdir(mode=0o700, exist_ok=True)
+    return root
+
+
+def _safe_name(filename: str) -> str:
+    """The file's own name without any path, reduced to harmless characters (messages name it)."""
+    name = re.sub(r"[^\w.,()+ -]", "_", filename.replace("\\", "/").rsplit("/", 1)[-1]).lstrip(". ")
+    stem, suffix = name[: -len(Path(name).suffix) or None], Path(name).suffix.lower()
+    return f"{stem[:100] or 'import'}{suffix}"
+
+
+def _sweep(root: Path) -> None:
+    limit = time.time() - STALE_AFTER_SECONDS
+    for folder in root.iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < limit:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _stage(data: bytes, filename: str, user: User) -> str:
+    root = _staging()
+    _sweep(root)
+    token = secrets.token_urlsafe(24)
+    folder = root / token
+    folder.mkdir(mode=0o700)
+    name = _safe_name(filename)
+    (folder / name).write_bytes(data)
+    (folder / _META).write_text(json.dumps({"name": name, "user": user.name}), encoding="utf-8")
+    return token
+
+
+def _folder(token: object) -> Path | None:
+    return _staging() / token if isinstance(token, str) and _TOKEN.match(token) else None
+
+
+def _staged(stored: object, user: User) -> Path | None:
+    """The uploaded file the store points to, if it exists and this user uploaded it."""
+    folder = _folder(stored.get("token") if isinstance(stored, dict) else None)
+    try:
+        meta = json.loads((folder / _META).read_text(encoding="utf-8")) if folder else None
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or meta.get("user") != user.name:
+        return None
+    path = folder / str(meta.get("name"))
+    return path if path.parent == folder and path.is_file() else None
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _discard(stored: object) -> None:
+    folder = _folder(stored.get("token") if isinstance(stored, dict) else None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _decode(contents: str) -> bytes | None:
+    """The bytes of a ``data:…;base64,…`` URL from dcc.Upload (None if it is none)."""
+    header, _, payload = contents.partition(",")
+    if not header.startswith("data:") or ";base64" not in header:
+        return None
+    try:
+        return base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+# --- report -----------------------------------------------------------------------------------------------
+
+
+def _error(message: str) -> html.P:
+    return html.P(message, className="form-error", role="alert")
+
+
+def _counts_table(report: ImportReport, caption: str) -> html.Table:
+    return html.Table(
+        [
+            html.Caption(caption),
+            html.Tbody(
+                [
+                    html.Tr([html.Th(label, scope="row"), html.Td(str(report.counts[key]), className="num")])
+                    for key, label in COUNT_LABELS.items()
+                ]
+            ),
+        ],
+        className="route-table import-counts",
+    )
+
+
+def _problems_table(report: ImportReport) -> html.Table:
+    return html.Table(
+        [
+            html.Caption(f"Probleme ({len(report.problems)})"),
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th("Zeile", scope="col"),
+                        html.Th("Feld", scope="col"),
+                        html.Th("Problem", scope="col"),
+                    ]
+                )
+            ),
+            html.Tbody(
+                [
+                    html.Tr([html.Td(str(p.row), className="num"), html.Td(p.field), html.Td(p.message)])
+                    for p in report.problems
+                ]
+            ),
+        ],
+        className="route-table import-problems",
+    )
+
+
+def _notes(report: ImportReport) -> list:
+    if not report.notes:
+        return []
+    return [
+        html.H5("Hinweise"),
+        html.Ul([html.Li(str(note)) for note in report.notes], className="import-notes"),
+    ]
+
+
+def _rows(n: int) -> str:
+    return "1 Datenzeile" if n == 1 else f"{n} Datenzeilen"
+
+
+def report_view(report: ImportReport) -> list:
+    """The German report of a dry run or an import: counts, every problem with row and field, notes."""
+    if report.problems:
+        n = len(report.problems)
+        return [
+            _error(
+                f"{_rows(report.rows)}, {n} {'Problem' if n == 1 else 'Probleme'}: die Datei kann so nicht "
+                "übernommen werden. Nichts wurde gespeichert. Bitte die Datei korrigieren und neu hochladen."
+            ),
+            _problems_table(report),
+            *_notes(report),
+        ]
+    if report.dry_run:
+        summary = (
+            f"Prüfung ohne Probleme: {_rows(report.rows)}. Nichts wurde gespeichert; »Übernehmen« "
+            "importiert genau diese Datei."
+        )
+        if not report.changed:
+            summary += " Alle Zeilen entsprechen schon dem Register: es würde sich nichts ändern."
+        caption = "Änderungen beim Übernehmen"
+    else:
+        summary = (
+            f"Übernommen: {_rows(report.rows)}. Die Karte zeigt den neuen Stand beim nächsten Wechsel der "
+            "Ansicht oder nach dem Neuladen der Seite."
+        )
+        if not report.changed:
+            summary = f"Übernommen: {_rows(report.rows)}; alle Zeilen entsprachen schon dem Register."
+        caption = "Übernommene Änderungen"
+    return [html.P(summary, className="form-success"), _counts_table(report, caption), *_notes(report)]
+
+
+# --- the three steps ----------------------------------------------------------------------------------------
+
+
+def _upload(contents: str, filename: str | None, stored: object, user: User) -> tuple:
+    """Keep an uploaded file on the server: (store, info, report, check disabled, apply disabled)."""
+    name = filename or ""
+    data = _decode(contents) if Path(name).suffix.lower() in SUFFIXES else None
+    if Path(name).suffix.lower() not in SUFFIXES:
+        problem = f"»{name}« ist keine CSV- oder XLSX-Datei (Endung .csv oder .xlsx)."
+    elif data is None:
+        problem = f"»{name}« konnte nicht gelesen werden; bitte erneut hochladen."
+    elif len(data) > max_upload_bytes():
+        problem = f"»{name}« ist {_size(len(data))} groß; erlaubt sind höchstens {_size(max_upload_bytes())}."
+    else:
+        _discard(stored)
+        token = _stage(data, name, user)
+        info = f"Hochgeladen: »{name}« ({_size(len(data))}). Als Nächstes »Prüfen«."
+        return {"token": token, "name": name}, info, None, False, True
+    _discard(stored)
+    return None, NO_FILE, _error(problem), True, True
+
+
+def _check(path: Path, user: User, services: Services) -> tuple[list, bool]:
+    """Dry run of the staged file; records its hash if it can be applied. Returns (report, applicable).
+
+    A file with problems can never be applied, so it is removed at once.
+    """
+    digest = _digest(path)
+    try:
+        report = import_members(services.engine, path, dry_run=True, user=user.name, max_mb=_max_mb())
+    except RegisterError:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        raise
+    if not report.ok:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    else:
+        (path.parent / _CHECKED).write_text(json.dumps({"sha256": digest, "ok": True}), encoding="utf-8")
+    return report_view(report), report.ok
+
+
+def _claim(path: Path) -> Path | None:
+    """Move a checked file out of reach of a second click (rename is atomic); None if not checked."""
+    try:
+        checked = json.loads((path.parent / _CHECKED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(checked, dict) and checked.get("ok") and checked.get("sha256") == _digest(path)):
+        return None
+    claimed = path.parent.with_name(path.parent.name + ".applying")
+    try:
+        path.parent.rename(claimed)
+    except OSError:
+        return None
+    return claimed / path.name
 
 
 def register(app, services: Services) -> None:
-    """Add the callbacks of this part of the admin area."""
+    """Add the callbacks of the export and the import (admins only) and the browser's size check."""
+    # The section exists only in an admin's layout; the renderer learns its ids from the empty layout.
+    app.validation_layout = html.Div([app.validation_layout, layout()])
+
+    @app.callback(
+        Output(ids.DATA_DOWNLOAD, "data"),
+        Input(ids.DATA_EXPORT_CSV, "n_clicks"),
+        Input(ids.DATA_EXPORT_XLSX, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def export(_csv, _xlsx):
+        try:
+            require_role(current_user(), "admin")
+        except RegisterError:  # refused before it runs; this is the second lock
+            raise PreventUpdate from None
+        suffix = ".xlsx" if ctx.triggered_id == ids.DATA_EXPORT_XLSX else ".csv"
+        name = f"mitgliederregister-{dt.date.today().isoformat()}{suffix}"
+        with tempfile.TemporaryDirectory(prefix="lpr-geo-export-") as folder:
+            path = Path(folder) / name
+            export_members(services.engine, path)
+            return dcc.send_bytes(path.read_bytes(), name)
+
+    @app.callback(
+        Output(ids.DATA_FILE, "data"),
+        Output(ids.DATA_FILE_INFO, "children"),
+        Output(ids.DATA_REPORT, "children"),
+        Output(ids.DATA_CHECK, "disabled"),
+        Output(ids.DATA_APPLY, "disabled"),
+        Output(ids.DATA_UPLOAD, "contents"),
+        Input(ids.DATA_UPLOAD, "contents"),
+        Input(ids.DATA_CHECK, "n_clicks"),
+        Input(ids.DATA_APPLY, "n_clicks"),
+        State(ids.DATA_UPLOAD, "filename"),
+        State(ids.DATA_FILE, "data"),
+        prevent_initial_call=True,
+    )
+    def import_step(contents, _check_clicks, _apply_clicks, filename, stored):
+        try:
+            user = require_role(current_user(), "admin")
+        except RegisterError as denied:  # refused before it runs; this is the second lock
+            return None, NO_FILE, _error(str(denied)), True, True, None
+        step = ctx.triggered_id
+        if step == ids.DATA_UPLOAD:
+            if not contents:  # the reset below
+                raise PreventUpdate
+            # the contents go back to None: the same file can be uploaded again after a fix
+            return *_upload(contents, filename, stored, user), None
+        path = _staged(stored, user)
+        if path is None:
+            gone = _error("Die hochgeladene Datei ist nicht mehr vorhanden; bitte erneut hochladen.")
+            return None, NO_FILE, gone, True, True, no_update
+        if step == ids.DATA_CHECK:
+            fix = f"»{stored['name']}« kann so nicht übernommen werden; bitte korrigieren und neu hochladen."
+            try:
+                report, applicable = _check(path, user, services)
+            except RegisterError as error:  # unreadable file, over the size limit: German messages
+                return None, fix, _error(str(error)), True, True, no_update
+            if not applicable:
+                return None, fix, report, True, True, no_update
+            return no_update, no_update, report, False, False, no_update
+        claimed = _claim(path)
+        if claimed is None:
+            return no_update, no_update, _error("Bitte die Datei zuerst prüfen."), False, True, no_update
+        try:
+            result = report_view(import_members(services.engine, claimed, user=user.name, max_mb=_max_mb()))
+        except RegisterError as error:
+            result = _error(str(error))
+        finally:
+            shutil.rmtree(claimed.parent, ignore_errors=True)
+        info = (
+            f"»{stored['name']}« ist verarbeitet; für einen weiteren Import bitte eine neue Datei hochladen."
+        )
+        return None, info, result, True, True, no_update
+
+    # A file over max_size never reaches a callback (the browser's drop zone drops it silently): say so.
+    # The same script labels the zone's hidden file input, which dcc.Upload offers no property for.
+    app.clientside_callback(
+        """
+        function (maxSize, zoneId, messageId) {
+            const attach = (tries) => {
+                const zone = document.getElementById(zoneId);
+                if (!zone) { if (tries > 0) { setTimeout(() => attach(tries - 1), 200); } return; }
+                if (zone.dataset.sizeCheck) { return; }
+                zone.dataset.sizeCheck = "1";
+                // the drop zone's own file input is invisible: the button inside the zone is the one to use
+                const input = zone.querySelector("input[type=file]");
+                if (input) {
+                    input.setAttribute("aria-label", "Mitgliederliste (CSV oder XLSX) auswählen");
+                    input.tabIndex = -1;
+                }
+                const mb = (n) => (Math.ceil(n / 104857.6) / 10).toFixed(1).replace(".", ",") + " MB";
+                const check = (files) => {
+                    const big = Array.from(files || []).find((file) => file.size > maxSize);
+                    window.dash_clientside.set_props(messageId, {
+                        children: big ? "»" + big.name + "« ist " + mb(big.size) + " groß; erlaubt sind " +
+                            "höchstens " + mb(maxSize) + ". Die Datei wurde nicht hochgeladen." : ""
+                    });
+                };
+                zone.addEventListener("change", (event) => check(event.target.files), true);
+                zone.addEventListener("drop", (event) => check(event.dataTransfer && event.dataTransfer.files), true);
+            };
+            attach(50);
+            return window.dash_clientside.no_update;
+        }
+        """,
+        Output(ids.DATA_UPLOAD_REFUSED, "children"),
+        Input(ids.DATA_UPLOAD, "max_size"),
+        Input(ids.DATA_UPLOAD, "id"),
+        Input(ids.DATA_UPLOAD_REFUSED, "id"),
+    )
