@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from lpr_geo.cli.options import db_option, settings_from
+from lpr_geo.register import RegisterError
 
 from .config import ConfigError, load
+
+
+def _fail(error: Exception) -> NoReturn:
+    """End a command that cannot start: ``Fehler: ...`` (one German line) on stderr and exit status 1."""
+    click.echo(f"Fehler: {error}", err=True)
+    raise SystemExit(1) from error
 
 
 @click.command()
@@ -23,8 +31,11 @@ def serve(host: str, port: int, db_url: str | None) -> None:
     try:
         settings, deployment = load(db_url=db_url)
     except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
-    app = create_app(settings, deployment)
+        _fail(exc)
+    try:
+        app = create_app(settings, deployment)
+    except RegisterError as exc:  # database unreachable, not openable or not migrated
+        _fail(exc)
     click.echo(f"Dashboard: http://{host}:{port}{deployment.url_prefix}")
     app.run(host=host, port=port, debug=False)
 
@@ -56,12 +67,16 @@ def export(fmt, out, level, kreis, stand, network, size, db_url) -> None:
     try:
         _, deployment = load(db_url=db_url)
     except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+        _fail(exc)
     try:
         width, height = (int(n) for n in size.lower().split("x"))
     except ValueError as exc:
         raise click.BadParameter(f"{size!r} ist keine Größe wie 1600x900", param_hint="--size") from exc
-    services = Services(ensure_sample_register(settings_from(db_url)), geometry_url=lambda level, kreis: "")
+    try:
+        engine = ensure_sample_register(settings_from(db_url))
+    except RegisterError as exc:
+        _fail(exc)
+    services = Services(engine, geometry_url=lambda level, kreis: "")
     networks = services.networks()
     if network is not None and network not in networks:
         raise click.BadParameter(f"unbekanntes Netzwerk {network!r} (vorhanden: {', '.join(networks)})")

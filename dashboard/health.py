@@ -10,7 +10,12 @@ from lpr_geo.boundaries import dataset_info
 
 
 def register(server: Flask, engine: Engine) -> None:
-    """Add ``GET /healthz``: 200 with JSON when the register answers, 503 otherwise."""
+    """Add ``GET /healthz``: 200 with JSON when the register answers, 503 otherwise.
+
+    The check draws a connection like any request does (a dropped one is replaced first, see
+    :func:`lpr_geo.register.make_engine`), so 200 means the next page will work. Why the register did not
+    answer goes to the server's log, not into the public answer.
+    """
 
     @server.route("/healthz")
     def healthz():
@@ -18,7 +23,8 @@ def register(server: Flask, engine: Engine) -> None:
             with engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
             database = True
-        except SQLAlchemyError:
+        except SQLAlchemyError as error:
+            server.logger.warning("health check: register unreachable: %s", " ".join(str(error).split()))
             database = False
         info = dataset_info()
         body = {

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from lpr_geo.register import backup, open_register, restore, upgrade
-from lpr_geo.register.database import head_revision, make_engine, normalise_url
+from lpr_geo.register.database import head_revision, normalise_url, open_database, unavailable
 
 from .options import db_option, settings_from
 from .register_errors import reports_register_errors
@@ -27,10 +28,12 @@ def db() -> None:
 def upgrade_command(db_url: str | None) -> None:
     """Datenbankschema auf den aktuellen Stand bringen (legt eine leere Datenbank an)."""
     url = settings_from(db_url).register_url
+    engine = open_database(url)  # creates a SQLite file's directory; fails clearly if unreachable
+    try:
+        upgrade(engine)
+    except DBAPIError as error:  # e.g. a read-only SQLite file
+        raise unavailable(error, url) from error
     parsed = make_url(normalise_url(url))
-    if parsed.get_backend_name() == "sqlite" and parsed.database:
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    upgrade(make_engine(url))
     click.echo(f"{parsed.render_as_string(hide_password=True)}: Schema auf Stand {head_revision()}")
 
 
