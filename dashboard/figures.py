@@ -11,6 +11,7 @@ import datetime as dt
 from functools import lru_cache
 from html import escape
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Patch
@@ -174,7 +175,16 @@ def status_patch(
 
 @lru_cache(maxsize=64)
 def _figure_template(level: str, kreis: str | None, geojson_url: str) -> dict:
-    return map_figure(level, kreis, geojson_url).to_plotly_json()
+    template = map_figure(level, kreis, geojson_url).to_plotly_json()
+    # The template is serialised on every geometry change. Dash's JSON encoder (plotly's) walks plain
+    # lists element by element but hands numeric numpy arrays to orjson in one piece: the ~7,700 border
+    # points as arrays serialise ~3x faster, to the same JSON (None -> NaN -> null, the line breaks).
+    borders = template["data"][BORDERS]
+    for axis in ("lon", "lat"):
+        values = np.array(borders[axis], dtype=float)
+        values.flags.writeable = False  # shared by every copy of the template
+        borders[axis] = values
+    return template
 
 
 def map_figure_dict(level: str, kreis: str | None, geojson_url: str) -> dict:

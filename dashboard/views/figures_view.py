@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, dcc, html
@@ -64,14 +66,11 @@ def _card(title: str, value: str, detail: str = "") -> html.Div:
 
 
 def register(app, services: Services) -> None:
-    @app.callback(
-        Output(ids.CARDS, "children"),
-        Output(ids.KREIS_BARS, "figure"),
-        Output(ids.KREIS_GRID, "rowData"),
-        Input(ids.SCOPE, "data"),
-    )
-    def show_figures(scope):
-        view = ViewState.from_scope(scope)
+    # The cards, the bar chart (plotly's validation is the expensive part) and the rows depend on the
+    # network, date, Kreis and the register only: built once per combination and register revision.
+    @lru_cache(maxsize=64)
+    def outputs(network: str, on, kreis: str | None, revision: tuple[int, ...]) -> tuple:
+        view = ViewState(network=network, on=on, level="gemeinde", kreis=kreis)
         figures = services.figures(view.network, view.on)
         _, scope = area_figures(figures, view.kreis)
         names = {k.key: k.name for k in figures.kreise}
@@ -98,4 +97,14 @@ def register(app, services: Services) -> None:
             }
             for k in figures.kreise
         ]
-        return cards, kreis_bar_figure(pd.DataFrame(rows)), rows
+        return cards, kreis_bar_figure(pd.DataFrame(rows)).to_plotly_json(), rows
+
+    @app.callback(
+        Output(ids.CARDS, "children"),
+        Output(ids.KREIS_BARS, "figure"),
+        Output(ids.KREIS_GRID, "rowData"),
+        Input(ids.SCOPE, "data"),
+    )
+    def show_figures(scope):
+        view = ViewState.from_scope(scope)
+        return outputs(view.network, view.on, view.kreis, services.revision())

@@ -86,10 +86,17 @@ def layout(app) -> html.Section:
 
 
 def register(app, services: Services) -> None:
+    # Everything derived from the register is computed once per view and register revision (an edit
+    # changes the revision, so it shows at once); many viewers looking at the same view share it.
     @lru_cache(maxsize=128)
-    def arrays(network: str, on, level: str, kreis: str | None, revision: tuple[int, ...]) -> dict:
+    def view_parts(network: str, on, level: str, kreis: str | None, revision: tuple[int, ...]) -> tuple:
         view = ViewState(network=network, on=on, level=level, kreis=kreis)
-        return status_arrays(_view_table(services, view), level)
+        table = _view_table(services, view)
+        return status_arrays(table, level), _legend(table), _summary(table, view)
+
+    @lru_cache(maxsize=64)
+    def table_rows(network: str, on, level: str, kreis: str | None, revision: tuple[int, ...]) -> list[dict]:
+        return _table_rows(_view_table(services, ViewState(network=network, on=on, level=level, kreis=kreis)))
 
     @app.callback(
         Output(ids.MAP, "figure"),
@@ -101,21 +108,24 @@ def register(app, services: Services) -> None:
     )
     def draw_map(stored, drawn):
         view = ViewState.from_store(stored)
-        table = _view_table(services, view)
+        arrays, legend, summary = view_parts(
+            view.network, view.on, view.level, view.kreis, services.revision()
+        )
         geometry_key = f"{view.level}|{view.kreis or ''}"
         if geometry_key != drawn:
             figure = map_figure_dict(view.level, view.kreis, services.geometry_url(view.level, view.kreis))
         else:
             figure = Patch()
         selected = {*view.selected, *([view.region] if view.region else [])}
-        status_patch(arrays(view.network, view.on, view.level, view.kreis, services.revision()), view.level, selected, figure)
+        status_patch(arrays, view.level, selected, figure)
         route = services.route(view.network, view.on, list(view.stops))[0] if view.stops else None
         route_patch(route, figure)
-        return figure, geometry_key, _legend(table), _summary(table, view)
+        return figure, geometry_key, legend, summary
 
     @app.callback(Output(ids.MAP_TABLE, "rowData"), Input(ids.SCOPE, "data"))
     def show_table(scope):
-        return _table_rows(_view_table(services, ViewState.from_scope(scope)))
+        view = ViewState.from_scope(scope)
+        return table_rows(view.network, view.on, view.level, view.kreis, services.revision())
 
 
 def _view_table(services: Services, view: ViewState):

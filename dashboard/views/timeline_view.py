@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from dash import Input, Output, dcc, html
 
@@ -31,8 +32,13 @@ def layout() -> html.Section:
 
 
 def register(app, services: Services) -> None:
+    # Building the figure (plotly's validation) costs far more than the series; built once per view and
+    # register revision, as the JSON-ready dict Dash would otherwise make of it on every request.
+    @lru_cache(maxsize=32)
+    def figure(network: str, today: dt.date, on: dt.date, revision: tuple[int, ...]) -> dict:
+        return timeline_figure(services.series(network, today), on).to_plotly_json()
+
     @app.callback(Output(ids.TIMELINE, "figure"), Input(ids.SCOPE, "data"))
     def show_timeline(scope):
         view = ViewState.from_scope(scope)
-        series = services.series(view.network, dt.date.today())
-        return timeline_figure(series, view.on)
+        return figure(view.network, dt.date.today(), view.on, services.revision())
