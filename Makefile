@@ -7,7 +7,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: setup system-deps run test test-quick lint bench geodata clean
+.PHONY: setup system-deps run test test-quick lint audit bench geodata clean
 
 $(BIN)/lpr-geo: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,15 @@ test-quick: setup
 
 lint: setup
 	$(BIN)/ruff check lpr_geo dashboard geodata tests bench
+
+# Known vulnerabilities in everything installed in the venv (the pins of pyproject.toml and what they pull
+# in), from PyPI's vulnerability data (its JSON API; osv.dev is not reachable from here). --strict: a
+# package that could not be looked up fails the audit instead of passing unaudited; the project itself
+# (editable) is not on PyPI and is skipped. A reviewed exception goes into AUDIT_IGNORE as
+# `--ignore-vuln ID`, with the reason and the date in a comment above it.
+AUDIT_IGNORE :=
+audit: setup
+	$(BIN)/pip-audit --strict --skip-editable --vulnerability-service pypi --progress-spinner off $(AUDIT_IGNORE)
 
 bench: setup
 	@for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
