@@ -1,21 +1,34 @@
-"""``/healthz`` for load balancers and monitoring: database reachable and active boundary dataset."""
+"""Database availability: ``/healthz`` for load balancers, and a German 503 while the register is down."""
 
 from __future__ import annotations
 
 from flask import Flask, jsonify
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from lpr_geo.boundaries import dataset_info
 
+OUTAGE_MESSAGE = "Die Datenbank antwortet gerade nicht. Bitte in einigen Sekunden erneut versuchen."
+
 
 def register(server: Flask, engine: Engine) -> None:
-    """Add ``GET /healthz``: 200 with JSON when the register answers, 503 otherwise.
+    """Add ``GET /healthz`` (200 with JSON when the register answers, 503 otherwise) and the outage answer.
+
+    A request that fails because the database connection broke (PostgreSQL restarting, network gone)
+    gets 503 with a German sentence instead of Flask's English 500; the next request after the database
+    is back succeeds, as connections are checked before use.
 
     The check draws a connection like any request does (a dropped one is replaced first, see
     :func:`lpr_geo.register.make_engine`), so 200 means the next page will work. Why the register did not
     answer goes to the server's log, not into the public answer.
     """
+
+    @server.errorhandler(OperationalError)
+    def database_outage(error: OperationalError):
+        # the driver's "operational" errors: connection refused or lost, server shutting down, SQLite
+        # locked for too long; bugs (constraints, SQL) are other classes and stay a 500 with a traceback
+        server.logger.warning("register unreachable: %s", " ".join(str(error).split()))
+        return OUTAGE_MESSAGE, 503, {"Retry-After": "5", "Content-Type": "text/plain; charset=utf-8"}
 
     @server.route("/healthz")
     def healthz():

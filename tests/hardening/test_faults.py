@@ -736,6 +736,16 @@ def _requests(base: str) -> dict[str, tuple[int, float]]:
     return results
 
 
+def _wait_for_both_workers(base: str, access_log: Path, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with ThreadPoolExecutor(4) as pool:  # concurrent requests: an idle worker takes some
+            list(pool.map(lambda _: requests.get(base + "/healthz", timeout=60), range(8)))
+        if len(set(access_log.read_text().split())) >= 2:
+            return
+    raise TimeoutError("the second gunicorn worker did not answer")
+
+
 def _ok(results: dict[str, tuple[int, float]]) -> bool:
     return all(status == 200 for status, _ in results.values())
 
@@ -759,6 +769,9 @@ def app_on_private_cluster(request, private_cluster, tmp_path, member_files) -> 
         argv = ["lpr-geo", "serve", "--port", str(port), "--db", url]
     else:
         argv = ["gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "dashboard.wsgi:server"]
+        # the worker's process id per request: the test starts once both workers have booted (a worker
+        # still loading the app when the database restarts fails to boot, and gunicorn then stops)
+        argv += ["--access-logfile", str(tmp_path / "access.log"), "--access-logformat", "%(p)s"]
     ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / f"faults-{request.param}.log"
     with log.open("w") as sink:
@@ -768,6 +781,8 @@ def app_on_private_cluster(request, private_cluster, tmp_path, member_files) -> 
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + "/healthz", process, log, timeout=120)
+        if request.param == "gunicorn":
+            _wait_for_both_workers(base, tmp_path / "access.log")
         yield base
     finally:
         process.terminate()
@@ -790,7 +805,9 @@ def test_app_recovers_on_the_next_request_after_postgresql_restarts(app_on_priva
         down = _requests(base)
         report.append(("stopped", down))
         assert down["health"][0] == 503
-        assert down["callback"][0] == 500 and down["layout"][0] == 500
+        assert (
+            down["callback"][0] == 503 and down["layout"][0] == 503
+        )  # German "Datenbank antwortet gerade nicht"
         assert down["page"][0] == 200  # the page frame needs no database
     finally:
         private_cluster.start()
