@@ -79,6 +79,12 @@ def dialog_layout() -> html.Details:
     )
 
 
+def _query() -> str:
+    # A WSGI server may pass raw bytes that are no UTF-8 (werkzeug's request.args then fails with a 500):
+    # such values can only fall back to the defaults.
+    return request.query_string.decode("utf-8", errors="replace")
+
+
 def _view(services: Services, search: str) -> ViewState:
     return ViewState.from_query(search, services.networks(), dt.date.today(), kreis_keys())
 
@@ -89,13 +95,14 @@ def register(app: dash.Dash, services: Services, deployment: Deployment) -> None
 
     @app.server.route(EMBED_PATH)
     def embed() -> Response:
-        view = _view(services, request.query_string.decode())
+        query = _query()
+        view = _view(services, query)
         doc = build(services, view, services.geometry_url(view.level, view.kreis))
         body = page(
             doc,
             plotly_js=app.get_relative_path(plotly_js),
             topojson_url=app.get_asset_url("topojson/"),
-            legend_open=request.args.get("legende", "1") != "0",
+            legend_open=parse_qs(query).get("legende", ["1"])[-1] != "0",
         )
         return Response(body, mimetype="text/html")
 
@@ -103,7 +110,7 @@ def register(app: dash.Dash, services: Services, deployment: Deployment) -> None
     def export_file(fmt: str) -> Response:
         if fmt not in exports.FORMATS:
             return Response("Unbekanntes Format", status=404, mimetype="text/plain")
-        view = _view(services, request.query_string.decode())
+        view = _view(services, _query())
         try:
             result = exports.export(services, view, fmt, chromium=deployment.chromium)
         except exports.ExportError as exc:

@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
 LEVELS = ("kreis", "amt", "gemeinde")
-_KEY = re.compile(r"^\d{5}$|^\d{8}$|^\d{9}$")
+# ASCII digits only, the whole value (``\d`` would take Arabic digits, ``$`` a trailing newline)
+_KEY = re.compile(r"[0-9]{5}|[0-9]{8}|[0-9]{9}")
 MAX_KEYS = 40
 
 
@@ -56,7 +57,7 @@ class ViewState:
         network = params.get("netz") if params.get("netz") in networks else networks[0]
         level = params.get("ebene") if params.get("ebene") in LEVELS else "gemeinde"
         kreis = params.get("kreis") if params.get("kreis") in kreise else None
-        region = params.get("region") if _KEY.match(params.get("region", "")) else None
+        region = params.get("region") if _KEY.fullmatch(params.get("region", "")) else None
         return cls(
             network=network,
             on=_parse_date(params.get("stand"), today),
@@ -78,7 +79,12 @@ class ViewState:
     @classmethod
     def from_scope(cls, data: dict) -> ViewState:
         """The view a :meth:`scope` describes (no selection, detail or route)."""
-        return cls(network=data["network"], on=dt.date.fromisoformat(data["on"]), level=data["level"], kreis=data["kreis"])
+        return cls(
+            network=data["network"],
+            on=dt.date.fromisoformat(data["on"]),
+            level=data["level"],
+            kreis=data["kreis"],
+        )
 
     def to_store(self) -> dict:
         """JSON-able form for a dcc.Store."""
@@ -109,5 +115,5 @@ def _parse_date(text: str | None, today: dt.date) -> dt.date:
 
 
 def _keys(text: str | None) -> tuple[str, ...]:
-    keys = [k for k in (text or "").split(",") if _KEY.match(k)]
+    keys = [k for k in (text or "").split(",") if _KEY.fullmatch(k)]
     return tuple(dict.fromkeys(keys))[:MAX_KEYS]

@@ -6,9 +6,15 @@ README. Only the entry points (CLI, WSGI) read the environment; the core receive
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
+
+import click
+
+#: Largest member file (CSV or XLSX) an import reads, in MB (MiB), unless configured otherwise.
+DEFAULT_IMPORT_MAX_MB = 10.0
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,38 @@ SETTINGS: tuple[Setting, ...] = (
         "LPR_GEO_DB",
         "SQLAlchemy URL of the register (default: the embedded SQLite file in data_dir).",
     ),
+    Setting(
+        "import_max_mb",
+        "LPR_GEO_IMPORT_MAX_MB",
+        "Largest member file an import reads (CLI and admin upload), in MB (default 10); bigger files are "
+        "rejected before they are read. An XLSX file may unpack to at most 20 times this size.",
+    ),
 )
+
+
+class SettingsError(click.ClickException, ValueError):
+    """A setting has a value that cannot be used; the message (German) names the setting.
+
+    A :class:`click.ClickException` so that every ``lpr-geo`` command, which reads the settings before
+    it runs, ends with the message and exit status 1 instead of a traceback.
+    """
+
+    def show(self, file=None) -> None:
+        """Print ``Fehler: ...`` like the other command errors (click would print ``Error: ...``)."""
+        click.echo(f"Fehler: {self.format_message()}", err=True, file=file)
+
+
+def _megabytes(value: object) -> float:
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or number <= 0:
+        raise SettingsError(
+            f"LPR_GEO_IMPORT_MAX_MB: »{value}« ist keine gültige Größe; "
+            "erwartet eine Zahl größer 0 (MB), z. B. 10"
+        )
+    return number
 
 
 def _default_data_dir() -> Path:
@@ -50,10 +87,13 @@ class Settings:
         Writable directory for the embedded database and imported datasets.
     db_url : str or None
         Database URL; ``None`` means the embedded SQLite file in ``data_dir``.
+    import_max_mb : float
+        Largest member file an import reads, in MB (MiB).
     """
 
     data_dir: Path
     db_url: str | None = None
+    import_max_mb: float = DEFAULT_IMPORT_MAX_MB
 
     @property
     def register_url(self) -> str:
@@ -64,7 +104,15 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
-        """Build settings from the environment; explicit, non-None overrides win."""
+        """Build settings from the environment; explicit, non-None overrides win.
+
+        Raises
+        ------
+        SettingsError
+            If a value cannot be used (e.g. ``LPR_GEO_IMPORT_MAX_MB`` is no positive number).
+        TypeError
+            If an override names no setting.
+        """
         environ = dict(os.environ if environ is None else environ)
         values: dict[str, object] = {}
         for setting in SETTINGS:
@@ -72,6 +120,8 @@ class Settings:
                 values[setting.name] = environ[setting.env]
         values.update({k: v for k, v in overrides.items() if v is not None})
         data_dir = Path(values.pop("data_dir", None) or _default_data_dir())
+        if "import_max_mb" in values:
+            values["import_max_mb"] = _megabytes(values["import_max_mb"])
         known = {f.name for f in fields(cls)}
         unknown = set(values) - known
         if unknown:

@@ -106,7 +106,7 @@ def layout(services: Services) -> html.Div:
 
 def parse_date(text: str | None, today: dt.date) -> tuple[dt.date | None, str]:
     """A date typed as TT.MM.JJJJ (or ISO), kept between the founding of AG 4 and today; with a message."""
-    text = (text or "").strip()
+    text = str(text or "").strip()
     for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
         try:
             value = dt.datetime.strptime(text, fmt).date()
@@ -114,7 +114,8 @@ def parse_date(text: str | None, today: dt.date) -> tuple[dt.date | None, str]:
         except ValueError:
             continue
     else:
-        return None, f"»{text}« ist kein Datum. Bitte als TT.MM.JJJJ eingeben, z. B. 01.01.2021."
+        shown = text if len(text) <= 40 else text[:40] + "…"  # the message must not grow with the input
+        return None, f"»{shown}« ist kein Datum. Bitte als TT.MM.JJJJ eingeben, z. B. 01.01.2021."
     if value < FOUNDED:
         return FOUNDED, f"Das Netzwerk besteht seit dem {german_date(FOUNDED)}; gezeigt wird dieser Tag."
     if value > today:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from lpr_geo.register import add_network, export_members, import_members, networks, open_register
+from lpr_geo.register.errors import FileTooLarge
 
 from .options import db_option, settings_from
 from .register_errors import reports_register_errors
@@ -32,8 +33,22 @@ def members() -> None:
 @db_option
 @reports_register_errors
 def import_command(path: Path, dry_run: bool, network: str | None, db_url: str | None) -> None:
-    """Mitgliederliste (CSV oder XLSX) einlesen: ganz oder gar nicht."""
-    report = import_members(open_register(settings_from(db_url)), path, network=network, dry_run=dry_run)
+    """Mitgliederliste (CSV oder XLSX) einlesen: ganz oder gar nicht.
+
+    Dateien über der Größengrenze (Standard 10 MB, Umgebungsvariable LPR_GEO_IMPORT_MAX_MB) werden
+    abgelehnt, ohne sie zu lesen.
+    """
+    settings = settings_from(db_url)
+    try:
+        report = import_members(
+            open_register(settings), path, network=network, dry_run=dry_run, max_mb=settings.import_max_mb
+        )
+    except FileTooLarge as error:
+        raise FileTooLarge(
+            f"{error} (Grenze einstellbar mit der Umgebungsvariablen LPR_GEO_IMPORT_MAX_MB)",
+            error.size,
+            error.limit,
+        ) from error
     click.echo(report.text(), err=not report.ok)
     if not report.ok:
         raise SystemExit(1)

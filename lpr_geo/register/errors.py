@@ -18,6 +18,23 @@ class SchemaOutdatedError(RegisterError):
     """The database schema is older than this program (run ``lpr-geo db upgrade``)."""
 
 
+class FileTooLarge(RegisterError):
+    """A file to import is over the configured size limit; it was not read and nothing was written.
+
+    Attributes
+    ----------
+    size : int
+        Size in bytes (for an XLSX file possibly its unpacked size).
+    limit : int
+        The limit in bytes.
+    """
+
+    def __init__(self, message: str, size: int, limit: int) -> None:
+        super().__init__(message)
+        self.size = size
+        self.limit = limit
+
+
 class InvalidInput(RegisterError):
     """A form value is invalid; ``field`` names it (as in the function's parameters), nothing was written."""
 

@@ -3,7 +3,9 @@
 Every row is checked first; a single problem anywhere means nothing is written and the report lists
 every problem with row, field and reason. Importing the same file again changes nothing: a status event
 for the same region, network and day is updated only if the file says something different, contacts are
-matched by region and name.
+matched by region and name. Everything the database would refuse (text longer than its column, NUL
+characters) or a user would not mean (dates before the Land existed or in the future, one person with two
+different e-mail addresses) is a problem of its row, so no file can make the import fail halfway.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from lpr_geo.settings import DEFAULT_IMPORT_MAX_MB
 from lpr_geo.status import Status
 
 from .columns import HEADERS, field_of
@@ -24,6 +28,7 @@ from .errors import RegisterError
 from .models import DEFAULT_NETWORK, Contact, Network, Participant, StatusEvent
 from .regions import (
     LEVEL_LABELS,
+    NameMatch,
     Region,
     Regions,
     describe,
@@ -36,6 +41,21 @@ from .tabular import Cell, read_table
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CONTACT_FIELDS = ("contact", "role", "organisation", "email", "phone")
+_CONTACT_COLUMNS = {
+    "contact": "name",
+    "role": "role",
+    "organisation": "organisation",
+    "email": "email",
+    "phone": "phone",
+}
+#: Longest text per field: the length of its database column (PostgreSQL refuses longer text).
+_MAX_LENGTH = {f: Contact.__table__.c[column].type.length for f, column in _CONTACT_COLUMNS.items()}
+#: The Land Brandenburg was re-founded on this day; an earlier status date is a typing error.
+EARLIEST_DATE = dt.date(1990, 10, 3)
+#: After this many problems the rest of a file is not checked: it is the wrong file or has the wrong
+#: columns, and looking up 100,000 unknown names would take minutes.
+MAX_PROBLEMS = 500
+_LOCAL = ZoneInfo("Europe/Berlin")
 
 
 @dataclass(frozen=True)
@@ -106,23 +126,38 @@ class _Row:
     contact: dict[str, str]
 
 
-def parse_date(value: Cell) -> dt.date:
-    """Parse a date from a cell: a date value, ``TT.MM.JJJJ`` or ``JJJJ-MM-TT``.
+def parse_date(value: Cell, today: dt.date | None = None) -> dt.date:
+    """Parse a status date from a cell: a date value, ``TT.MM.JJJJ`` or ``JJJJ-MM-TT``.
+
+    The date must lie between :data:`EARLIEST_DATE` and ``today`` (Brandenburg's today by default),
+    like a date entered in the editor.
 
     Raises
     ------
     ValueError
-        With a German message if the text is no valid date.
+        With a German message if the text is no valid date or the date is impossible.
     """
     if isinstance(value, dt.date):
-        return value
-    text = value.strip()
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(f"ungültiges Datum »{text}« (erwartet TT.MM.JJJJ oder JJJJ-MM-TT)")
+        day = value
+    else:
+        text = value.strip()
+        for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+            try:
+                day = dt.datetime.strptime(text, pattern).date()
+                break
+            except ValueError:
+                continue
+        else:
+            raise ValueError(f"ungültiges Datum »{text}« (erwartet TT.MM.JJJJ oder JJJJ-MM-TT)")
+    shown = f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
+    if day < EARLIEST_DATE:
+        raise ValueError(
+            f"das Datum {shown} liegt vor dem {EARLIEST_DATE:%d.%m.%Y} (Gründung des Landes Brandenburg); "
+            "Tippfehler?"
+        )
+    if day > (today or dt.datetime.now(_LOCAL).date()):
+        raise ValueError(f"das Datum {shown} liegt in der Zukunft")
+    return day
 
 
 class _Reader:
@@ -141,6 +176,15 @@ class _Reader:
         self.index = index
         self.networks = networks
         self.default_network = default_network
+        self.today = dt.datetime.now(_LOCAL).date()
+        self._matches: dict[tuple[str, str, str | None], NameMatch] = {}
+
+    def match(self, level: str, name: str, kreis_key: str | None = None) -> NameMatch:
+        """:meth:`Regions.match`, remembered: long files repeat the same names many times."""
+        ident = (level, name, kreis_key)
+        if ident not in self._matches:
+            self._matches[ident] = self.index.match(level, name, kreis_key)
+        return self._matches[ident]
 
     def problem(self, row: int, field_id: str, message: str) -> None:
         """Record a problem, naming the field by the header the file uses for it."""
@@ -152,7 +196,7 @@ class _Reader:
             if region is None:
                 self.problem(n, "kreis", f"unbekannter Kreisschlüssel »{text}«")
             return region
-        found = self.index.match("kreis", text)
+        found = self.match("kreis", text)
         if found.region is None:
             self.problem(n, "kreis", found.problem)
         elif found.note:
@@ -191,7 +235,7 @@ class _Reader:
         if not name:
             self.problem(n, "key", "weder Schlüssel noch Name der Region angegeben")
             return None
-        found = self.index.match(level, name, kreis.key if kreis and level != "kreis" else None)
+        found = self.match(level, name, kreis.key if kreis and level != "kreis" else None)
         if found.region is None:
             self.problem(n, level if cells.get(level) else "name", found.problem)
         elif found.note:
@@ -240,14 +284,23 @@ class _Reader:
                 self.problem(n, "status", "»Nicht kontaktiert« ist kein Eintrag; die Zeile bitte weglassen")
         if cells.get("since"):
             try:
-                since = parse_date(cells["since"])
+                since = parse_date(cells["since"], self.today)
             except ValueError as error:
                 self.problem(n, "since", str(error))
         elif cells.get("status"):
             self.problem(n, "since", "Datum fehlt (ab wann gilt der Status?)")
         if not cells.get("status") and (cells.get("since") or cells.get("note")):
             self.problem(n, "status", "Status fehlt (Seit/Bemerkung ohne Status)")
+        note = str(cells.get("note") or "")
         contact = {f: str(cells.get(f) or "") for f in _CONTACT_FIELDS}
+        for field_id, text in (("note", note), *contact.items()):
+            if "\x00" in text:
+                self.problem(
+                    n, field_id, "enthält ein Steuerzeichen, das nicht gespeichert werden kann (NUL)"
+                )
+            limit = _MAX_LENGTH.get(field_id)
+            if limit is not None and len(text) > limit:
+                self.problem(n, field_id, f"zu lang ({len(text)} Zeichen, höchstens {limit})")
         if any(contact[f] for f in _CONTACT_FIELDS[1:]) and not contact["contact"]:
             self.problem(n, "contact", "Name des Ansprechpartners fehlt")
         if contact["email"] and not _EMAIL.match(contact["email"]):
@@ -256,7 +309,7 @@ class _Reader:
             self.problem(n, "status", "weder Status noch Ansprechpartner angegeben")
         if len(self.report.problems) > before or region is None:
             return None
-        return _Row(n, region, network, status, since, str(cells.get("note") or ""), contact)
+        return _Row(n, region, network, status, since, note, contact)
 
 
 def _check_columns(report: ImportReport, header: list[str]) -> tuple[dict[int, str], dict[str, str]]:
@@ -287,81 +340,107 @@ def _check_columns(report: ImportReport, header: list[str]) -> tuple[dict[int, s
     return positions, seen
 
 
-def _check_duplicates(report: ImportReport, rows: list[_Row]) -> None:
+def _check_duplicates(reader: _Reader, rows: list[_Row]) -> None:
+    """Rows that say different things about the same status event or the same person are problems."""
     events: dict[tuple[str, str, str, dt.date], _Row] = {}
+    people: dict[tuple[str, str, str], dict[str, _Row]] = {}
     for row in rows:
-        if row.status is None or row.since is None:
-            continue
-        ident = (row.region.level, row.region.key, row.network, row.since)
-        first = events.setdefault(ident, row)
-        if (first.status, first.note) != (row.status, row.note):
-            report.problems.append(
-                Problem(
-                    row.number, "Status", f"widerspricht Zeile {first.number} (gleiche Region, gleicher Tag)"
+        if row.status is not None and row.since is not None:
+            ident = (row.region.level, row.region.key, row.network, row.since)
+            first = events.setdefault(ident, row)
+            if (first.status, first.note) != (row.status, row.note):
+                reader.report.problems.append(
+                    Problem(
+                        row.number,
+                        "Status",
+                        f"widerspricht Zeile {first.number} (gleiche Region, gleicher Tag)",
+                    )
                 )
-            )
+        if row.contact["contact"]:
+            said = people.setdefault((row.region.level, row.region.key, row.contact["contact"]), {})
+            for field_id in _CONTACT_FIELDS[1:]:
+                if not row.contact[field_id]:
+                    continue  # a blank cell contradicts nothing
+                first = said.setdefault(field_id, row)
+                if first.contact[field_id] != row.contact[field_id]:
+                    reader.problem(
+                        row.number,
+                        field_id,
+                        f"widerspricht Zeile {first.number} (gleiche Person, »{first.contact[field_id]}«)",
+                    )
 
 
 def _apply(session: Session, report: ImportReport, rows: list[_Row], user: str) -> None:
+    # Everything the rows may touch is loaded up front and written in one flush at the end: a query and
+    # a flush per row made 100,000 rows take minutes.
     networks = {n.name: n for n in session.scalars(select(Network))}
     participants = {(p.level, p.key): p for p in session.scalars(select(Participant))}
+    wanted = {participants[k].id for k in {(r.region.level, r.region.key) for r in rows} if k in participants}
+    events: dict[tuple[int, int, dt.date], StatusEvent] = {}
+    contacts: dict[tuple[int, str], Contact] = {}
+    for chunk in _chunks(sorted(wanted), 500):
+        for event in session.scalars(select(StatusEvent).where(StatusEvent.participant_id.in_(chunk))):
+            events[(event.participant_id, event.network_id, event.effective_date)] = event
+        for contact in session.scalars(select(Contact).where(Contact.participant_id.in_(chunk))):
+            contacts[(contact.participant_id, contact.name)] = contact
     counts = report.counts
+    new = [r.region for r in rows if (r.region.level, r.region.key) not in participants]
+    for region in {(r.level, r.key): r for r in new}.values():
+        participants[(region.level, region.key)] = Participant(
+            level=region.level, key=region.key, name=region.name, kreis_key=region.kreis_key
+        )
+        session.add(participants[(region.level, region.key)])
+        counts["participants_added"] += 1
+    session.flush()  # the new participants get their ids
     for row in rows:
-        region = row.region
-        participant = participants.get((region.level, region.key))
-        if participant is None:
-            participant = Participant(
-                level=region.level, key=region.key, name=region.name, kreis_key=region.kreis_key
-            )
-            session.add(participant)
-            session.flush()
-            participants[(region.level, region.key)] = participant
-            counts["participants_added"] += 1
+        participant = participants[(row.region.level, row.region.key)]
         if row.status is not None and row.since is not None:
             network = networks[row.network]
-            event = session.scalar(
-                select(StatusEvent).where(
-                    StatusEvent.participant_id == participant.id,
-                    StatusEvent.network_id == network.id,
-                    StatusEvent.effective_date == row.since,
-                )
-            )
+            ident = (participant.id, network.id, row.since)
+            event = events.get(ident)
             if event is None:
-                session.add(
-                    StatusEvent(
-                        participant_id=participant.id,
-                        network_id=network.id,
-                        status=row.status.value,
-                        effective_date=row.since,
-                        note=row.note,
-                        created_by=user,
-                    )
+                events[ident] = StatusEvent(
+                    participant_id=participant.id,
+                    network_id=network.id,
+                    status=row.status.value,
+                    effective_date=row.since,
+                    note=row.note,
+                    created_by=user,
                 )
+                session.add(events[ident])
                 counts["events_added"] += 1
             elif event.status != row.status.value or (row.note and event.note != row.note):
                 event.status = row.status.value
                 event.note = row.note or event.note
                 counts["events_changed"] += 1
         if row.contact["contact"]:
-            _upsert_contact(session, participant, row.contact, counts)
-        session.flush()
+            _upsert_contact(session, contacts, participant, row.contact, counts)
+    session.flush()
 
 
-def _upsert_contact(session: Session, participant: Participant, values: dict[str, str], counts: dict) -> None:
-    contact = session.scalar(
-        select(Contact).where(Contact.participant_id == participant.id, Contact.name == values["contact"])
-    )
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _upsert_contact(
+    session: Session,
+    contacts: dict[tuple[int, str], Contact],
+    participant: Participant,
+    values: dict,
+    counts: dict,
+) -> None:
+    contact = contacts.get((participant.id, values["contact"]))
     if contact is None:
-        session.add(
-            Contact(
-                participant_id=participant.id,
-                name=values["contact"],
-                role=values["role"],
-                organisation=values["organisation"],
-                email=values["email"],
-                phone=values["phone"],
-            )
+        contacts[(participant.id, values["contact"])] = Contact(
+            participant_id=participant.id,
+            name=values["contact"],
+            role=values["role"],
+            organisation=values["organisation"],
+            email=values["email"],
+            phone=values["phone"],
         )
+        session.add(contacts[(participant.id, values["contact"])])
         counts["contacts_added"] += 1
         return
     # Blank cells keep what the register knows: a short office list must not erase details.
@@ -380,6 +459,7 @@ def import_members(
     network: str | None = None,
     dry_run: bool = False,
     user: str | None = None,
+    max_mb: float = DEFAULT_IMPORT_MAX_MB,
 ) -> ImportReport:
     """Import a member file (CSV or XLSX) into the register in one transaction.
 
@@ -396,6 +476,9 @@ def import_members(
         Check and count, but write nothing.
     user : str, optional
         Who imports (audit trail); the operating-system user by default.
+    max_mb : float
+        Size limit in MB (MiB), :attr:`lpr_geo.settings.Settings.import_max_mb`: a bigger file is
+        refused before it is read.
 
     Returns
     -------
@@ -404,14 +487,17 @@ def import_members(
 
     Raises
     ------
+    FileTooLarge
+        If the file is over the size limit (nothing was read).
     RegisterError
-        If the file cannot be read at all (unknown format, missing file, damaged XLSX).
+        If the file cannot be read at all (unknown format, missing or empty file, damaged XLSX, binary
+        data in a CSV file).
     """
     path = Path(path)
     report = ImportReport(path=path, dry_run=dry_run)
-    table = read_table(path)
+    table = read_table(path, max_mb=max_mb)
     report.notes += [Problem(1, "", note) for note in table.notes]
-    if not table.header:
+    if not table.header and not table.rows:
         raise RegisterError(f"{path.name}: die Datei ist leer")
     positions, headers = _check_columns(report, table.header)
     report.rows = len(table.rows)
@@ -424,11 +510,18 @@ def import_members(
             rows = []
             if not report.problems:
                 for n, raw in table.rows:
+                    if len(report.problems) >= MAX_PROBLEMS:
+                        report.problems.append(
+                            Problem(
+                                n, "", f"mehr als {MAX_PROBLEMS} Probleme; ab hier wurde nicht weiter geprüft"
+                            )
+                        )
+                        break
                     cells = {positions[i]: c for i, c in enumerate(raw) if i in positions and c != ""}
                     parsed = reader.row(n, cells)
                     if parsed is not None:
                         rows.append(parsed)
-                _check_duplicates(report, rows)
+                _check_duplicates(reader, rows)
             if not report.problems:
                 _apply(session, report, rows, session.info["user"])
             if report.problems or dry_run:

@@ -1,0 +1,295 @@
+"""Fuzzing the URL parameters of the dashboard and ``/embed`` (issue 10).
+
+Arbitrary query strings must never raise and always give a view the app can show: a known level and
+network, a Kreis of Brandenburg or none, a date between the founding of AG 4 and today, well-formed keys.
+The typed date falls back with a German message. A handful of real requests against a real
+``lpr-geo serve`` check that ``/embed`` answers 200 or 4xx, never 500, and never reflects HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import re
+import socket
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dashboard.embed import embed_query, snippet
+from dashboard.standalone import kreis_keys
+from dashboard.url_state import LEVELS, MAX_KEYS, ViewState
+from dashboard.views.controls import FOUNDED, parse_date
+from lpr_geo.register.models import DEFAULT_NETWORK
+
+NETWORKS = [DEFAULT_NETWORK, "CTC Beispielstadt", "<b>Präventionsrat</b> & Co"]
+TODAY = dt.date.today()
+KEY = re.compile(r"[0-9]{5}|[0-9]{8}|[0-9]{9}")
+PARAMS = ("netz", "ebene", "kreis", "stand", "region", "auswahl", "stopps", "legende")
+MALICIOUS = (
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "'';!--\"<XSS>=&{()}",
+    "%00",
+    "\x00",
+    "%ff%fe",
+    "%",
+    "%zz",
+    "%C0%AE%C0%AE/",
+    "12062124\n",
+    "١٢٠٦٢١٢٤",
+    "12062,12063,12062124,120625207,x",
+    "2024-02-30",
+    "2024-W01-1",
+    "99999-01-01",
+    "0001-01-01",
+    "+2024-01-01",
+    "A" * 5000,
+)
+
+FUZZ = settings(
+    max_examples=300,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+values = st.one_of(
+    st.sampled_from(MALICIOUS),
+    st.text(max_size=30),
+    st.sampled_from(["amt", "kreis", "gemeinde", "12062", "12063", "2023-06-30", "1", "0", *NETWORKS]),
+    st.lists(st.from_regex(r"[0-9]{1,10}", fullmatch=True), max_size=50).map(",".join),
+)
+
+
+@st.composite
+def query_strings(draw) -> str:
+    """Whatever can stand after "?": random text, or parameters (known or not) with any values."""
+    if draw(st.booleans()):
+        return draw(st.text(max_size=80))
+    pairs = draw(
+        st.lists(st.tuples(st.one_of(st.sampled_from(PARAMS), st.text(max_size=6)), values), max_size=10)
+    )
+    encode = draw(st.sampled_from([lambda v: quote(v, safe=""), lambda v: v]))
+    return draw(st.sampled_from(["", "?"])) + "&".join(f"{encode(k)}={encode(v)}" for k, v in pairs)
+
+
+def assert_valid_view(view: ViewState, kreise: set[str]) -> None:
+    assert view.level in LEVELS
+    assert view.network in NETWORKS
+    assert view.kreis is None or view.kreis in kreise
+    assert FOUNDED <= view.on <= TODAY
+    assert view.region is None or KEY.fullmatch(view.region)
+    for keys in (view.selected, view.stops):
+        assert isinstance(keys, tuple) and len(keys) <= MAX_KEYS and len(set(keys)) == len(keys)
+        assert all(KEY.fullmatch(k) for k in keys), keys
+
+
+@FUZZ
+@given(search=st.one_of(st.none(), query_strings()))
+def test_any_query_gives_a_valid_view_that_round_trips(search):
+    kreise = kreis_keys()
+    view = ViewState.from_query(search, NETWORKS, TODAY, kreise)
+    assert_valid_view(view, kreise)
+    # the URL the app writes for this view reproduces it exactly
+    again = ViewState.from_query(view.to_query(NETWORKS[0], TODAY), NETWORKS, TODAY, kreise)
+    assert again == view
+    assert ViewState.from_store(view.to_store()) == view
+
+
+@FUZZ
+@given(
+    network=st.sampled_from(NETWORKS),
+    level=st.sampled_from(LEVELS),
+    kreis=st.one_of(st.none(), st.deferred(lambda: st.sampled_from(sorted(kreis_keys())))),
+    on=st.dates(FOUNDED, TODAY),
+    region=st.one_of(st.none(), st.from_regex(KEY, fullmatch=True)),
+)
+def test_valid_parameters_are_taken_as_they_are(network, level, kreis, on, region):
+    params = {"netz": network, "ebene": level, "stand": on.isoformat()}
+    if kreis:
+        params["kreis"] = kreis
+    if region:
+        params["region"] = region
+    view = ViewState.from_query("?" + urlencode(params), NETWORKS, TODAY, kreis_keys())
+    assert (view.network, view.level, view.kreis, view.on, view.region) == (network, level, kreis, on, region)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?region=12062124%0A", None),  # a trailing newline is no key
+        ("?region=%D9%A1%D9%A2%D9%A0%D9%A6%D9%A2", None),  # Arabic-Indic digits are no key
+        ("?auswahl=12062124%0A,12063080", ("12063080",)),
+        ("?stand=2024-02-30", TODAY),
+        ("?stand=2019-01-01", FOUNDED),
+        ("?stand=2999-01-01", TODAY),
+    ],
+)
+def test_malformed_values_fall_back(query, expected):
+    view = ViewState.from_query(query, NETWORKS, TODAY, kreis_keys())
+    if "region" in query:
+        assert view.region is expected
+    elif "auswahl" in query:
+        assert view.selected == expected
+    else:
+        assert view.on == expected
+
+
+@FUZZ
+@given(search=st.one_of(st.none(), query_strings()), legend=st.booleans())
+def test_embed_query_and_snippet(search, legend):
+    query = embed_query(search, legend)
+    assert query == "" or query.startswith("?")
+    params = parse_qs(query.lstrip("?"))
+    assert set(params) <= {"netz", "ebene", "kreis", "stand", "legende"}
+    assert ("legende" in params) == (not legend)
+    code = snippet("https://karte.example/embed" + query)
+    # the parameters end up inside one attribute: they can neither close it nor open a tag
+    assert code.count("<") == 2 and code.count(">") == 2, code
+    src = re.fullmatch(r'<iframe src="([^"]*)" title="[^"]*" loading="lazy" style="[^"]*"></iframe>', code)
+    assert src is not None, code
+
+
+@FUZZ
+@given(text=st.one_of(st.none(), st.text(max_size=40), st.sampled_from(MALICIOUS)))
+def test_typed_date_never_fails(text):
+    value, message = parse_date(text, TODAY)
+    assert value is not None or message
+    if value is not None:
+        assert FOUNDED <= value <= TODAY
+    if message:
+        assert re.search(r"kein Datum|besteht seit|Zukünftige Daten", message), message
+        assert len(message) < 160
+
+
+@FUZZ
+@given(day=st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)), fmt=st.sampled_from(["%d.%m.%Y", "%Y-%m-%d"]))
+def test_typed_date_is_kept_in_range_with_a_message(day, fmt):
+    text = (
+        f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
+        if fmt == "%d.%m.%Y"
+        else f"{day.year:04d}-{day:%m-%d}"
+    )
+    value, message = parse_date(text, TODAY)
+    assert value == min(max(day, FOUNDED), TODAY)
+    assert bool(message) == (day < FOUNDED or day > TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("31.02.2024", "»31.02.2024« ist kein Datum"),
+        ("00.00.0000", "»00.00.0000« ist kein Datum"),
+        ("01.01.99999", "»01.01.99999« ist kein Datum"),
+        ("<script>alert(1)</script>", "»<script>alert(1)</script>« ist kein Datum"),
+        ("x" * 5000, "»" + "x" * 40 + "…« ist kein Datum"),
+        ("01.01.2019", "Das Netzwerk besteht seit dem 20.02.2020"),
+    ],
+)
+def test_typed_date_messages(text, expected):
+    assert expected in parse_date(text, TODAY)[1]
+
+
+# -- real requests ---------------------------------------------------------------------------------------------
+
+
+def _get(base: str, target: str) -> tuple[int, str]:
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        connection.request("GET", target)
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", errors="replace")
+    finally:
+        connection.close()
+
+
+def _raw_get(base: str, target: bytes) -> int:
+    """A request line with bytes no HTTP client library would send (raw non-UTF-8 in the query)."""
+    parts = urlsplit(base)
+    with socket.create_connection((parts.hostname, parts.port), timeout=60) as sock:
+        sock.sendall(
+            b"GET "
+            + target
+            + b" HTTP/1.1\r\nHost: "
+            + parts.netloc.encode()
+            + b"\r\nConnection: close\r\n\r\n"
+        )
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return int(answer.split(b" ", 2)[1])
+
+
+def assert_not_reflected(body: str, query: str) -> None:
+    assert "alert(" not in body and "onerror" not in body.lower() and "<xss>" not in body.lower()
+    for value in re.split(r"[&=]", query):
+        if "<" in value and len(value) > 3:
+            assert value not in body
+
+
+@settings(FUZZ, max_examples=20)
+@given(search=query_strings())
+def test_embed_over_http_never_fails(live_server, search):
+    target = "/embed?" + quote(search.lstrip("?"), safe="&=%;,/:@+$")
+    status, body = _get(live_server, target)
+    assert status == 200 or 400 <= status < 500, (status, target)
+    assert_not_reflected(body, search)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/embed?netz=%3Cscript%3Ealert(1)%3C/script%3E&ebene=%3Cimg%20src=x%20onerror=alert(1)%3E",
+        "/embed?kreis=%00&stand=%00&legende=%00",
+        "/embed?ebene=amt&ebene=%22%3E%3Cxss%3E&ebene=kreis",
+        "/embed?stand=%ff%fe%fd&netz=%C0%AE",
+        "/embed?netz=" + "A" * 8000,
+        "/embed?" + "&".join(["ebene=amt"] * 2000),
+        "/export/karte.%3Cscript%3E?ebene=amt",
+        "/?netz=%3Cscript%3Ealert(1)%3C/script%3E&region=%00",
+    ],
+    ids=["script", "nul", "repeated", "bad-utf8-escapes", "long", "many", "export-format", "dashboard"],
+)
+def test_malicious_requests(live_server, target):
+    status, body = _get(live_server, target)
+    assert status == 200 or 400 <= status < 500, status
+    assert_not_reflected(body, target.replace("%3C", "<").replace("%3E", ">").replace("%22", '"'))
+    if "repeated" in target:
+        assert "· Kreise ·" in body  # the last value wins, the junk one before is ignored
+
+
+def test_raw_bytes_in_the_query(live_server):
+    for target in (
+        b"/embed?netz=\xff\xfe&ebene=\xc3\x28",
+        b"/embed?\x80\x81=\x82",
+        b"/embed?stand=2023-06-30\xa0",
+    ):
+        status = _raw_get(live_server, target)
+        assert status == 200 or 400 <= status < 500, (status, target)
+
+
+@pytest.fixture(scope="module")
+def wsgi_client(tmp_path_factory):
+    """The app in-process: a WSGI server may hand over the raw query bytes (PEP 3333: as latin-1)."""
+    from dashboard.app import create_app
+    from dashboard.config import Deployment
+    from lpr_geo.settings import Settings
+
+    app = create_app(Settings(data_dir=tmp_path_factory.mktemp("wsgi")), Deployment())
+    return app.server.test_client()
+
+
+@pytest.mark.parametrize(
+    "query", ["netz=\xff\xfe&ebene=amt", "\x80\x81=\x82", "stand=2023-06-30\xa0&kreis=\xc3("]
+)
+def test_raw_query_bytes_from_any_wsgi_server(wsgi_client, query):
+    # gunicorn and werkzeug's own server refuse or re-encode such bytes; other servers pass them on
+    response = wsgi_client.get("/embed", environ_overrides={"QUERY_STRING": query})
+    assert response.status_code == 200
+    response = wsgi_client.get("/export/karte.unbekannt", environ_overrides={"QUERY_STRING": query})
+    assert response.status_code == 404
