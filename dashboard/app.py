@@ -81,6 +81,7 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> dash
     )
     app.server.secret_key = deployment.secret_key or secrets.token_hex(32)
     app.server.config["LPR_GEO_LOGIN_MODE"] = deployment.login_mode
+    app.server.config[data_view.IMPORT_MAX_MB] = settings.import_max_mb  # the admin upload's limit
     app.server.wsgi_app = PrefixMiddleware(app.server.wsgi_app, deployment.url_prefix)
     health.register(app.server, engine)
     # -- end deployment

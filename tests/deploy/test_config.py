@@ -94,3 +94,12 @@ def test_csp_frames_only_where_allowed():
     assert "frame-ancestors https://intranet.example" in policy
     assert "script-src 'self' 'sha256-abc'" in policy
     assert "unsafe-eval" not in policy and "http:" not in policy.replace("https://intranet", "")
+
+
+def test_the_import_limit_reaches_the_register_settings(tmp_path):
+    config = tmp_path / "lpr.toml"
+    config.write_text("import_max_mb = 3\n", encoding="utf-8")
+    settings, _ = load({"LPR_GEO_DATA_DIR": str(tmp_path), "LPR_GEO_CONFIG": str(config)})
+    assert settings.import_max_mb == 3
+    settings, _ = load({"LPR_GEO_DATA_DIR": str(tmp_path), "LPR_GEO_IMPORT_MAX_MB": "2,5"})
+    assert settings.import_max_mb == 2.5
