@@ -82,6 +82,11 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> dash
     app.server.secret_key = deployment.secret_key or secrets.token_hex(32)
     app.server.config["LPR_GEO_LOGIN_MODE"] = deployment.login_mode
     app.server.config[data_view.IMPORT_MAX_MB] = settings.import_max_mb  # the admin upload's limit
+    # no request body beyond the largest upload (base64 in a Dash callback: 4/3 of the file, plus JSON):
+    # anyone can POST, and the role check reads the body before it can refuse
+    app.server.config["MAX_CONTENT_LENGTH"] = (
+        data_view.max_upload_bytes(settings.import_max_mb) * 4 // 3 + 2**20
+    )
     app.server.wsgi_app = PrefixMiddleware(app.server.wsgi_app, deployment.url_prefix)
     health.register(app.server, engine)
     # -- end deployment

@@ -71,9 +71,12 @@ def _max_mb() -> float:
     return float(configured or DEFAULT_IMPORT_MAX_MB)
 
 
-def max_upload_bytes() -> int:
-    """The import size limit in bytes: the configured one, else lpr_geo's default (MB = MiB as there)."""
-    return int(_max_mb() * 1024 * 1024)
+def max_upload_bytes(max_mb: float | None = None) -> int:
+    """The import size limit in bytes: ``max_mb``, else the app's configured one, else lpr_geo's default.
+
+    MB means MiB here, as in :mod:`lpr_geo.register.tabular`.
+    """
+    return int((max_mb or _max_mb()) * 1024 * 1024)
 
 
 def _size(n: int) -> str:

@@ -293,3 +293,20 @@ def test_raw_query_bytes_from_any_wsgi_server(wsgi_client, query):
     assert response.status_code == 200
     response = wsgi_client.get("/export/karte.unbekannt", environ_overrides={"QUERY_STRING": query})
     assert response.status_code == 404
+
+
+def test_a_huge_request_body_is_refused_before_it_is_read(live_server):
+    """Anyone may POST; the body is capped at what the largest allowed upload needs (10 MB file: ~14.3 MB)."""
+    parts = urlsplit(live_server)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:  # announce 40 MB and send none of it: the answer must come from the headers alone
+        connection.putrequest("POST", "/_dash-update-component")
+        for name, value in (("Content-Type", "application/json"), ("Origin", live_server)):
+            connection.putheader(name, value)
+        connection.putheader("Content-Length", str(40 * 2**20))
+        connection.endheaders()
+        status = connection.getresponse().status
+    finally:
+        connection.close()
+    assert status == 413
+    assert _get(live_server, "/healthz")[0] == 200
