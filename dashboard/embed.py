@@ -7,6 +7,7 @@ its iframe, configured by the dashboard's URL parameters (``netz``, ``ebene``, `
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from html import escape
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -111,10 +112,15 @@ def register(app: dash.Dash, services: Services, deployment: Deployment) -> None
         if fmt not in exports.FORMATS:
             return Response("Unbekanntes Format", status=404, mimetype="text/plain")
         view = _view(services, _query())
+        slot = contextlib.nullcontext() if fmt == "html" else exports.render_slot()
         try:
-            result = exports.export(services, view, fmt, chromium=deployment.chromium)
+            with slot:
+                result = exports.export(services, view, fmt, chromium=deployment.chromium)
         except exports.ExportError as exc:
-            return Response(str(exc), status=503, mimetype="text/plain")
+            response = Response(str(exc), status=503, mimetype="text/plain")
+            if isinstance(exc, exports.ExportBusy):
+                response.headers["Retry-After"] = "10"
+            return response
         response = Response(result.content, mimetype=exports.MEDIA_TYPES[fmt])
         response.headers["Content-Disposition"] = f'attachment; filename="{exports.filename(view, fmt)}"'
         return response

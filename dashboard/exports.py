@@ -12,7 +12,10 @@ has to wait for plotly.js to finish (a fixed time budget is a guess), and SVG co
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -43,8 +46,37 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: Lock file of :func:`render_slot`, shared by every worker process on the machine.
+RENDER_LOCK = Path(tempfile.gettempdir()) / "lpr-geo-render.lock"
+
+
 class ExportError(RuntimeError):
     """The export could not be rendered (the message says why)."""
+
+
+class ExportBusy(ExportError):
+    """Another process is rendering right now; the request should be repeated in a few seconds."""
+
+
+@contextlib.contextmanager
+def render_slot() -> Iterator[None]:
+    """Hold the machine's one Chromium render slot, or raise :class:`ExportBusy` at once.
+
+    A PNG, SVG or PDF takes Chromium several seconds and a worker process the whole time; without this,
+    a few simultaneous downloads would occupy every worker and the map would stop answering for all.
+    """
+    with RENDER_LOCK.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as busy:
+            raise ExportBusy(
+                "Gerade wird schon eine Karte als Bild oder PDF erstellt. Bitte in einigen Sekunden erneut "
+                "versuchen."
+            ) from busy
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
 import subprocess
@@ -9,8 +10,10 @@ import subprocess
 import numpy as np
 import pypdfium2
 import pytest
+import requests
 from PIL import Image
 
+from dashboard.exports import RENDER_LOCK
 from tests.conftest import ARTIFACTS, RecordedPage
 from tests.deploy.personal_data import assert_no_personal_data, contact_strings
 
@@ -96,3 +99,14 @@ def test_bad_options_are_refused_with_a_clear_message(cli, tmp_path):
     result = cli("html", str(tmp_path / "x.html"), "--stand", "2019-01-01")
     assert result.returncode != 0 and "20.02.2020" in result.stderr
     assert not (tmp_path / "x.png").exists() and not (tmp_path / "x.html").exists()
+
+
+def test_one_image_render_at_a_time_others_are_asked_to_retry(live_server):
+    """While one process renders (the lock held here), a PNG request gets 503 at once; HTML is not limited."""
+    with RENDER_LOCK.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        busy = requests.get(live_server + "/export/karte.png", timeout=60)
+        html = requests.get(live_server + "/export/karte.html?ebene=kreis", timeout=120)
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "10"
+    assert "in einigen Sekunden erneut" in busy.text
+    assert html.status_code == 200 and "<html" in html.text[:500].lower()
