@@ -79,8 +79,8 @@ def map_figure(level: str, kreis: str | None, geojson_url: str) -> go.Figure:
         hovertext=[],
     )
     fig = go.Figure([choropleth, borders, labels, route])
+    fig.update_geos(**_frame(frame))
     fig.update_geos(
-        fitbounds="locations",
         visible=False,
         projection_type="mercator",
         scope="world",
@@ -96,6 +96,21 @@ def map_figure(level: str, kreis: str | None, geojson_url: str) -> go.Figure:
         uirevision=f"{level}-{kreis}",
     )
     return fig
+
+
+def _frame(frame) -> dict:
+    """The map's extent: the regions shown with a small margin, whatever else (a route) is drawn.
+
+    plotly's ``fitbounds`` also fits scatter traces, so a Kreis view with a route from Potsdam would
+    zoom out to take the start in; fixed axis ranges keep the Kreis filling the map.
+    """
+    west, south, east, north = frame.total_bounds
+    pad_lon, pad_lat = (east - west) * 0.03, (north - south) * 0.03
+    return {
+        "fitbounds": False,
+        "lonaxis_range": [west - pad_lon, east + pad_lon],
+        "lataxis_range": [south - pad_lat, north + pad_lat],
+    }
 
 
 def _population_text(row, kreis_population: dict[str, tuple[int, str]]) -> str:
