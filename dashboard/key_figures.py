@@ -17,6 +17,10 @@ def area_figures(figures: CoverageFigures, kreis: str | None) -> tuple[RegionFig
     return figures.total, "Brandenburg"
 
 
+#: A population share known only within more than this many percentage points is shown as not determinable.
+UNINFORMATIVE_SPAN = 50
+
+
 def _population(area: RegionFigures, figures: CoverageFigures) -> tuple[str, str]:
     pop, source = area.population, figures.population_source
     if pop is None or source is None:
@@ -26,6 +30,9 @@ def _population(area: RegionFigures, figures: CoverageFigures) -> tuple[str, str
         return percent(
             pop.pct_min
         ), f"{german_number(pop.covered_min)} von {german_number(pop.total)} ({origin})"
+    if pop.pct_max - pop.pct_min > UNINFORMATIVE_SPAN:
+        # e.g. one Kreis with members but no Gemeinde figures: "0–100 %" would say nothing
+        return "nicht bestimmbar", f"Gemeindezahlen fehlen; aus Kreiszahlen ({origin}) keine engere Spanne"
     return (
         f"{german_number(pop.pct_min, 1)}–{percent(pop.pct_max)}",
         f"Spanne: Gemeindezahlen nicht importiert, daher aus Kreiszahlen ({origin})",
