@@ -16,8 +16,9 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 
-from lpr_geo.auth import User, has_role, list_users
+from lpr_geo.auth import ROLE_LABELS, User, has_role, list_users
 from lpr_geo.register import audit_entries
+from lpr_geo.status import Status
 
 from .. import ids
 from ..grid_locale import AG_GRID_DE
@@ -241,6 +242,15 @@ def _field_label(table: str, field: str) -> str:
     return FIELD_LABELS.get((table, field)) or FIELD_LABELS.get(field) or field
 
 
+def _value(field: str, value) -> str:
+    """A stored value as text; status and role codes with their German label (the code stays filterable)."""
+    if pd.isna(value):
+        return ""
+    text = str(value)
+    labels = {"status": {s.value: s.label for s in Status}, "role": ROLE_LABELS}.get(field, {})
+    return f"{labels[text]} ({text})" if text in labels else text
+
+
 def grid_rows(entries: pd.DataFrame) -> list[dict]:
     """Audit entries as grid rows: local time, German labels, values as they were (shown as text)."""
     moments = entries["changed_at"].dt.tz_convert(LOCAL_TIME)
@@ -252,8 +262,8 @@ def grid_rows(entries: pd.DataFrame) -> list[dict]:
             "bereich": TABLE_LABELS.get(entry.table_name, entry.table_name),
             "datensatz": int(entry.record_id),
             "feld": _field_label(entry.table_name, entry.field),
-            "alt": "" if pd.isna(entry.old_value) else str(entry.old_value),
-            "neu": "" if pd.isna(entry.new_value) else str(entry.new_value),
+            "alt": _value(entry.field, entry.old_value),
+            "neu": _value(entry.field, entry.new_value),
         }
         for entry, moment in zip(entries.itertuples(index=False), moments, strict=True)
     ]
