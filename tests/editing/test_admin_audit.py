@@ -135,8 +135,9 @@ def _assert_values_shown(page, sent: dict[str, dict]) -> None:
     assert rows
     for row in rows:
         entry = sent[row.get_attribute("row-id")]
-        assert row.locator("[col-id=alt]").inner_text() == entry["alt"]
-        assert row.locator("[col-id=neu]").inner_text() == entry["neu"]
+        # AG Grid fills a row's cells a moment after the row itself: wait for them, a blank one fails
+        expect(row.locator("[col-id=alt]")).to_have_text(entry["alt"], timeout=10_000)
+        expect(row.locator("[col-id=neu]")).to_have_text(entry["neu"], timeout=10_000)
 
 
 def _record_rows(page) -> dict[str, dict]:
