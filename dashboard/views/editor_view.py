@@ -377,8 +377,9 @@ def register(app, services: Services) -> None:
             return _error("Bitte zuerst eine Region wählen."), no_update, no_update
         if not status:
             return _error("Status: bitte einen Status wählen."), no_update, no_update
-        try:
-            result = set_status(
+
+        def save(expected: int):
+            return set_status(
                 services.engine,
                 current_user(),
                 level,
@@ -387,8 +388,24 @@ def register(app, services: Services) -> None:
                 status,
                 day or "",
                 note=note or "",
-                expected_version=int(version or 0),
+                expected_version=expected,
             )
+
+        try:
+            try:
+                result = save(int(version or 0))
+            except StaleEdit as stale:
+                # A region new to the register gets its row with the first contact person, which moves the
+                # version the status form was loaded with; with still no status in this network there is
+                # nothing to overwrite, so the save goes through (against the version just read: a status
+                # set in between is still a conflict).
+                if (
+                    int(version or 0)
+                    or current_status(services.engine, level, view.region, view.network).status
+                    in EVENT_STATUSES
+                ):
+                    raise
+                result = save(stale.current_version)
         except StaleEdit as stale:
             # the detail panel shows the stored state; the form keeps the input and saves against it next
             return _stale(stale), stale.current_version, (saved or 0) + 1

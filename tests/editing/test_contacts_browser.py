@@ -14,6 +14,7 @@ from sqlalchemy import create_engine
 
 from dashboard.views.editor_view import EDITING_OUTPUTS
 from lpr_geo.auth import User
+from lpr_geo.boundaries import load_layer
 from lpr_geo.register.editing import delete_contact, save_contact
 from tests.conftest import ARTIFACTS
 
@@ -369,3 +370,31 @@ def test_a_contact_named_like_markup_is_shown_as_text_and_never_sent_to_a_viewer
     finally:
         with register_engine(register_db) as engine:
             delete_contact(engine, COLLEAGUE, LEVEL, REGION, added["id"])
+
+
+def test_first_a_contact_then_the_status_of_a_region_new_to_the_register(
+    editing_server, editing_context, register_db
+):
+    """The commissioner's first visit: the contact person creates the region's row, the status still saves."""
+    with sqlite3.connect(register_db) as connection:
+        known = {key for (key,) in connection.execute("SELECT key FROM participants")}
+    key = min(set(load_layer("gemeinde", "land")["key"]) - known)
+    page = editing_context.new_page()
+    problems, _ = watch(page)
+    browser_login(page, editing_server, EDITOR)
+    page.goto(f"{editing_server}/?region={key}")
+    page.wait_for_selector("#kontakt-speichern")
+    page.wait_for_load_state("networkidle")
+    fill_contact(page, name="Erste Ansprechpartnerin", role="Bürgermeisterin")
+    save(page)
+    page.wait_for_selector("#kontakt-meldung:has-text('gespeichert')")
+    page.get_by_label("Angefragt", exact=True).check()
+    page.get_by_role("button", name="Status speichern").click()
+    page.wait_for_selector("#status-meldung:has-text('Status gespeichert.')")
+    with sqlite3.connect(register_db) as connection:
+        statuses = connection.execute(
+            "SELECT e.status FROM status_events e JOIN participants p ON p.id = e.participant_id WHERE p.key = ?",
+            (key,),
+        ).fetchall()
+    assert statuses == [("requested",)]
+    assert problems == []
