@@ -448,9 +448,15 @@ def member_file(draw, xlsx: bool) -> MemberFile:
 def write_csv(
     path: Path, header: list, rows: list[list], *, delimiter=";", encoding="utf-8", quoting=0, eol="\r\n"
 ):
+    records = [header, *([str(v) for v in row] for row in rows)]
+    if quoting == csv.QUOTE_MINIMAL and any("\r" in v or "\n" in v for record in records for v in record):
+        # csv quotes only fields holding characters of *this* line terminator: a bare CR with "\n" endings
+        # would end the record for every reader (Excel too), so the file would no longer say what the model
+        # says; quoting every field keeps it one record
+        quoting = csv.QUOTE_ALL
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter, quoting=quoting, lineterminator=eol)
-    writer.writerows([header, *([str(v) for v in row] for row in rows)])
+    writer.writerows(records)
     path.write_bytes(buffer.getvalue().encode(encoding))
     return path
 
