@@ -299,8 +299,12 @@ def wait_js(page, expression: str, timeout_s: float) -> None:
         page.wait_for_timeout(25)
 
 
-def settle(page, recorder: Recorder, quiet_ms: int = 400, timeout_s: float = 20) -> None:
-    """Wait until no request has been pending or started for ``quiet_ms``."""
+def settle(page, recorder, quiet_ms: int = 400, timeout_s: float = 20, strict: bool = False) -> None:
+    """Wait until no request has been pending or started for ``quiet_ms``.
+
+    ``recorder`` is anything with ``mark()`` (requests seen so far) and ``pending()``; with ``strict``,
+    requests still open after ``timeout_s`` raise ``TimeoutError``.
+    """
     deadline = time.monotonic() + timeout_s
     last = (recorder.mark(), recorder.pending())
     quiet_since = time.monotonic()
@@ -311,6 +315,8 @@ def settle(page, recorder: Recorder, quiet_ms: int = 400, timeout_s: float = 20)
             last, quiet_since = now, time.monotonic()
         elif (time.monotonic() - quiet_since) * 1000 >= quiet_ms:
             return
+    if strict:
+        raise TimeoutError(f"requests still open after {timeout_s} s")
 
 
 T0 = time.monotonic()

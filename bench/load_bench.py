@@ -67,9 +67,9 @@ import requests
 from requests.adapters import HTTPAdapter
 
 try:
-    from bench.dashboard_bench import CHROMIUM, HOST, free_port
+    from bench.dashboard_bench import CHROMIUM, HOST, free_port, settle
 except ImportError:  # run as ``python bench/load_bench.py``: bench/ itself is on sys.path
-    from dashboard_bench import CHROMIUM, HOST, free_port
+    from dashboard_bench import CHROMIUM, HOST, free_port, settle
 
 from dashboard.exports import CHROMIUM_ARGS
 
@@ -345,21 +345,6 @@ class BrowserRecorder:
         return [self.requests[rid] for rid in self.order[mark:]]
 
 
-def settle(page, recorder: BrowserRecorder, quiet_ms: int = 600, timeout_s: float = 60) -> None:
-    """Wait until no request has been open or started for ``quiet_ms``."""
-    deadline = time.monotonic() + timeout_s
-    last = (recorder.mark(), recorder.pending())
-    quiet_since = time.monotonic()
-    while time.monotonic() < deadline:
-        page.wait_for_timeout(50)
-        now = (recorder.mark(), recorder.pending())
-        if now != last or now[1]:
-            last, quiet_since = now, time.monotonic()
-        elif (time.monotonic() - quiet_since) * 1000 >= quiet_ms:
-            return
-    raise TimeoutError(f"requests still open after {timeout_s} s")
-
-
 def assign_waves(requests_: list[Recorded]) -> None:
     """Wave of a request: 1 + the highest wave of the requests that had finished before it was sent.
 
@@ -437,7 +422,7 @@ def record_session(origin: str) -> tuple[list[Action], list[str]]:
                     if time.monotonic() > deadline:
                         raise RuntimeError(f"recording: {name!r} did not trigger {output} with {body_part!r}")
                     page.wait_for_timeout(50)
-                settle(page, recorder)
+                settle(page, recorder, quiet_ms=600, timeout_s=60, strict=True)
                 sent = recorder.since(mark)
                 failed = [(r.path, r.failed) for r in sent if r.failed]
                 if failed:
@@ -505,16 +490,20 @@ class Client:
             headers |= {"Content-Type": "application/json", "Origin": self.origin}
         started = time.monotonic()
         status, error, size, content, retried = None, None, 0, None, False
+
+        def send():
+            return self.session.request(
+                method,
+                self.origin + path,
+                data=body.encode() if body is not None else None,
+                headers=headers,
+                stream=True,
+                timeout=REQUEST_TIMEOUT_S,
+            )
+
         try:
             try:
-                response = self.session.request(
-                    method,
-                    self.origin + path,
-                    data=body.encode() if body is not None else None,
-                    headers=headers,
-                    stream=True,
-                    timeout=REQUEST_TIMEOUT_S,
-                )
+                response = send()
             except requests.ConnectionError:
                 # A kept-alive connection the server closed at the same moment (gthread workers close idle
                 # ones after 2 s): a browser sends the request again on a new connection, once. Only the
@@ -522,14 +511,7 @@ class Client:
                 if self.phase != "viewers":
                     raise
                 retried = True
-                response = self.session.request(
-                    method,
-                    self.origin + path,
-                    data=body.encode() if body is not None else None,
-                    headers=headers,
-                    stream=True,
-                    timeout=REQUEST_TIMEOUT_S,
-                )
+                response = send()
             try:
                 status = response.status_code
                 if decode:

@@ -1,16 +1,14 @@
 """Accessibility (BITV 2.0 / WCAG 2.1 AA): axe-core on every page, keyboard-only use, text alternatives."""
 
-from pathlib import Path
-
 import pytest
 
 from lpr_geo.coverage import coverage_figures, coverage_tables, load_layers
 from lpr_geo.register import make_engine, status_events
+from tests.a11y.axe import serious_violations
 from tests.conftest import RecordedPage
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = {
     "dashboard": "/",
     "dashboard-gemeinde-detail": "/?region=12062124&kreis=12062&stopps=12062124,12062024",
@@ -29,22 +27,8 @@ def axe_page(browser, live_server):
     context.close()
 
 
-def serious_violations(page):
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})).violations"
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
-        for v in result
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 @pytest.mark.parametrize("name", PAGES)
 def test_no_serious_axe_violations(axe_page, live_server, name):
-    assert AXE.exists(), "axe-core missing: run `npm ci --prefix tests/a11y` (make test does)"
     page = axe_page.page
     page.goto(live_server + PAGES[name])
     if name.startswith("embed"):
@@ -109,7 +93,9 @@ def test_map_table_lists_every_region_and_selects_by_keyboard(recorded_page, liv
     page.get_by_text("Karte als Tabelle").click()
     grid = page.locator("#karten-tabelle")
     grid.locator(".ag-row").first.wait_for()
-    assert "18 von 18" in grid.inner_text() or len(grid.locator(".ag-center-cols-container .ag-row").all()) == 18
+    assert (
+        "18 von 18" in grid.inner_text() or len(grid.locator(".ag-center-cols-container .ag-row").all()) == 18
+    )
     grid.locator(".ag-center-cols-container .ag-row").first.locator(".ag-cell").first.focus()
     page.keyboard.press("Space")
     page.wait_for_function("location.search.includes('region=')")

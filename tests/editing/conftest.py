@@ -16,6 +16,7 @@ from tests.conftest import serve
 PASSWORD = "richtig-geheim-42"
 EDITOR = "redakteurin"
 VIEWER = "leser"
+ADMIN = "verwalterin"  # the Verwaltung tests (audit trail, import/export) share this account
 
 
 def cli_env(data_dir: Path) -> dict[str, str]:
@@ -94,3 +95,21 @@ def editing_context(browser):
     context.set_default_timeout(60_000)
     yield context
     context.close()
+
+
+@pytest.fixture(scope="session")
+def admin(editing_server, editing_data_dir) -> str:
+    """An admin account on the editing server (made once for every module that needs it)."""
+    add_account(cli_env(editing_data_dir), ADMIN, "admin")
+    return ADMIN
+
+
+def watch(page) -> tuple[list[str], list[str]]:
+    """Problems (dialogs, which an XSS would open; console and page errors) and Dash callback bodies."""
+    problems: list[str] = []
+    bodies: list[str] = []
+    page.on("dialog", lambda dialog: (problems.append(dialog.message), dialog.dismiss()))
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("response", lambda r: "_dash-update-component" in r.url and r.ok and bodies.append(r.text()))
+    return problems, bodies

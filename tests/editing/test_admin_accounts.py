@@ -15,7 +15,7 @@ import requests
 
 from tests.conftest import ARTIFACTS, serve
 
-from .conftest import EDITOR, PASSWORD, VIEWER, add_account, browser_login, count_rows, login_session
+from .conftest import EDITOR, PASSWORD, VIEWER, add_account, browser_login, count_rows, login_session, watch
 
 pytestmark = pytest.mark.browser
 
@@ -40,15 +40,6 @@ def admin_server(tmp_path_factory):
         add_account(env, EDITOR, "editor")
         add_account(env, VIEWER, "viewer")
         yield url, data_dir / "register.sqlite"
-
-
-def watch(page) -> list[str]:
-    """Dialogs (an XSS would open one), console errors and page errors."""
-    problems: list[str] = []
-    page.on("dialog", lambda dialog: (problems.append(dialog.message), dialog.dismiss()))
-    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    return problems
 
 
 def open_admin_area(page, url: str) -> None:
@@ -89,7 +80,7 @@ def row(page, name: str):
 def test_admin_adds_an_editor_changes_the_role_deactivates_and_sets_a_password(admin_server, editing_context):
     url, db = admin_server
     page = editing_context.new_page()
-    problems = watch(page)
+    problems, _ = watch(page)
     open_admin_area(page, url)
 
     # a new account: mismatching passwords first, then right
@@ -173,7 +164,7 @@ def test_admin_adds_an_editor_changes_the_role_deactivates_and_sets_a_password(a
 def test_admin_adds_a_network_that_appears_in_the_network_field_and_renames_it(admin_server, editing_context):
     url, db = admin_server
     page = editing_context.new_page()
-    problems = watch(page)
+    problems, _ = watch(page)
     open_admin_area(page, url)
     default = page.locator("#netzwerke-liste li").first
     assert "Standardnetzwerk, nicht umbenennbar" in default.inner_text()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import subprocess
 import uuid
 from zoneinfo import ZoneInfo
 
@@ -17,9 +16,8 @@ from sqlalchemy import create_engine
 from lpr_geo.auth import User, add_user
 from lpr_geo.register.editing import set_status
 
-from .conftest import EDITOR, PASSWORD, VIEWER, add_account, browser_login, cli_env, login_session
+from .conftest import EDITOR, PASSWORD, VIEWER, browser_login, login_session
 
-ADMIN = "verwalterin"
 REGION = "12070296"  # Perleberg: no other test touches it
 XSS = "<img src=x onerror=alert(1)>"
 MARKER = f"protokolltest-{uuid.uuid4().hex[:8]}"
@@ -32,17 +30,6 @@ AUDIT_OUTPUTS = [
     ("protokoll-meldung", "children"),
     ("protokoll-benutzer-liste", "children"),
 ]
-
-
-@pytest.fixture(scope="module")
-def admin(editing_server, editing_data_dir) -> str:
-    """The admin account (the data tests add the same one: whichever runs first creates it)."""
-    try:
-        add_account(cli_env(editing_data_dir), ADMIN, "admin")
-    except subprocess.CalledProcessError as error:
-        if "gibt es bereits" not in error.stderr:
-            raise
-    return ADMIN
 
 
 @pytest.fixture(scope="module")

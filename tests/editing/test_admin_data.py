@@ -6,8 +6,6 @@ import base64
 import datetime as dt
 import json
 import sqlite3
-import subprocess
-from pathlib import Path
 
 import pytest
 import requests
@@ -18,11 +16,11 @@ from dashboard.views.data_view import max_upload_bytes
 from lpr_geo.register import export_members
 from lpr_geo.register.columns import EXPORT_FIELDS, HEADERS
 from lpr_geo.register.tabular import read_table
+from tests.a11y.axe import serious_violations
 from tests.conftest import ARTIFACTS
 
-from .conftest import EDITOR, VIEWER, add_account, browser_login, cli_env, count_rows, login_session
+from .conftest import ADMIN, EDITOR, VIEWER, browser_login, count_rows, login_session, watch
 
-ADMIN = "verwalterin"
 XSS = "<img src=x onerror=alert(1)>"
 IMPORTED = ("12073572", "Templin")  # no other test touches it
 TODAY = f"{dt.date.today():%d.%m.%Y}"
@@ -35,7 +33,6 @@ BAD_CSV = (
     f"{IMPORTED[0]};Im Gespräch;31.02.2026;ok;Herr Falsch;keine-adresse\n"
     "12999999;Mitglied;01.01.2022;;;\n"
 )
-AXE = Path(__file__).parents[1] / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 TABLES = ("participants", "status_events", "contacts", "audit")
 IMPORT_OUTPUTS = [
     ("register-datei", "data"),
@@ -47,45 +44,8 @@ IMPORT_OUTPUTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def admin(editing_server, editing_data_dir) -> str:
-    """The admin account (the audit tests add the same one: whichever runs first creates it)."""
-    try:
-        add_account(cli_env(editing_data_dir), ADMIN, "admin")
-    except subprocess.CalledProcessError as error:
-        if "gibt es bereits" not in error.stderr:
-            raise
-    return ADMIN
-
-
-def serious_violations(page, *selectors: str) -> list[str]:
-    """axe-core's serious and critical WCAG 2.1 AA findings within the given parts of the page."""
-    assert AXE.exists(), "axe-core missing: run `npm ci --prefix tests/a11y` (make test does)"
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        "async (parts) => (await axe.run({include: parts.map((p) => [p])}, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})).violations",
-        list(selectors),
-    )
-    return [
-        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}"
-        for v in found
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def counts(db) -> dict[str, int]:
     return {table: count_rows(db, table) for table in TABLES}
-
-
-def watch(page) -> tuple[list[str], list[str]]:
-    """Dialogs and page errors (an XSS would open one) and the bodies of Dash's callback responses."""
-    dialogs: list[str] = []
-    bodies: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.on("pageerror", lambda error: dialogs.append(str(error)))
-    page.on("response", lambda r: "_dash-update-component" in r.url and r.ok and bodies.append(r.text()))
-    return dialogs, bodies
 
 
 def open_admin(page, url: str) -> None:

@@ -18,7 +18,7 @@ from lpr_geo.boundaries import load_layer
 from lpr_geo.register.editing import delete_contact, save_contact
 from tests.conftest import ARTIFACTS
 
-from .conftest import EDITOR, VIEWER, browser_login, login_session
+from .conftest import EDITOR, VIEWER, browser_login, login_session, watch
 
 pytestmark = pytest.mark.browser
 
@@ -50,17 +50,6 @@ def register_engine(db: Path):
         yield engine
     finally:
         engine.dispose()
-
-
-def watch(page) -> tuple[list[str], list[str]]:
-    """Dialogs (an XSS would open one), page errors and console errors; and the Dash callback bodies."""
-    problems: list[str] = []
-    bodies: list[str] = []
-    page.on("dialog", lambda dialog: (problems.append(dialog.message), dialog.dismiss()))
-    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("response", lambda r: "_dash-update-component" in r.url and r.ok and bodies.append(r.text()))
-    return problems, bodies
 
 
 def open_panel(page, url: str) -> None:

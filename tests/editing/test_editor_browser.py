@@ -12,26 +12,12 @@ from sqlalchemy import create_engine
 from lpr_geo.auth import User
 from lpr_geo.register.editing import set_status
 
-from .conftest import EDITOR, browser_login
+from .conftest import EDITOR, browser_login, watch
 
 pytestmark = pytest.mark.browser
 
 REGION = "12062024"
 XSS = "<img src=x onerror=alert(1)>"
-
-
-def watch(page) -> tuple[list[str], list[str]]:
-    """Dialogs (an XSS would open one) and console errors go into the first list, callback bodies into the second."""
-    dialogs: list[str] = []
-    bodies: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.on("console", lambda message: message.type == "error" and dialogs.append(message.text))
-    page.on("pageerror", lambda error: dialogs.append(str(error)))
-    page.on(
-        "response",
-        lambda r: "_dash-update-component" in r.url and r.ok and bodies.append(r.text()),
-    )
-    return dialogs, bodies
 
 
 def _map_table_status(bodies: list[str], name: str) -> str | None:
