@@ -1,4 +1,7 @@
-"""German texts of AG Grid (the subset the dashboard's grids show)."""
+"""German texts and number formats of AG Grid (the subset the dashboard's grids show)."""
+
+#: Column value formatters for numbers the German way (run by dash-ag-grid in the browser, no eval).
+ONE_DECIMAL_DE = {"function": "d3.format('.1f')(params.value).replace('.', ',')"}
 
 AG_GRID_DE = {
     "page": "Seite",

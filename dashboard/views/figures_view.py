@@ -12,7 +12,7 @@ from lpr_geo.status import Status
 
 from .. import ids
 from ..figures import kreis_bar_figure
-from ..grid_locale import AG_GRID_DE
+from ..grid_locale import AG_GRID_DE, ONE_DECIMAL_DE
 from ..key_figures import area_figures, key_figures
 from ..services import Services
 from ..text import german_date
@@ -39,14 +39,26 @@ def kreise_layout() -> html.Section:
                     {"field": "status", "headerName": "Status des Kreises", "flex": 2, "minWidth": 170},
                     {"field": "gemeinden", "headerName": "Gemeinden", "type": "numericColumn", "flex": 1},
                     {"field": "covered", "headerName": "im Netzwerk", "type": "numericColumn", "flex": 1},
-                    {"field": "pct", "headerName": "Anteil %", "type": "numericColumn", "flex": 1},
+                    {
+                        "field": "pct",
+                        "headerName": "Anteil %",
+                        "type": "numericColumn",
+                        "flex": 1,
+                        "valueFormatter": ONE_DECIMAL_DE,
+                    },
                     {
                         "field": "committed",
                         "headerName": "Mitarbeit zugesagt",
                         "type": "numericColumn",
                         "flex": 1,
                     },
-                    {"field": "area_pct", "headerName": "Fläche %", "type": "numericColumn", "flex": 1},
+                    {
+                        "field": "area_pct",
+                        "headerName": "Fläche %",
+                        "type": "numericColumn",
+                        "flex": 1,
+                        "valueFormatter": ONE_DECIMAL_DE,
+                    },
                 ],
                 defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 110},
                 dashGridOptions={"localeText": AG_GRID_DE, "domLayout": "autoHeight"},

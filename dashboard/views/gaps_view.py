@@ -12,7 +12,7 @@ from lpr_geo.register.tabular import neutralise
 from lpr_geo.status import Status
 
 from .. import ids
-from ..grid_locale import AG_GRID_DE
+from ..grid_locale import AG_GRID_DE, ONE_DECIMAL_DE
 from ..inputs import text_input
 from ..services import Services
 from ..url_state import ViewState
@@ -35,7 +35,7 @@ COLUMNS = {
         "Fläche km²",
         {
             "type": "numericColumn",
-            "valueFormatter": {"function": "d3.format('.1f')(params.value).replace('.', ',')"},
+            "valueFormatter": ONE_DECIMAL_DE,
         },
     ),
     "distance_km": (
