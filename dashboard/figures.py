@@ -63,7 +63,9 @@ def map_figure(level: str, kreis: str | None, geojson_url: str) -> go.Figure:
         text=[SHORT_NAMES.get(name, name) for name in kreise["name"]] if kreis is None else [],
         textfont={
             "size": [10 if b == "Kreisfreie Stadt" else 12 for b in kreise["bez"]],
-            "color": "#1d2b36",
+            "color": KREIS_LINE,
+            # a white halo keeps the names readable over dark fills (members) and Kreis borders
+            "shadow": "0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff",
         },
         hoverinfo="skip",
     )

@@ -31,6 +31,7 @@ GAPS_CSV = "luecken-csv"
 GAPS_XLSX = "luecken-xlsx"
 GAPS_DOWNLOAD = "luecken-download"
 GAPS_TO_ROUTE = "luecken-zur-route"
+GAPS_POPULATION_NOTE = "luecken-einwohner"
 
 ROUTE_STOPS = "route-stopps"
 ROUTE_RESULT = "route-ergebnis"

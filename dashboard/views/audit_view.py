@@ -21,7 +21,7 @@ from lpr_geo.register import audit_entries
 from lpr_geo.status import Status
 
 from .. import ids
-from ..grid_locale import AG_GRID_DE
+from ..grid_locale import GERMAN_TEXT
 from ..inputs import commit_store, register_commit, text_input
 from ..login import current_user
 from ..services import Services
@@ -179,7 +179,7 @@ def layout() -> html.Div:
                 # (an ISO timestamp) and blank every other value of the column.
                 defaultColDef={"sortable": False, "resizable": True, "filter": False, "cellDataType": "text"},
                 dashGridOptions={
-                    "localeText": AG_GRID_DE,
+                    **GERMAN_TEXT,
                     "enableCellTextSelection": True,
                     "suppressCellFocus": False,
                 },

@@ -12,7 +12,7 @@ from lpr_geo.status import Status
 
 from .. import ids
 from ..figures import kreis_bar_figure
-from ..grid_locale import AG_GRID_DE, ONE_DECIMAL_DE
+from ..grid_locale import GERMAN_TEXT, ONE_DECIMAL_DE
 from ..key_figures import area_figures, key_figures
 from ..services import Services
 from ..text import german_date
@@ -61,7 +61,7 @@ def kreise_layout() -> html.Section:
                     },
                 ],
                 defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 110},
-                dashGridOptions={"localeText": AG_GRID_DE, "domLayout": "autoHeight"},
+                dashGridOptions={**GERMAN_TEXT, "domLayout": "autoHeight"},
                 className="ag-theme-quartz",
             ),
         ],

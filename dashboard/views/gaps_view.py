@@ -12,9 +12,11 @@ from lpr_geo.register.tabular import neutralise
 from lpr_geo.status import Status
 
 from .. import ids
-from ..grid_locale import AG_GRID_DE, ONE_DECIMAL_DE
+from ..grid_locale import GERMAN_TEXT, ONE_DECIMAL_DE
 from ..inputs import text_input
+from ..key_figures import POPULATION_LEVEL
 from ..services import Services
+from ..text import german_date
 from ..url_state import ViewState
 
 #: Grid columns: field -> (German header, extra column options).
@@ -69,6 +71,7 @@ def layout() -> html.Section:
                 "hervorgehoben.",
                 className="hint",
             ),
+            html.P(id=ids.GAPS_POPULATION_NOTE, className="hint"),
             html.Div(
                 [
                     html.Label("Schnellsuche", htmlFor=ids.GAPS_QUICK_FILTER),
@@ -91,7 +94,7 @@ def layout() -> html.Section:
                 columnDefs=[{"field": f, "headerName": h, **extra} for f, (h, extra) in COLUMNS.items()],
                 defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90},
                 dashGridOptions={
-                    "localeText": AG_GRID_DE,
+                    **GERMAN_TEXT,
                     "rowSelection": {
                         "mode": "multiRow",
                         "checkboxes": True,
@@ -130,11 +133,28 @@ def _gaps_frame(services: Services, view: ViewState) -> pd.DataFrame:
     return frame[["key", *COLUMNS]]
 
 
+def _population_note(services: Services, view: ViewState) -> str:
+    """Where the "Einwohner" column comes from, and what its absence means for the score."""
+    source = services.figures(view.network, view.on).population_source
+    if source is not None and (source.level == "gemeinde" or view.level == "kreis"):
+        return f"Einwohner: {POPULATION_LEVEL[source.level]}, Stand {german_date(source.date)}."
+    return (
+        "Einwohnerzahlen der Gemeinden sind noch nicht importiert (»–«); die Punkte für Städte ab 15.000 "
+        "Einwohnern werden erst danach vergeben (Import: lpr-geo geodata import-population)."
+    )
+
+
 def register(app, services: Services) -> None:
-    @app.callback(Output(ids.GAPS_GRID, "rowData"), Input(ids.SCOPE, "data"))
+    @app.callback(
+        Output(ids.GAPS_GRID, "rowData"),
+        Output(ids.GAPS_POPULATION_NOTE, "children"),
+        Input(ids.SCOPE, "data"),
+    )
     def show_gaps(scope):
-        frame = _gaps_frame(services, ViewState.from_scope(scope))
-        return frame.astype(object).where(frame.notna(), None).to_dict("records")
+        view = ViewState.from_scope(scope)
+        frame = _gaps_frame(services, view)
+        rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        return rows, _population_note(services, view)
 
     # the quick filter works in the browser, keystroke by keystroke, without a request
     app.clientside_callback(

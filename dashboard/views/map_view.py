@@ -12,7 +12,7 @@ from lpr_geo.boundaries import load_layer
 
 from .. import ids, palette
 from ..figures import map_figure_dict, route_patch, status_arrays, status_patch
-from ..grid_locale import AG_GRID_DE
+from ..grid_locale import GERMAN_TEXT
 from ..services import Services
 from ..text import german_date, percent
 from ..url_state import ViewState
@@ -66,8 +66,12 @@ def layout(app) -> html.Section:
                         ],
                         defaultColDef={"sortable": True, "filter": True, "resizable": True},
                         dashGridOptions={
-                            "localeText": AG_GRID_DE,
-                            "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+                            **GERMAN_TEXT,
+                            "rowSelection": {
+                                "mode": "singleRow",
+                                "checkboxes": False,
+                                "enableClickSelection": True,
+                            },
                             "pagination": True,
                             "paginationPageSize": 20,
                         },

@@ -72,6 +72,12 @@ def test_gap_list_filter_and_three_stop_route(recorded_page, live_server):
     page = open_dashboard(recorded_page, live_server)
     grid = page.locator("#luecken-tabelle")
     grid.locator(".ag-row").first.wait_for()
+    # AG Grid speaks German throughout (its own texts come from assets/ag_grid_de.js)
+    paging = grid.locator(".ag-paging-panel").inner_text()
+    assert "Zeilen je Seite" in paging and "Seite 1 von" in paging, paging
+    assert not re.search(r"Page|Size|\bto\b|\bof\b", paging), paging
+    # without imported Gemeinde population the list says why "Einwohner" is empty
+    assert "noch nicht importiert" in page.inner_text("#luecken-einwohner")
     page.get_by_label("Schnellsuche").fill("Elbe-Elster")
     page.wait_for_function(
         "() => { const cells = [...document.querySelectorAll('#luecken-tabelle .ag-center-cols-container "
