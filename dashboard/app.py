@@ -27,10 +27,12 @@ from .geometry import geojson_bytes
 from .proxy import PrefixMiddleware
 from .services import Services
 from .static_routes import (
+    ON_DEMAND_SCRIPTS,
     StaticCompressionCache,
     compression_cache_key,
     dataset_token,
     geometry_path,
+    precompress,
     register_geometry_route,
 )
 from .text import german_date
@@ -118,10 +120,14 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> dash
     app.layout = lambda: _layout(app, services)
     for section in (*SECTIONS, *ADMIN_SECTIONS):
         section.register(app, services)
+    static = [app.get_relative_path(path) for path in ON_DEMAND_SCRIPTS]
+    static += [services.geometry_url(level, None) for level in ("kreis", "amt", "gemeinde")]
+    static.append(app.get_asset_url("topojson/world_50m.json"))
     # -- embedding and exports (issue 7)
     embed.register(app, services, deployment)
     security_headers.register(app.server, app.csp_hashes(), deployment.frame_ancestors, [embed.EMBED_PATH])
     # -- end embedding and exports
+    precompress(app.server, app.get_relative_path("/"), static)
     return app
 
 

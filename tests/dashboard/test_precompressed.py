@@ -1,0 +1,40 @@
+"""The first visitor gets static files compressed ahead of time, not compressed on their request."""
+
+import re
+
+import pytest
+from flask_compress import flask_compress
+
+from dashboard.app import create_app
+from dashboard.config import Deployment
+from dashboard.static_routes import ON_DEMAND_SCRIPTS
+from lpr_geo.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    app = create_app(Settings(data_dir=tmp_path_factory.mktemp("precompressed")), Deployment())
+    return app.server.test_client()
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_a_first_visit_compresses_nothing(client, monkeypatch, encoding):
+    compressed = []
+    original = flask_compress._compress_data
+
+    def counting(app, data, algorithm):
+        compressed.append(len(data))
+        return original(app, data, algorithm)
+
+    monkeypatch.setattr(flask_compress, "_compress_data", counting)
+    page = client.get("/", headers={"Accept-Encoding": "identity"})
+    scripts = re.findall(
+        r'(?:src|href)="(/(?:_dash-component-suites|assets)/[^"]+)"', page.get_data(as_text=True)
+    )
+    assert len(scripts) >= 8, scripts
+    for url in [*scripts, *ON_DEMAND_SCRIPTS]:
+        response = client.get(url, headers={"Accept-Encoding": encoding})
+        assert response.status_code == 200, url
+        if url.startswith("/_dash-component-suites/"):  # /assets/ files are streamed, compressed per chunk
+            assert response.headers.get("Content-Encoding") == encoding, url
+    assert compressed == []
