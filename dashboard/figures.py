@@ -30,6 +30,8 @@ ROUTE_COLOUR = "#a5002a"
 BACKGROUND = "#ffffff"
 #: Map labels that would cover their neighbours at state scale.
 SHORT_NAMES = {"Brandenburg an der Havel": "Brandenburg a. d. H."}
+#: Columns of a coverage table that the date-independent part of the hover text reads.
+HOVER_COLUMNS = ("name", "bez", "kreis_key", "population", "population_date")
 #: Trace order in the map figure (Patch addresses traces by position).
 REGIONS, BORDERS, LABELS, ROUTE = range(4)
 
@@ -117,7 +119,7 @@ def _frame(frame) -> dict:
 
 def _population_text(row, kreis_population: dict[str, tuple[int, str]]) -> str:
     population = row.get("population")
-    if population is not None and population == population:
+    if population is not None and pd.notna(population):
         date = row.get("population_date")
         return f"Einwohner: {german_number(population)} (Stand {german_date(date) if date else 'unbekannt'})"
     kreis_pop = kreis_population.get(row["kreis_key"])
@@ -143,21 +145,43 @@ def _kreis_lookup() -> tuple[dict[str, str], dict[str, tuple[int, str]]]:
 
 def hover_texts(table: pd.DataFrame, level: str) -> list[str]:
     """One HTML hover text per region; every value is escaped (hover text renders HTML)."""
-    kreis_names, kreis_population = _kreis_lookup()
+    heads, tails = _hover_frame_parts(
+        level, *(tuple(table[c].tolist()) if c in table.columns else () for c in HOVER_COLUMNS)
+    )
     codes = palette.categories(table)
     texts = []
-    for row, code in zip(table.to_dict("records"), codes, strict=True):
+    for head, tail, code, since, how in zip(
+        heads, tails, codes, table["since"].tolist(), table["how"].tolist(), strict=True
+    ):
         status = palette.CATEGORIES[palette.INDEX[code]].label
-        since = row["since"] if code != "not_contacted" else None
+        since = since if code != "not_contacted" else None
         lines = [
-            f"<b>{escape(str(row['name']))}</b> ({escape(str(row['bez']))})",
-            f"Kreis: {escape(kreis_names.get(row['kreis_key'], ''))}" if level != "kreis" else "",
+            head,
             f"Status: {escape(status)}" + (f" seit {german_date(since)}" if since else ""),
-            escape(row["how"]) if row["how"] and row["how"] != "selbst" else "",
-            escape(_population_text(row, kreis_population)),
+            escape(how) if how and how != "selbst" else "",
+            tail,
         ]
         texts.append("<br>".join(line for line in lines if line))
     return texts
+
+
+@lru_cache(maxsize=64)
+def _hover_frame_parts(level: str, *columns: tuple) -> tuple[list[str], list[str]]:
+    """The parts of the hover texts that do not change with the date: name, Kreis and population.
+
+    Cached per view (the arguments are the table's :data:`HOVER_COLUMNS` as tuples): a date change then
+    only formats the status lines.
+    """
+    kreis_names, kreis_population = _kreis_lookup()
+    present = [c for c, values in zip(HOVER_COLUMNS, columns, strict=True) if values]
+    heads, tails = [], []
+    for values in zip(*(v for v in columns if v), strict=True):
+        row = dict(zip(present, values, strict=True))
+        name_line = f"<b>{escape(str(row['name']))}</b> ({escape(str(row['bez']))})"
+        kreis_line = f"Kreis: {escape(kreis_names.get(row['kreis_key'], ''))}" if level != "kreis" else ""
+        heads.append("<br>".join(line for line in (name_line, kreis_line) if line))
+        tails.append(escape(_population_text(row, kreis_population)))
+    return heads, tails
 
 
 def status_arrays(table: pd.DataFrame, level: str) -> dict[str, list]:
@@ -231,62 +255,88 @@ def route_patch(route: Route | None, figure: go.Figure | Patch | dict) -> go.Fig
     return figure
 
 
-def timeline_figure(series: pd.DataFrame, on: dt.date) -> go.Figure:
-    """Members and covered Gemeinden per month, with the chosen date marked."""
-    fig = go.Figure(
-        [
-            go.Scatter(
-                x=series["date"],
-                y=series["members"],
-                name="Mitglieder",
-                mode="lines",
-                line={"color": "#004488", "width": 2.5, "shape": "hv"},
-            ),
-            go.Scatter(
-                x=series["date"],
-                y=series["gemeinden_covered"],
-                name="Gemeinden im Netzwerk",
-                mode="lines",
-                line={"color": "#6699cc", "width": 2, "dash": "dot", "shape": "hv"},
-            ),
-        ]
-    )
-    fig.add_vline(x=pd.Timestamp(on).timestamp() * 1000, line_color="#a5002a", line_dash="dash")
-    fig.update_layout(
-        margin={"l": 50, "r": 10, "t": 10, "b": 40},
-        height=300,
-        legend={"orientation": "h", "y": -0.2},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        yaxis={"title": "Anzahl", "gridcolor": "#e6eaee", "rangemode": "tozero"},
-        xaxis={"gridcolor": "#e6eaee"},
-        hovermode="x unified",
-        separators=",.",
-    )
-    return fig
+# The two charts below are plain figure dicts, not go.Figure: plotly's validation of graph objects
+# (update_layout above all) took 30-60 ms per chart on every date change, for figures this small.
 
 
-def kreis_bar_figure(kreise: pd.DataFrame) -> go.Figure:
+def timeline_figure(series: pd.DataFrame) -> dict:
+    """Members and covered Gemeinden per month (mark the chosen date with :func:`with_date_marker`)."""
+    dates = [d.isoformat() for d in series["date"]]
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "x": dates,
+                "y": series["members"].tolist(),
+                "name": "Mitglieder",
+                "mode": "lines",
+                "line": {"color": "#004488", "width": 2.5, "shape": "hv"},
+            },
+            {
+                "type": "scatter",
+                "x": dates,
+                "y": series["gemeinden_covered"].tolist(),
+                "name": "Gemeinden im Netzwerk",
+                "mode": "lines",
+                "line": {"color": "#6699cc", "width": 2, "dash": "dot", "shape": "hv"},
+            },
+        ],
+        "layout": {
+            "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
+            "height": 300,
+            "legend": {"orientation": "h", "y": -0.2},
+            "paper_bgcolor": "white",
+            "plot_bgcolor": "white",
+            "yaxis": {"title": {"text": "Anzahl"}, "gridcolor": "#e6eaee", "rangemode": "tozero"},
+            "xaxis": {"gridcolor": "#e6eaee"},
+            "hovermode": "x unified",
+            "separators": ",.",
+        },
+    }
+
+
+def with_date_marker(figure: dict, on: dt.date) -> dict:
+    """The timeline with a dashed vertical line on ``on`` (the figure itself is left unchanged)."""
+    marker = {
+        "type": "line",
+        "x0": on.isoformat(),
+        "x1": on.isoformat(),
+        "xref": "x",
+        "y0": 0,
+        "y1": 1,
+        "yref": "y domain",
+        "line": {"color": "#a5002a", "dash": "dash"},
+    }
+    return {"data": figure["data"], "layout": {**figure["layout"], "shapes": [marker]}}
+
+
+def kreis_bar_figure(kreise: pd.DataFrame) -> dict:
     """Share of Gemeinden in the network per Kreis, sorted."""
     data = kreise.sort_values("pct")
-    fig = go.Figure(
-        go.Bar(
-            x=data["pct"],
-            y=data["name"],
-            orientation="h",
-            marker_color="#004488",
-            text=[f"{p:.0f} %".replace(".", ",") for p in data["pct"]],
-            textposition="outside",
-            hovertemplate="%{y}: %{x:.1f} % der Gemeinden<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        margin={"l": 10, "r": 30, "t": 10, "b": 40},
-        height=28 * len(data) + 60,
-        xaxis={"title": "Anteil Gemeinden im Netzwerk (%)", "range": [0, 110], "gridcolor": "#e6eaee"},
-        yaxis={"automargin": True},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        separators=",.",
-    )
-    return fig
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "x": data["pct"].tolist(),
+                "y": data["name"].tolist(),
+                "orientation": "h",
+                "marker": {"color": "#004488"},
+                "text": [f"{p:.0f} %".replace(".", ",") for p in data["pct"]],
+                "textposition": "outside",
+                "hovertemplate": "%{y}: %{x:.1f} % der Gemeinden<extra></extra>",
+            }
+        ],
+        "layout": {
+            "margin": {"l": 10, "r": 30, "t": 10, "b": 40},
+            "height": 28 * len(data) + 60,
+            "xaxis": {
+                "title": {"text": "Anteil Gemeinden im Netzwerk (%)"},
+                "range": [0, 110],
+                "gridcolor": "#e6eaee",
+            },
+            "yaxis": {"automargin": True},
+            "paper_bgcolor": "white",
+            "plot_bgcolor": "white",
+            "separators": ",.",
+        },
+    }

@@ -11,6 +11,7 @@ colorscale over the category index instead of one trace per category (plotly.py 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -40,9 +41,9 @@ class Category:
     label: str
     colour: str
 
-    @property
+    @cached_property
     def border(self) -> str:
-        """White or dark, whichever contrasts more with the fill."""
+        """White or dark, whichever contrasts more with the fill (computed once: the map asks per region)."""
         light, dark = contrast_ratio(self.colour, LIGHT_BORDER), contrast_ratio(self.colour, DARK_BORDER)
         return LIGHT_BORDER if light >= dark else DARK_BORDER
 

@@ -17,17 +17,19 @@ from sqlalchemy import Engine, select
 
 from lpr_geo.coverage import (
     CoverageFigures,
+    CoverageOptions,
     CoverageTables,
     Route,
     Suggestion,
     coverage_figures,
     coverage_series,
-    coverage_tables,
     find_gaps,
     load_layers,
     nearby_gaps,
     plan_route,
+    prepare_events,
     resolve_place,
+    tables_on,
 )
 from lpr_geo.register import DEFAULT_NETWORK, Network, last_contacts, networks, status_events
 from lpr_geo.register.history import region_activities, region_history, revision
@@ -60,6 +62,10 @@ class Services:
         # bound per instance so caches die with the app and never leak across apps in tests
         self._tables = _computed_once(self._tables_uncached, 64)
         self._events = _computed_once(self._events_uncached, 4)
+        # checked and keyed by body once per register revision, not once per date shown
+        self._prepared = _computed_once(
+            lambda network, rev: prepare_events(self.layers, self._events(rev)[0], network), 8
+        )
         self._series = _computed_once(self._series_uncached, 8)
         self._figures = _computed_once(
             lambda network, on, rev: coverage_figures(self._tables(network, on, rev)), 64
@@ -107,8 +113,8 @@ class Services:
 
     # -- coverage -------------------------------------------------------------------------------
     def _tables_uncached(self, network: str, on: dt.date, rev: tuple[int, ...]) -> CoverageTables:
-        events = self._events(rev)[0]
-        return coverage_tables(self.layers, events, on, network=network)
+        name, matched, unmatched = self._prepared(network, rev)
+        return tables_on(self.layers, matched, on, CoverageOptions(), name, unmatched)
 
     def tables(self, network: str, on: dt.date) -> CoverageTables:
         """Coverage of every level for a network on a date."""

@@ -143,7 +143,6 @@ def register(app, services: Services) -> None:
     @app.callback(
         Output(ids.URL, "search"),
         Output(ids.VIEW, "data"),
-        Output(ids.SCOPE, "data"),
         Output(ids.NETWORK, "value"),
         Output(ids.KREIS, "value"),
         Output(ids.DATE, "value"),
@@ -173,7 +172,6 @@ def register(app, services: Services) -> None:
             return (
                 no_update,
                 view.to_store(),
-                view.scope(),
                 view.network,
                 kreis_names.get(view.kreis, WHOLE_STATE),
                 german_date(view.on),
@@ -192,7 +190,7 @@ def register(app, services: Services) -> None:
                 committed.add(trigger)
         if view == before and not messages:
             # a button only re-rendered, Enter then leaving a field, tabbing through: nothing to redraw
-            return (*(no_update,) * 6, [no_update] * len(LEVELS), "")
+            return (*(no_update,) * 5, [no_update] * len(LEVELS), "")
 
         def field(component_id: str, changed: bool, text: str):
             # a field is rewritten only when its value changed or it was committed (normalised spelling):
@@ -202,7 +200,6 @@ def register(app, services: Services) -> None:
         return (
             view.to_query(services.networks()[0], today),
             view.to_store(),
-            no_update if view.scope() == before.scope() else view.scope(),
             field(ids.NETWORK, view.network != before.network, view.network),
             field(ids.KREIS, view.kreis != before.kreis, kreis_names.get(view.kreis, WHOLE_STATE)),
             field(ids.DATE, view.on != before.on, german_date(view.on)),

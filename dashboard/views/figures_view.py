@@ -109,7 +109,7 @@ def register(app, services: Services) -> None:
             }
             for k in figures.kreise
         ]
-        return cards, kreis_bar_figure(pd.DataFrame(rows)).to_plotly_json(), rows
+        return cards, kreis_bar_figure(pd.DataFrame(rows)), rows
 
     @app.callback(
         Output(ids.CARDS, "children"),

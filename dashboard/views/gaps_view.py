@@ -13,6 +13,7 @@ from lpr_geo.status import Status
 
 from .. import ids
 from ..grid_locale import GERMAN_TEXT, ONE_DECIMAL_DE
+from ..grid_rows import grid_rows
 from ..inputs import text_input
 from ..key_figures import POPULATION_LEVEL
 from ..services import Services
@@ -153,8 +154,7 @@ def register(app, services: Services) -> None:
     def show_gaps(scope):
         view = ViewState.from_scope(scope)
         frame = _gaps_frame(services, view)
-        rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-        return rows, _population_note(services, view)
+        return grid_rows(frame), _population_note(services, view)
 
     # the quick filter works in the browser, keystroke by keystroke, without a request
     app.clientside_callback(

@@ -6,7 +6,7 @@ from collections import Counter
 from functools import lru_cache
 
 import dash_ag_grid as dag
-from dash import Input, Output, Patch, State, dcc, html
+from dash import Input, Output, Patch, State, dcc, html, no_update
 
 from lpr_geo.boundaries import load_layer
 
@@ -107,10 +107,17 @@ def register(app, services: Services) -> None:
         Output(ids.DRAWN, "data"),
         Output(ids.LEGEND, "children"),
         Output(ids.MAP_SUMMARY, "children"),
+        Output(ids.SCOPE, "data"),
         Input(ids.VIEW, "data"),
         State(ids.DRAWN, "data"),
+        State(ids.SCOPE, "data"),
     )
-    def draw_map(stored, drawn):
+    def draw_map(stored, drawn, scope):
+        """The map first; its answer then sets the scope that the figures, lists and charts follow.
+
+        Were the scope set together with the view, those ~40 ms of panels would share the server with
+        the map (one GIL) and delay the part of the page the user is looking at.
+        """
         view = ViewState.from_store(stored)
         arrays, legend, summary = view_parts(
             view.network, view.on, view.level, view.kreis, services.revision()
@@ -124,7 +131,7 @@ def register(app, services: Services) -> None:
         status_patch(arrays, view.level, selected, figure)
         route = services.route(view.network, view.on, list(view.stops))[0] if view.stops else None
         route_patch(route, figure)
-        return figure, geometry_key, legend, summary
+        return figure, geometry_key, legend, summary, no_update if view.scope() == scope else view.scope()
 
     @app.callback(Output(ids.MAP_TABLE, "rowData"), Input(ids.SCOPE, "data"))
     def show_table(scope):
@@ -155,20 +162,28 @@ def _legend(table) -> list:
 
 def _table_rows(table) -> list[dict]:
     """Rows of the text alternative: what the map shows, as text."""
-    kreise = load_layer("kreis", "land").set_index("key")["name"]
+    kreise = _kreis_names()
     labels = {c.code: c.label for c in palette.CATEGORIES}
+    columns = ("key", "name", "bez", "kreis_key", "since", "how")
     return [
         {
-            "key": row["key"],
-            "name": row["name"],
-            "bez": row["bez"],
-            "kreis": kreise.get(row["kreis_key"], ""),
+            "key": key,
+            "name": name,
+            "bez": bez,
+            "kreis": kreise.get(kreis_key, ""),
             "status": labels[code],
-            "since": german_date(row["since"]) if code != "not_contacted" else "",
-            "how": row["how"] if row["how"] != "selbst" else "",
+            "since": german_date(since) if code != "not_contacted" else "",
+            "how": how if how != "selbst" else "",
         }
-        for row, code in zip(table.to_dict("records"), palette.categories(table), strict=True)
+        for key, name, bez, kreis_key, since, how, code in zip(
+            *(table[c].tolist() for c in columns), palette.categories(table), strict=True
+        )
     ]
+
+
+@lru_cache(maxsize=1)
+def _kreis_names() -> dict[str, str]:
+    return load_layer("kreis", "land").set_index("key")["name"].to_dict()
 
 
 def _summary(table, view: ViewState) -> str:

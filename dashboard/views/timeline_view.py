@@ -8,7 +8,7 @@ from functools import lru_cache
 from dash import Input, Output, dcc, html
 
 from .. import ids
-from ..figures import timeline_figure
+from ..figures import timeline_figure, with_date_marker
 from ..services import Services
 from ..url_state import ViewState
 
@@ -32,13 +32,13 @@ def layout() -> html.Section:
 
 
 def register(app, services: Services) -> None:
-    # Building the figure (plotly's validation) costs far more than the series; built once per view and
-    # register revision, as the JSON-ready dict Dash would otherwise make of it on every request.
+    # The series costs about a second per network and revision: computed once, up to today; a date
+    # change only moves the marker.
     @lru_cache(maxsize=32)
-    def figure(network: str, today: dt.date, on: dt.date, revision: tuple[int, ...]) -> dict:
-        return timeline_figure(services.series(network, today), on).to_plotly_json()
+    def figure(network: str, today: dt.date, revision: tuple[int, ...]) -> dict:
+        return timeline_figure(services.series(network, today))
 
     @app.callback(Output(ids.TIMELINE, "figure"), Input(ids.SCOPE, "data"))
     def show_timeline(scope):
         view = ViewState.from_scope(scope)
-        return figure(view.network, dt.date.today(), view.on, services.revision())
+        return with_date_marker(figure(view.network, dt.date.today(), services.revision()), view.on)

@@ -15,7 +15,7 @@ from .figures import (
     coverage_figures,
 )
 from .gaps import GAP_COLUMNS, GapWeights, find_gaps
-from .join import TABLE_COLUMNS, CoverageTables, coverage_tables
+from .join import TABLE_COLUMNS, CoverageTables, coverage_tables, prepare_events, tables_on
 from .layers import PARTICIPANT_LEVELS, Layers, load_layers
 from .route import (
     AVERAGE_SPEED_KMH,
@@ -66,7 +66,9 @@ __all__ = [
     "nearby_gaps",
     "pairwise_km",
     "plan_route",
+    "prepare_events",
     "resolve_place",
     "series_dates",
     "status_on",
+    "tables_on",
 ]
