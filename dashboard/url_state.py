@@ -1,7 +1,8 @@
 """The view state that lives in the URL: level, network, Kreis, date, selection and route stops.
 
 A link reproduces the view, and browser back/forward moves between views. Parsing is forgiving:
-unknown or malformed parameters fall back to defaults instead of breaking the page.
+unknown or malformed parameters fall back to defaults instead of breaking the page, and
+:func:`unused_link_parameters` says which, so that the page can tell the user.
 """
 
 from __future__ import annotations
@@ -117,3 +118,32 @@ def _parse_date(text: str | None, today: dt.date) -> dt.date:
 def _keys(text: str | None) -> tuple[str, ...]:
     keys = [k for k in (text or "").split(",") if _KEY.fullmatch(k)]
     return tuple(dict.fromkeys(keys))[:MAX_KEYS]
+
+
+def unused_link_parameters(search: str | None, view: ViewState) -> list[str]:
+    """German notes on the parameters of a link that the view could not take (shown, then defaulted).
+
+    ``view`` is what :meth:`ViewState.from_query` made of ``search``. A date before the founding or in
+    the future is moved to the nearest possible day, and said so.
+    """
+    params = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+
+    def shown(value: str) -> str:
+        return value if len(value) <= 40 else value[:39] + "…"
+
+    notes = []
+    if "netz" in params and params["netz"] != view.network:
+        notes.append(f"Netzwerk »{shown(params['netz'])}« gibt es nicht")
+    if "ebene" in params and params["ebene"] != view.level:
+        notes.append(f"Ebene »{shown(params['ebene'])}« ist unbekannt")
+    if "kreis" in params and params["kreis"] != view.kreis:
+        notes.append(f"Kreis »{shown(params['kreis'])}« ist unbekannt")
+    if "stand" in params and params["stand"] != view.on.isoformat():
+        notes.append(f"Datum »{shown(params['stand'])}« ist ungültig oder liegt außerhalb der Netzwerkzeit")
+    if "region" in params and params["region"] != view.region:
+        notes.append(f"Region »{shown(params['region'])}« ist kein Gebietsschlüssel")
+    for name, keys in (("auswahl", view.selected), ("stopps", view.stops)):
+        dropped = [k for k in (params.get(name) or "").split(",") if k and k not in keys]
+        if dropped:
+            notes.append(f"{len(dropped)} Einträge in »{name}« sind keine Gebietsschlüssel")
+    return notes

@@ -19,7 +19,7 @@ from .. import ids
 from ..inputs import commit_id, commit_store, register_commit, text_input
 from ..services import Services
 from ..text import german_date
-from ..url_state import ViewState
+from ..url_state import ViewState, unused_link_parameters
 
 LEVELS = {"kreis": "Kreise", "amt": "Ämter", "gemeinde": "Gemeinden"}
 WHOLE_STATE = "Ganz Brandenburg"
@@ -129,6 +129,12 @@ def _component_id(prop_id: str) -> str | dict:
     return json.loads(component) if component.startswith("{") else component
 
 
+def _link_message(notes: list[str]) -> str:
+    if not notes:
+        return ""
+    return f"Der Link enthält Angaben, die nicht passen: {'; '.join(notes)}. Angezeigt wird die Voreinstellung."
+
+
 def register(app, services: Services) -> None:
     kreise = load_layer("kreis", "land")
     kreis_keys = set(kreise["key"])
@@ -176,7 +182,7 @@ def register(app, services: Services) -> None:
                 kreis_names.get(view.kreis, WHOLE_STATE),
                 german_date(view.on),
                 ["true" if level_id["level"] == view.level else "false" for level_id in level_ids],
-                "",
+                _link_message(unused_link_parameters(search, view)),
             )
         before = ViewState.from_store(stored)
         view, messages, committed = before, [], set()

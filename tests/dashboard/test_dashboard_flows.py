@@ -163,6 +163,12 @@ def test_malformed_url_parameters_fall_back_to_defaults(recorded_page, live_serv
         recorded_page, live_server, "?ebene=<script>&kreis=99999&stand=gestern&stopps=abc,1"
     )
     region_count(page, 417)
+    # the page says what it could not use, as text (the script tag is shown, not run)
+    message = page.locator("#eingabe-hinweis")
+    message.get_by_text("Kreis »99999« ist unbekannt", exact=False).wait_for()
+    text = message.inner_text()
+    assert "Ebene »<script>« ist unbekannt" in text and "Datum »gestern«" in text, text
+    assert "2 Einträge in »stopps«" in text, text
     assert_clean(recorded_page)
 
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from dashboard.embed import embed_query, snippet
 from dashboard.standalone import kreis_keys
-from dashboard.url_state import LEVELS, MAX_KEYS, ViewState
+from dashboard.url_state import LEVELS, MAX_KEYS, ViewState, unused_link_parameters
 from dashboard.views.controls import FOUNDED, parse_date
 from lpr_geo.register.models import DEFAULT_NETWORK
 
@@ -100,6 +100,9 @@ def test_any_query_gives_a_valid_view_that_round_trips(search):
     # the URL the app writes for this view reproduces it exactly
     again = ViewState.from_query(view.to_query(NETWORKS[0], TODAY), NETWORKS, TODAY, kreise)
     assert again == view
+    # the link the app writes itself never gets a note; any link gets German notes only
+    assert unused_link_parameters(view.to_query(NETWORKS[0], TODAY), view) == []
+    assert all(isinstance(note, str) and note for note in unused_link_parameters(search, view))
     assert ViewState.from_store(view.to_store()) == view
 
 
@@ -119,6 +122,7 @@ def test_valid_parameters_are_taken_as_they_are(network, level, kreis, on, regio
         params["region"] = region
     view = ViewState.from_query("?" + urlencode(params), NETWORKS, TODAY, kreis_keys())
     assert (view.network, view.level, view.kreis, view.on, view.region) == (network, level, kreis, on, region)
+    assert unused_link_parameters("?" + urlencode(params), view) == []
 
 
 @pytest.mark.parametrize(
