@@ -82,8 +82,9 @@ def test_text_summary_matches_the_engine(recorded_page, live_server, live_data_d
     expected = f"{int(amt['covered'].sum())} von {len(amt)} Ämter"
     assert expected in summary.inner_text()
     figures = coverage_figures(tables)
-    cards = page.inner_text("#kennzahlen")
-    assert f"{figures.total.gemeinden_covered} von {figures.total.gemeinden}" in cards
+    # the cards follow the map (they are computed once the map has answered)
+    expected_cards = f"{figures.total.gemeinden_covered} von {figures.total.gemeinden}"
+    page.locator("#kennzahlen").get_by_text(expected_cards).wait_for()
 
 
 def test_map_table_lists_every_region_and_selects_by_keyboard(recorded_page, live_server):

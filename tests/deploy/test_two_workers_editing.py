@@ -22,7 +22,10 @@ from tests.editing.conftest import EDITOR, add_account, login_session
 from tests.editing.test_protection import save_status_body
 
 REGION = "12062124"  # Elsterwerda: a member in the sample register, set to "Kein Interesse" here
-MAP_OUTPUT = "..karte.figure...karte-gezeichnet.data...legende.children...karten-zusammenfassung.children.."
+MAP_OUTPUT = (
+    "..karte.figure...karte-gezeichnet.data...legende.children...karten-zusammenfassung.children"
+    "...ansicht-umfang.data.."
+)
 NETWORK = "AG 4 Vernetzungsgremium Kriminalprävention vor Ort"
 
 
@@ -73,10 +76,14 @@ def _legend(url: str) -> str:
             {"id": "karte-gezeichnet", "property": "data"},
             {"id": "legende", "property": "children"},
             {"id": "karten-zusammenfassung", "property": "children"},
+            {"id": "ansicht-umfang", "property": "data"},
         ],
         "inputs": [{"id": "ansicht", "property": "data", "value": view}],
         "changedPropIds": ["ansicht.data"],
-        "state": [{"id": "karte-gezeichnet", "property": "data", "value": None}],
+        "state": [
+            {"id": "karte-gezeichnet", "property": "data", "value": None},
+            {"id": "ansicht-umfang", "property": "data", "value": None},
+        ],
     }
     # a new connection per request, as many browsers do: the kernel hands them to either worker
     response = requests.post(
