@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import re
 import subprocess
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -52,6 +53,7 @@ def two_workers(tmp_path_factory):
         process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
     try:
         wait_until_up(url + "/healthz", process, log, timeout=90)
+        _wait_for_both_workers(url, access)
         add_account(env, EDITOR, "editor")
         yield url, access, data_dir
     finally:
@@ -97,9 +99,21 @@ def _declined(legend: str) -> int:
     return int(re.search(r"Kein Interesse \((\d+)\)", legend).group(1))
 
 
-def _workers(access_log, since: int) -> set[str]:
+def _workers(access_log, since: int, path: str = "_dash-update-component") -> set[str]:
     lines = access_log.read_text().splitlines()[since:]
-    return {line.split()[0] for line in lines if "_dash-update-component" in line}
+    return {line.split()[0] for line in lines if path in line}
+
+
+def _wait_for_both_workers(url: str, access_log, timeout: float = 90) -> None:
+    """Until both workers have answered: the second boots (loads the app) after the first may serve."""
+    deadline = time.monotonic() + timeout
+    with ThreadPoolExecutor(4) as pool:
+        while len(_workers(access_log, 0, "/healthz")) < 2:
+            assert time.monotonic() < deadline, "the second gunicorn worker never answered"
+            list(
+                pool.map(lambda _: requests.get(url + "/healthz", headers={"Connection": "close"}), range(8))
+            )
+            time.sleep(0.2)
 
 
 def test_an_editors_save_reaches_viewers_on_both_workers(two_workers):
