@@ -35,6 +35,8 @@ def test_level_switch_redraws_the_map(recorded_page, live_server):
     page.get_by_role("button", name="Kreise", exact=True).click()
     region_count(page, 18)
     assert "ebene=kreis" in page.url
+    # the Kreise's population comes with its source, unlike the Gemeinden's (not imported here)
+    page.locator("#luecken-einwohner").get_by_text("Einwohner: Kreisebene, Stand 31.12.2018").wait_for()
     assert page.get_by_role("button", name="Kreise", exact=True).get_attribute("aria-pressed") == "true"
     page.get_by_role("button", name="Ämter", exact=True).click()
     region_count(page, 200)
