@@ -20,7 +20,7 @@ from lpr_geo.boundaries import load_layer
 from lpr_geo.coverage import Route
 
 from . import palette
-from .geometry import border_lines, regions
+from .geometry import border_lines, kreis_names, regions
 from .text import german_date, german_number
 
 REGION_LINE = "#ffffff"
@@ -132,15 +132,13 @@ def _population_text(row, kreis_population: dict[str, tuple[int, str]]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _kreis_lookup() -> tuple[dict[str, str], dict[str, tuple[int, str]]]:
-    kreise = load_layer("kreis", "land").set_index("key")
-    names = kreise["name"].to_dict()
-    population = {
+def _kreis_population() -> dict[str, tuple[int, str]]:
+    kreise = load_layer("kreis", "land")
+    return {
         k: (int(p), str(d))
-        for k, p, d in zip(kreise.index, kreise["population"], kreise["population_date"], strict=True)
+        for k, p, d in zip(kreise["key"], kreise["population"], kreise["population_date"], strict=True)
         if p == p and p is not None
     }
-    return names, population
 
 
 def hover_texts(table: pd.DataFrame, level: str) -> list[str]:
@@ -172,13 +170,13 @@ def _hover_frame_parts(level: str, *columns: tuple) -> tuple[list[str], list[str
     Cached per view (the arguments are the table's :data:`HOVER_COLUMNS` as tuples): a date change then
     only formats the status lines.
     """
-    kreis_names, kreis_population = _kreis_lookup()
+    names, kreis_population = kreis_names(), _kreis_population()
     present = [c for c, values in zip(HOVER_COLUMNS, columns, strict=True) if values]
     heads, tails = [], []
     for values in zip(*(v for v in columns if v), strict=True):
         row = dict(zip(present, values, strict=True))
         name_line = f"<b>{escape(str(row['name']))}</b> ({escape(str(row['bez']))})"
-        kreis_line = f"Kreis: {escape(kreis_names.get(row['kreis_key'], ''))}" if level != "kreis" else ""
+        kreis_line = f"Kreis: {escape(names.get(row['kreis_key'], ''))}" if level != "kreis" else ""
         heads.append("<br>".join(line for line in (name_line, kreis_line) if line))
         tails.append(escape(_population_text(row, kreis_population)))
     return heads, tails

@@ -23,6 +23,12 @@ def regions(level: str, kreis: str | None = None):
     return frame[frame["kreis_key"] == kreis].reset_index(drop=True)
 
 
+@lru_cache(maxsize=1)
+def kreis_names() -> dict[str, str]:
+    """Kreis key -> name, for labels, hover texts and tables."""
+    return load_layer("kreis", "land").set_index("key")["name"].to_dict()
+
+
 @lru_cache(maxsize=64)
 def feature_collection(level: str, kreis: str | None = None) -> dict:
     """GeoJSON with only ``key`` as property (attributes travel as customdata)."""

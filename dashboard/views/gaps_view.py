@@ -15,6 +15,7 @@ from .. import ids
 from ..grid_locale import GERMAN_TEXT, ONE_DECIMAL_DE
 from ..grid_rows import grid_rows
 from ..inputs import text_input
+from ..key_figures import POPULATION_LEVEL
 from ..services import Services
 from ..text import german_date
 from ..url_state import ViewState
@@ -137,10 +138,12 @@ def _population_note(services: Services, view: ViewState) -> str:
     """Where the "Einwohner" column comes from, and what its absence means for the score."""
     if view.level == "kreis":  # the Kreise's own figures (Destatis), whatever the Gemeinden have
         dates = services.tables(view.network, view.on).table("kreis")["population_date"].dropna()
-        return f"Einwohner: Kreisebene, Stand {german_date(max(dates))}." if len(dates) else ""
+        return (
+            f"Einwohner: {POPULATION_LEVEL['kreis']}, Stand {german_date(max(dates))}." if len(dates) else ""
+        )
     source = services.figures(view.network, view.on).population_source
     if source is not None and source.level == "gemeinde":
-        return f"Einwohner: Gemeindeebene, Stand {german_date(source.date)}."
+        return f"Einwohner: {POPULATION_LEVEL['gemeinde']}, Stand {german_date(source.date)}."
     return (
         "Einwohnerzahlen der Gemeinden sind noch nicht importiert (»–«); die Punkte für Städte ab 15.000 "
         "Einwohnern werden erst danach vergeben (Import: lpr-geo geodata import-population)."

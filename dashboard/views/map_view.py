@@ -8,10 +8,9 @@ from functools import lru_cache
 import dash_ag_grid as dag
 from dash import Input, Output, Patch, State, dcc, html, no_update
 
-from lpr_geo.boundaries import load_layer
-
 from .. import ids, palette
 from ..figures import map_figure_dict, route_patch, status_arrays, status_patch
+from ..geometry import kreis_names
 from ..grid_locale import GERMAN_TEXT
 from ..services import Services
 from ..text import german_date, percent
@@ -162,7 +161,7 @@ def _legend(table) -> list:
 
 def _table_rows(table) -> list[dict]:
     """Rows of the text alternative: what the map shows, as text."""
-    kreise = _kreis_names()
+    kreise = kreis_names()
     labels = {c.code: c.label for c in palette.CATEGORIES}
     columns = ("key", "name", "bez", "kreis_key", "since", "how")
     return [
@@ -179,11 +178,6 @@ def _table_rows(table) -> list[dict]:
             *(table[c].tolist() for c in columns), palette.categories(table), strict=True
         )
     ]
-
-
-@lru_cache(maxsize=1)
-def _kreis_names() -> dict[str, str]:
-    return load_layer("kreis", "land").set_index("key")["name"].to_dict()
 
 
 def _summary(table, view: ViewState) -> str:
