@@ -7,5 +7,9 @@ copy in the browser, loaded once with the page, instead of a text table in every
 #: Grid option that makes a grid take every text (pagination, filters, menus, ARIA) in German.
 GERMAN_TEXT = {"getLocaleText": {"function": "germanText(params)"}}
 
-#: Column value formatters for numbers the German way (run by dash-ag-grid in the browser, no eval).
-ONE_DECIMAL_DE = {"function": "d3.format('.1f')(params.value).replace('.', ',')"}
+#: Column value formatter for numbers the German way, "2.156,1" ("–" when missing); run by dash-ag-grid
+#: in the browser, no eval.
+ONE_DECIMAL_DE = {
+    "function": "params.value == null ? '–' : d3.format(',.1f')(params.value)"
+    ".replace(/,/g, ' ').replace('.', ',').replace(/ /g, '.')"
+}

@@ -45,9 +45,7 @@ COLUMNS = {
         "Nächstes Mitglied km",
         {
             "type": "numericColumn",
-            "valueFormatter": {
-                "function": "params.value == null ? '–' : d3.format('.1f')(params.value).replace('.', ',')"
-            },
+            "valueFormatter": ONE_DECIMAL_DE,
         },
     ),
     "neighbour_members": ("Nachbarn im Netzwerk", {"type": "numericColumn"}),

@@ -37,6 +37,12 @@ def test_level_switch_redraws_the_map(recorded_page, live_server):
     assert "ebene=kreis" in page.url
     # the Kreise's population comes with its source, unlike the Gemeinden's (not imported here)
     page.locator("#luecken-einwohner").get_by_text("Einwohner: Kreisebene, Stand 31.12.2018").wait_for()
+    # areas in German notation, thousands included: a Landkreis has more than 1.000 km²
+    page.wait_for_function(
+        "[...document.querySelectorAll('#luecken-tabelle [col-id=area_km2].ag-cell')]"
+        ".some(c => /^[0-9]{1,3}[.][0-9]{3},[0-9]$/.test(c.textContent))",
+        timeout=10_000,
+    )
     assert page.get_by_role("button", name="Kreise", exact=True).get_attribute("aria-pressed") == "true"
     page.get_by_role("button", name="Ämter", exact=True).click()
     region_count(page, 200)
