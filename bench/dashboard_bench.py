@@ -94,9 +94,9 @@ def obvious_app():
     from lpr_geo.boundaries import active_dir, load_layer, use_dataset
     from lpr_geo.coverage import coverage_tables, load_layers
     from lpr_geo.register import ensure_sample_register, networks, status_events
-    from lpr_geo.settings import Settings
+    from lpr_geo.settings import load_settings
 
-    settings = Settings.from_env()
+    settings = load_settings()
     use_dataset(active_dir(settings))
     engine = ensure_sample_register(settings)
     app = dash.Dash(__name__, serve_locally=True, update_title=None)

@@ -21,7 +21,6 @@ from lpr_geo.settings import Settings
 
 from . import embed, health, ids, login, security_headers
 from .accessibility import register_statement_route
-from .config import Deployment
 from .figures import map_figure_dict
 from .geometry import geojson_bytes
 from .proxy import PrefixMiddleware
@@ -61,9 +60,8 @@ SECTIONS = (controls, map_view, detail_view, editor_view, figures_view, gaps_vie
 ADMIN_SECTIONS = (audit_view, data_view, accounts_view)
 
 
-def create_app(settings: Settings, deployment: Deployment | None = None) -> dash.Dash:
+def create_app(settings: Settings) -> dash.Dash:
     """Build the Dash app for the given settings (opens the register, fills the sample if empty)."""
-    deployment = deployment or Deployment()
     use_dataset(active_dir(settings))
     token = dataset_token()
     engine = ensure_sample_register(settings)
@@ -78,24 +76,23 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> dash
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         # -- deployment (issue 7): public prefix; routes stay at the root, see dashboard/proxy.py
-        requests_pathname_prefix=deployment.url_prefix,
+        requests_pathname_prefix=settings.url_prefix,
         routes_pathname_prefix="/",
     )
-    app.server.secret_key = deployment.secret_key or secrets.token_hex(32)
-    app.server.config["LPR_GEO_LOGIN_MODE"] = deployment.login_mode
+    app.server.secret_key = settings.secret_key or secrets.token_hex(32)
     app.server.config[data_view.IMPORT_MAX_MB] = settings.import_max_mb  # the admin upload's limit
     # no request body beyond the largest upload (base64 in a Dash callback: 4/3 of the file, plus JSON):
     # anyone can POST, and the role check reads the body before it can refuse
     app.server.config["MAX_CONTENT_LENGTH"] = (
         data_view.max_upload_bytes(settings.import_max_mb) * 4 // 3 + 2**20
     )
-    app.server.wsgi_app = PrefixMiddleware(app.server.wsgi_app, deployment.url_prefix)
+    app.server.wsgi_app = PrefixMiddleware(app.server.wsgi_app, settings.url_prefix)
     health.register(app.server, engine)
     # -- end deployment
     protected = dict.fromkeys(editor_view.EDITING_OUTPUTS, "editor")
     for section in ADMIN_SECTIONS:
         protected.update(dict.fromkeys(section.ADMIN_OUTPUTS, "admin"))
-    login.register(app.server, engine, deployment, protected)
+    login.register(app.server, engine, settings, protected)
     app.index_string = INDEX
     app.server.config.update(
         COMPRESS_MIMETYPES=[
@@ -117,21 +114,21 @@ def create_app(settings: Settings, deployment: Deployment | None = None) -> dash
     for level in ("kreis", "amt", "gemeinde"):  # the statewide views: geometry files and figure templates
         geojson_bytes(level)
         map_figure_dict(level, None, services.geometry_url(level, None))
-    app.layout = lambda: _layout(app, services)
+    app.layout = lambda: _layout(app, services, settings)
     for section in (*SECTIONS, *ADMIN_SECTIONS):
         section.register(app, services)
     static = [app.get_relative_path(path) for path in ON_DEMAND_SCRIPTS]
     static += [services.geometry_url(level, None) for level in ("kreis", "amt", "gemeinde")]
     static.append(app.get_asset_url("topojson/world_50m.json"))
     # -- embedding and exports (issue 7)
-    embed.register(app, services, deployment)
-    security_headers.register(app.server, app.csp_hashes(), deployment.frame_ancestors, [embed.EMBED_PATH])
+    embed.register(app, services, settings)
+    security_headers.register(app.server, app.csp_hashes(), settings.frame_ancestors, [embed.EMBED_PATH])
     # -- end embedding and exports
     precompress(app.server, app.get_relative_path("/"), static)
     return app
 
 
-def _layout(app: dash.Dash, services: Services) -> html.Div:
+def _layout(app: dash.Dash, services: Services, settings: Settings) -> html.Div:
     info = dataset_info()
     networks = services.networks()
     sample = any(services.is_sample(n) for n in networks)
@@ -167,7 +164,7 @@ def _layout(app: dash.Dash, services: Services) -> html.Div:
                         **{"aria-label": "Bereiche"},
                     ),
                     embed.dialog_layout(),  # issue 7: iframe code and downloads of the current view
-                    _login_status(app),  # issue 8
+                    _login_status(app, settings.login_mode),  # issue 8
                 ],
                 className="site",
             ),
@@ -226,9 +223,8 @@ def _admin_section() -> html.Section:
     )
 
 
-def _login_status(app: dash.Dash) -> html.Div | None:
+def _login_status(app: dash.Dash, mode: str) -> html.Div | None:
     """``Anmelden`` or ``Angemeldet als X (Rolle) · Abmelden`` (nothing when logins are off)."""
-    mode = app.server.config["LPR_GEO_LOGIN_MODE"]
     if mode == "none" or not has_request_context():  # Dash also builds the layout once at start-up
         return None
     user = login.current_user()

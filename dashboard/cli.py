@@ -4,39 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
-from lpr_geo.cli.options import db_option, settings_from
+from lpr_geo.cli.options import fail, uses_settings
 from lpr_geo.register import RegisterError
-
-from .config import ConfigError, load
-
-
-def _fail(error: Exception) -> NoReturn:
-    """End a command that cannot start: ``Fehler: ...`` (one German line) on stderr and exit status 1."""
-    click.echo(f"Fehler: {error}", err=True)
-    raise SystemExit(1) from error
+from lpr_geo.settings import Settings
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse, an der der Server lauscht.")
 @click.option("--port", default=8050, show_default=True, type=int, help="Port des Servers.")
-@db_option
-def serve(host: str, port: int, db_url: str | None) -> None:
+@uses_settings(db=True)
+def serve(host: str, port: int, settings: Settings) -> None:
     """Dashboard starten (Standard: eingebettete SQLite-Datenbank mit Beispielregister)."""
     from .app import create_app  # the web stack loads only for this command
 
+    click.echo(settings.describe_register(), err=True)
     try:
-        settings, deployment = load(db_url=db_url)
-    except ConfigError as exc:
-        _fail(exc)
-    try:
-        app = create_app(settings, deployment)
+        app = create_app(settings)
     except RegisterError as exc:  # database unreachable, not openable or not migrated
-        _fail(exc)
-    click.echo(f"Dashboard: http://{host}:{port}{deployment.url_prefix}")
+        fail(exc)
+    click.echo(f"Dashboard: http://{host}:{port}{settings.url_prefix}")
     app.run(host=host, port=port, debug=False)
 
 
@@ -53,8 +42,8 @@ def serve(host: str, port: int, db_url: str | None) -> None:
 @click.option("--stand", type=click.DateTime(["%Y-%m-%d"]), help="Stichtag JJJJ-MM-TT (Standard: heute).")
 @click.option("--network", metavar="NAME", help="Netzwerk (Standard: AG 4 bzw. das Beispielregister).")
 @click.option("--size", metavar="BxH", default="1600x900", show_default=True, help="Pixelgröße von PNG/SVG.")
-@db_option
-def export(fmt, out, level, kreis, stand, network, size, db_url) -> None:
+@uses_settings(db=True)
+def export(fmt, out, level, kreis, stand, network, size, settings: Settings) -> None:
     """Karte offline exportieren: eigenständige HTML-Datei oder PNG/SVG/PDF mit Legende, Stand und Quellen."""
     from lpr_geo.register import ensure_sample_register
 
@@ -65,17 +54,14 @@ def export(fmt, out, level, kreis, stand, network, size, db_url) -> None:
     from .url_state import ViewState
 
     try:
-        _, deployment = load(db_url=db_url)
-    except ConfigError as exc:
-        _fail(exc)
-    try:
         width, height = (int(n) for n in size.lower().split("x"))
     except ValueError as exc:
         raise click.BadParameter(f"{size!r} ist keine Größe wie 1600x900", param_hint="--size") from exc
+    click.echo(settings.describe_register(), err=True)
     try:
-        engine = ensure_sample_register(settings_from(db_url))
+        engine = ensure_sample_register(settings)
     except RegisterError as exc:
-        _fail(exc)
+        fail(exc)
     services = Services(engine, geometry_url=lambda level, kreis: "")
     networks = services.networks()
     if network is not None and network not in networks:
@@ -90,7 +76,7 @@ def export(fmt, out, level, kreis, stand, network, size, db_url) -> None:
         raise click.BadParameter("Stichtag muss zwischen 20.02.2020 und heute liegen", param_hint="--stand")
     view = ViewState(network=network or networks[0], on=on, level=level, kreis=kreis)
     try:
-        result = render(services, view, fmt, chromium=deployment.chromium, size=(width, height))
+        result = render(services, view, fmt, chromium=settings.chromium, size=(width, height))
     except ExportError as exc:
         raise click.ClickException(str(exc)) from exc
     out.write_bytes(result.content)

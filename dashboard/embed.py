@@ -17,8 +17,9 @@ from dash import Input, Output, State, dcc, html
 from flask import Response, request
 from plotly.offline import get_plotlyjs_version
 
+from lpr_geo.settings import Settings
+
 from . import exports, ids
-from .config import Deployment
 from .services import Services
 from .standalone import build, kreis_keys, page
 from .url_state import ViewState
@@ -90,7 +91,7 @@ def _view(services: Services, search: str) -> ViewState:
     return ViewState.from_query(search, services.networks(), dt.date.today(), kreis_keys())
 
 
-def register(app: dash.Dash, services: Services, deployment: Deployment) -> None:
+def register(app: dash.Dash, services: Services, settings: Settings) -> None:
     """Add ``/embed``, ``/export/karte.<format>`` and the dialog's callback to the app."""
     plotly_js = f"/_dash-component-suites/plotly/package_data/plotly.min.js?v={get_plotlyjs_version()}"
 
@@ -115,7 +116,7 @@ def register(app: dash.Dash, services: Services, deployment: Deployment) -> None
         slot = contextlib.nullcontext() if fmt == "html" else exports.render_slot()
         try:
             with slot:
-                result = exports.export(services, view, fmt, chromium=deployment.chromium)
+                result = exports.export(services, view, fmt, chromium=settings.chromium)
         except exports.ExportError as exc:
             response = Response(str(exc), status=503, mimetype="text/plain")
             if isinstance(exc, exports.ExportBusy):

@@ -1,6 +1,6 @@
 """Who is asking: local logins with a signed session cookie, or a trusted single-sign-on header.
 
-``login_mode`` (see :mod:`dashboard.config`) decides:
+``login_mode`` (see :mod:`lpr_geo.settings`) decides:
 
 - ``none``: everyone is anonymous (read-only, no personal data);
 - ``local``: ``/anmelden`` checks a local account (:func:`lpr_geo.auth.authenticate`, rate-limited per
@@ -38,8 +38,7 @@ from lpr_geo.auth import (
     session_user,
 )
 from lpr_geo.register.models import ROLES
-
-from .config import Deployment
+from lpr_geo.settings import Settings
 
 LOGIN_PATH = "/anmelden"
 LOGOUT_PATH = "/abmelden"
@@ -100,8 +99,8 @@ def _engine() -> Engine:
     return current_app.extensions["lpr_geo_engine"]
 
 
-def _deployment() -> Deployment:
-    return current_app.extensions["lpr_geo_deployment"]
+def _settings() -> Settings:
+    return current_app.extensions["lpr_geo_settings"]
 
 
 def current_user() -> User | None:
@@ -119,11 +118,11 @@ def current_user() -> User | None:
 
 
 def _lookup_user() -> User | None:
-    deployment = _deployment()
-    if deployment.login_mode == "local":
+    settings = _settings()
+    if settings.login_mode == "local":
         name = session.get("user")
         return session_user(_engine(), name, session.get("fingerprint", "")) if name else None
-    if deployment.login_mode == "proxy" and request.remote_addr in deployment.trusted_proxies:
+    if settings.login_mode == "proxy" and request.remote_addr in settings.trusted_proxies:
         name = request.headers.get("X-Remote-User", "").strip()
         user = get_user(_engine(), name) if name else None
         return user if user is not None and user.active else None
@@ -138,7 +137,7 @@ def client_address() -> str:
     """
     remote = request.remote_addr or ""
     forwarded = request.headers.get("X-Forwarded-For", "")
-    if remote in _deployment().trusted_proxies and forwarded.strip():
+    if remote in _settings().trusted_proxies and forwarded.strip():
         return forwarded.split(",")[-1].strip()
     return remote
 
@@ -164,7 +163,7 @@ def same_origin() -> bool:
 
 def _required_role(protected_outputs: Mapping[str, str]) -> str | None:
     """The role a request needs: any account without anonymous access, more for protected Dash outputs."""
-    needed = [] if _deployment().anonymous_access else ["viewer"]
+    needed = [] if _settings().anonymous_access else ["viewer"]
     if request.method == "POST" and request.path == DASH_UPDATE_PATH:
         body = request.get_json(silent=True)
         output = str(body.get("output", "")) if isinstance(body, dict) else ""
@@ -176,16 +175,14 @@ def _refuse(role: str) -> object:
     """A page request without a login goes to the login page; everything else gets 401 or 403."""
     user = current_user()
     if user is None and request.method == "GET" and request.path in _PAGES:
-        if _deployment().login_mode == "local":
-            return redirect(_deployment().url_prefix + LOGIN_PATH.lstrip("/"), code=303)
+        if _settings().login_mode == "local":
+            return redirect(_settings().url_prefix + LOGIN_PATH.lstrip("/"), code=303)
     if user is None:
         abort(401, "Bitte zuerst anmelden.")
     abort(403, f"Dafür ist die Rolle »{ROLE_LABELS[role]}« nötig.")
 
 
-def register(
-    server: Flask, engine: Engine, deployment: Deployment, protected_outputs: Mapping[str, str]
-) -> None:
+def register(server: Flask, engine: Engine, settings: Settings, protected_outputs: Mapping[str, str]) -> None:
     """Install the session settings, the origin and role checks and (``local``) the login routes.
 
     Parameters
@@ -194,21 +191,21 @@ def register(
         The app's server.
     engine : sqlalchemy.Engine
         Engine of the register (accounts and login attempts).
-    deployment : Deployment
+    settings : Settings
         ``login_mode``, ``trusted_proxies``, ``cookie_secure`` and the URL prefix.
     protected_outputs : mapping of str to str
         Component id -> role: a Dash update whose outputs name the component needs at least that role
         (ids that only the editing or admin callbacks write).
     """
     server.extensions["lpr_geo_engine"] = engine
-    server.extensions["lpr_geo_deployment"] = deployment
+    server.extensions["lpr_geo_settings"] = settings
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
-        SESSION_COOKIE_SECURE=deployment.cookie_secure,
+        SESSION_COOKIE_SECURE=settings.cookie_secure,
         SESSION_COOKIE_NAME="lpr_geo_session",
     )
-    prefix = deployment.url_prefix
+    prefix = settings.url_prefix
 
     @server.before_request
     def protect():
@@ -220,7 +217,7 @@ def register(
             return _refuse(role)
         return None
 
-    if deployment.login_mode != "local":
+    if settings.login_mode != "local":
         return
 
     @server.route(LOGIN_PATH, methods=["GET", "POST"])
@@ -247,7 +244,7 @@ def register(
             message=message,
             name=name,
             csrf_token=csrf_token(),
-            anonymous=deployment.anonymous_access,
+            anonymous=settings.anonymous_access,
         )
         return page, status
 

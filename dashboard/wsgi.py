@@ -1,7 +1,7 @@
 """Production entry point: ``gunicorn dashboard.wsgi:server``.
 
-Configuration comes from the environment and the optional TOML file in ``LPR_GEO_CONFIG`` (see
-:mod:`dashboard.config`). Every worker builds its own app on the same register database; caches are per
+Configuration comes from the environment and the optional TOML file in ``LPR_GEO_CONFIG``, resolved by
+the same loader as every ``lpr-geo`` command (:func:`lpr_geo.settings.load_settings`). Every worker builds its own app on the same register database; caches are per
 worker and keyed by the register's revision, so an edit is seen by all workers.
 
 If the app cannot start (register unreachable or not migrated, data directory not writable, bad
@@ -18,9 +18,9 @@ import fcntl
 import logging
 
 from lpr_geo.register import RegisterError
+from lpr_geo.settings import SettingsError, load_settings
 
 from .app import create_app
-from .config import ConfigError, load
 
 try:
     from gunicorn.errors import AppImportError
@@ -46,8 +46,8 @@ def _log_detail(detail: str) -> None:
 
 def _start():
     try:
-        settings, deployment = load()
-    except ConfigError as error:
+        settings = load_settings()
+    except SettingsError as error:
         raise CannotStart(f"Fehler: {error}") from error
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -63,7 +63,8 @@ def _start():
     with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            return create_app(settings, deployment)
+            logging.getLogger("gunicorn.error").info("lpr-geo: %s", settings.describe_register())
+            return create_app(settings)
         except RegisterError as error:
             _log_detail(getattr(error, "detail", ""))
             raise CannotStart(f"Fehler: {error}") from error

@@ -3,9 +3,9 @@
 Each command group lives in its own module and is registered here. Commands of the web layer
 (``serve``, exports) are contributed by the ``dashboard`` package through the entry-point group
 ``lpr_geo.commands``, so this package never imports the web app (imports go dashboard -> lpr_geo).
-Only this package (and the WSGI entry point) reads the environment. The group makes the active boundary
-dataset (the last imported one, else the bundled one) the default of every loader before any command
-runs.
+Only this package (and the WSGI entry point) reads settings, and every command the same way
+(:func:`.options.uses_settings`), which also makes the active boundary dataset (the last imported one,
+else the bundled one) the default of every loader before the command runs.
 """
 
 from __future__ import annotations
@@ -14,13 +14,11 @@ from importlib.metadata import entry_points
 
 import click
 
-from lpr_geo.boundaries import active_dir, use_dataset
-
 from .analysis import coverage, gaps, route
+from .config import settings_command
 from .db import db
 from .geodata import geodata
 from .members import members
-from .options import settings_from
 from .users import users
 
 
@@ -28,7 +26,6 @@ from .users import users
 @click.version_option(package_name="lpr-geo")
 def main() -> None:
     """Abdeckungskarte des Netzwerks Kriminalprävention vor Ort (Landespräventionsrat Brandenburg)."""
-    use_dataset(active_dir(settings_from()))
 
 
 main.add_command(geodata)
@@ -38,5 +35,6 @@ main.add_command(route)
 main.add_command(members)
 main.add_command(db)
 main.add_command(users)
+main.add_command(settings_command)
 for _entry in entry_points(group="lpr_geo.commands"):
     main.add_command(_entry.load(), _entry.name)

@@ -19,10 +19,11 @@ from lpr_geo.coverage import (
     plan_route,
     resolve_place,
 )
-from lpr_geo.register import DEFAULT_NETWORK, last_contacts, networks, open_register, status_events
+from lpr_geo.register import DEFAULT_NETWORK, last_contacts, networks, status_events
+from lpr_geo.settings import Settings
 from lpr_geo.status import Status
 
-from .options import db_option, settings_from
+from .options import register_of, uses_settings
 from .register_errors import reports_register_errors
 
 _network_option = click.option(
@@ -55,9 +56,9 @@ def _reports_value_errors(command: Callable) -> Callable:
     return wrapper
 
 
-def _register(db_url: str | None, network: str | None) -> tuple[pd.DataFrame, pd.DataFrame, str | None]:
+def _register(settings: Settings, network: str | None) -> tuple[pd.DataFrame, pd.DataFrame, str | None]:
     """Status events and last contacts of the chosen network (default network if the register has it)."""
-    engine = open_register(settings_from(db_url))
+    engine = register_of(settings)
     known = networks(engine)
     if network is None and DEFAULT_NETWORK in known:
         network = DEFAULT_NETWORK
@@ -78,12 +79,12 @@ def _km2(value: float) -> str:
 @_date_option
 @click.option("--json", "as_json", is_flag=True, help="Kennzahlen als JSON ausgeben.")
 @_network_option
-@db_option
+@uses_settings(db=True)
 @reports_register_errors
 @_reports_value_errors
-def coverage(on: dt.datetime | None, as_json: bool, network: str | None, db_url: str | None) -> None:
+def coverage(on: dt.datetime | None, as_json: bool, network: str | None, settings: Settings) -> None:
     """Abdeckung landesweit und je Kreis: Gemeinden, Fläche, Einwohner, Mitglieder."""
-    events, _, network = _register(db_url, network)
+    events, _, network = _register(settings, network)
     figures = coverage_figures(
         coverage_tables(load_layers(), events, on.date() if on else None, network=network)
     )
@@ -158,7 +159,7 @@ def coverage(on: dt.datetime | None, as_json: bool, network: str | None, db_url:
 )
 @_date_option
 @_network_option
-@db_option
+@uses_settings(db=True)
 @reports_register_errors
 @_reports_value_errors
 def gaps(
@@ -167,10 +168,10 @@ def gaps(
     limit: int,
     on: dt.datetime | None,
     network: str | None,
-    db_url: str | None,
+    settings: Settings,
 ) -> None:
     """Gebiete, die noch nicht im Netzwerk sind, nach Priorität geordnet (Teilwerte einzeln)."""
-    events, contacts, network = _register(db_url, network)
+    events, contacts, network = _register(settings, network)
     tables = coverage_tables(load_layers(), events, on.date() if on else None, network=network)
     result = find_gaps(tables, level, contacts)
     if csv_path is not None:
@@ -209,10 +210,10 @@ def gaps(
     help="Vorschläge: Gebiete ohne Mitgliedschaft bis zu so vielen km von einem Halt.",
 )
 @_network_option
-@db_option
+@uses_settings(db=True)
 @reports_register_errors
 @_reports_value_errors
-def route(keys: tuple[str, ...], start: str, radius: float, network: str | None, db_url: str | None) -> None:
+def route(keys: tuple[str, ...], start: str, radius: float, network: str | None, settings: Settings) -> None:
     """Besuchsreihenfolge ab Potsdam durch die angegebenen Gebiete (Schlüssel) und zurück."""
     layers = load_layers()
     origin = resolve_place(layers, start)
@@ -229,7 +230,7 @@ def route(keys: tuple[str, ...], start: str, radius: float, network: str | None,
         f"Gesamt: {plan.total_km:.0f} km, reine Fahrzeit ca. {hours} h {minutes:02d} min "
         "(Luftlinie × 1,3, Schnitt 60 km/h; Schätzung)"
     )
-    events, _, network = _register(db_url, network)
+    events, _, network = _register(settings, network)
     nearby = nearby_gaps(plan, find_gaps(coverage_tables(layers, events, network=network)), radius_km=radius)
     for suggestion in nearby:
         click.echo(suggestion.text)

@@ -8,10 +8,11 @@ import click
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from lpr_geo.register import backup, open_register, restore, upgrade
+from lpr_geo.register import backup, restore, upgrade
 from lpr_geo.register.database import head_revision, normalise_url, open_database, unavailable
+from lpr_geo.settings import Settings
 
-from .options import db_option, settings_from
+from .options import register_of, uses_settings
 from .register_errors import reports_register_errors
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
@@ -23,11 +24,12 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@db_option
+@uses_settings(db=True)
 @reports_register_errors
-def upgrade_command(db_url: str | None) -> None:
+def upgrade_command(settings: Settings) -> None:
     """Datenbankschema auf den aktuellen Stand bringen (legt eine leere Datenbank an)."""
-    url = settings_from(db_url).register_url
+    url = settings.register_url
+    click.echo(settings.describe_register(), err=True)
     engine = open_database(url)  # creates a SQLite file's directory; fails clearly if unreachable
     try:
         upgrade(engine)
@@ -39,19 +41,19 @@ def upgrade_command(db_url: str | None) -> None:
 
 @db.command("backup")
 @click.argument("path", type=_FILE)
-@db_option
+@uses_settings(db=True)
 @reports_register_errors
-def backup_command(path: Path, db_url: str | None) -> None:
+def backup_command(path: Path, settings: Settings) -> None:
     """Konsistente Sicherung schreiben, auch während die Anwendung läuft."""
-    backup(open_register(settings_from(db_url)), path)
+    backup(register_of(settings), path)
     click.echo(f"Sicherung nach {path} geschrieben")
 
 
 @db.command("restore")
 @click.argument("path", type=_FILE)
-@db_option
+@uses_settings(db=True)
 @reports_register_errors
-def restore_command(path: Path, db_url: str | None) -> None:
+def restore_command(path: Path, settings: Settings) -> None:
     """Register aus einer Sicherung wiederherstellen (ersetzt den aktuellen Inhalt)."""
-    restore(open_register(settings_from(db_url)), path)
+    restore(register_of(settings), path)
     click.echo(f"Register aus {path} wiederhergestellt")

@@ -15,9 +15,10 @@ from lpr_geo.boundaries.active import activate, store_dataset
 from lpr_geo.boundaries.imports import prepare_vg250
 from lpr_geo.boundaries.population import PopulationError, attach_population, read_gv_isys
 from lpr_geo.boundaries.vg250 import VG250Error
-from lpr_geo.register import open_register, succession
+from lpr_geo.register import succession
+from lpr_geo.settings import Settings
 
-from .options import db_option, settings_from
+from .options import fail, register_of, uses_settings
 from .register_errors import reports_register_errors
 
 _stand_option = click.option(
@@ -29,17 +30,13 @@ _stand_option = click.option(
 )
 
 
-def _fail(message: str) -> None:
-    click.echo(f"Fehler: {message}", err=True)
-    raise SystemExit(1)
-
-
 @click.group()
 def geodata() -> None:
     """Grenzdaten (VG250) und Einwohnerzahlen anzeigen und aktualisieren."""
 
 
 @geodata.command("info")
+@uses_settings()
 def info() -> None:
     """JSON: aktiver Datensatz, Stichtag, Namensnennung, Einwohnerzahlen und Anzahl je Ebene."""
     click.echo(json.dumps(dataset_info(), ensure_ascii=False, indent=2))
@@ -55,10 +52,10 @@ def info() -> None:
     is_flag=True,
     help="Registereinträge weggefallener Schlüssel auf den Nachfolger übertragen.",
 )
-@db_option
+@uses_settings(db=True)
 @reports_register_errors
 def import_vg250(
-    path: Path, stand: dt.datetime | None, dry_run: bool, apply: bool, db_url: str | None
+    path: Path, stand: dt.datetime | None, dry_run: bool, apply: bool, settings: Settings
 ) -> None:
     """VG250-Download des BKG (ZIP, Ordner oder GeoPackage, EPSG:25832) prüfen und aktivieren.
 
@@ -66,33 +63,32 @@ def import_vg250(
     werden mit ihrem Nachfolger (größter Flächenanteil) berichtet; Registereinträge mit solchen
     Schlüsseln werden nur mit --apply-succession übertragen, sonst bleibt der alte Stand aktiv.
     """
-    settings = settings_from(db_url)
     current = active_dir(settings)
     try:
         prepared = prepare_vg250(path, current, stand.date() if stand else None)
     except VG250Error as error:
-        _fail(f"{error}. Der aktive Datensatz bleibt unverändert.")
+        fail(f"{error}. Der aktive Datensatz bleibt unverändert.")
     click.echo(prepared.text())
     if not prepared.ok:
-        _fail(f"Import abgebrochen; der aktive Datensatz ({current.name}) bleibt unverändert.")
+        fail(f"Import abgebrochen; der aktive Datensatz ({current.name}) bleibt unverändert.")
 
     rekeys = [
         succession.Rekey(c.level, c.key, c.successor.key, c.successor.name)
         for c in prepared.changes
         if c.kind == "weggefallen" and c.successor is not None
     ]
-    engine = open_register(settings) if rekeys else None
+    engine = register_of(settings) if rekeys else None
     try:
         migrations = succession.preview_succession(engine, rekeys) if engine is not None else []
     except succession.SuccessionConflict as error:
-        _fail(f"{error} Der aktive Datensatz bleibt unverändert.")
+        fail(f"{error} Der aktive Datensatz bleibt unverändert.")
     for migration in migrations:
         click.echo(migration.text())
     if dry_run:
         click.echo("Probelauf: nichts geändert.")
         return
     if migrations and not apply:
-        _fail(
+        fail(
             f"{len(migrations)} Registereinträge verwenden weggefallene Schlüssel. Zum Übertragen auf die "
             "Nachfolger den Import mit --apply-succession wiederholen; bis dahin bleibt der aktive "
             "Datensatz unverändert."
@@ -115,19 +111,19 @@ def import_vg250(
 @geodata.command("import-population")
 @click.argument("path", type=click.Path(path_type=Path))
 @_stand_option
-def import_population(path: Path, stand: dt.datetime | None) -> None:
+@uses_settings()
+def import_population(path: Path, stand: dt.datetime | None, settings: Settings) -> None:
     """Einwohnerzahlen der Gemeinden aus dem GV-ISys-Auszug (Auszug_GV.xlsx) übernehmen.
 
     Gemeinden werden nur über den amtlichen Gemeindeschlüssel zugeordnet; Schlüssel, die im aktiven
     Gebietsstand fehlen, werden berichtet, nicht geraten. Es entsteht eine neue Fassung des aktiven
     Datensatzes, die sofort aktiv wird.
     """
-    settings = settings_from()
     current = active_dir(settings)
     try:
         table = read_gv_isys(path, "12", stand.date() if stand else None)
     except PopulationError as error:
-        _fail(f"{error}. Nichts geändert.")
+        fail(f"{error}. Nichts geändert.")
     dataset, report = attach_population(read_dataset(current), table)
     base = re.sub(r"(-ew-\d{4}-\d\d-\d\d)?(-\d+)?$", "", current.name)
     directory = store_dataset(dataset, settings, f"{base}-ew-{table.reference_date.isoformat()}")

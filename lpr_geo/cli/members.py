@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from lpr_geo.register import add_network, export_members, import_members, networks, open_register
+from lpr_geo.register import add_network, export_members, import_members, networks
 from lpr_geo.register.errors import FileTooLarge
+from lpr_geo.settings import Settings
 
-from .options import db_option, settings_from
+from .options import register_of, uses_settings
 from .register_errors import reports_register_errors
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
@@ -30,18 +31,17 @@ def members() -> None:
     metavar="NAME",
     help="Netzwerk für Zeilen ohne Spalte »Netzwerk« (Standard: AG 4).",
 )
-@db_option
+@uses_settings(db=True)
 @reports_register_errors
-def import_command(path: Path, dry_run: bool, network: str | None, db_url: str | None) -> None:
+def import_command(path: Path, dry_run: bool, network: str | None, settings: Settings) -> None:
     """Mitgliederliste (CSV oder XLSX) einlesen: ganz oder gar nicht.
 
     Dateien über der Größengrenze (Standard 10 MB, Umgebungsvariable LPR_GEO_IMPORT_MAX_MB) werden
     abgelehnt, ohne sie zu lesen.
     """
-    settings = settings_from(db_url)
     try:
         report = import_members(
-            open_register(settings), path, network=network, dry_run=dry_run, max_mb=settings.import_max_mb
+            register_of(settings), path, network=network, dry_run=dry_run, max_mb=settings.import_max_mb
         )
     except FileTooLarge as error:
         raise FileTooLarge(
@@ -57,20 +57,20 @@ def import_command(path: Path, dry_run: bool, network: str | None, db_url: str |
 @members.command("export")
 @click.argument("path", type=_FILE)
 @click.option("--network", default=None, metavar="NAME", help="Nur dieses Netzwerk (Standard: alle).")
-@db_option
+@uses_settings(db=True)
 @reports_register_errors
-def export_command(path: Path, network: str | None, db_url: str | None) -> None:
+def export_command(path: Path, network: str | None, settings: Settings) -> None:
     """Register als CSV oder XLSX schreiben (Format nach Dateiendung); wieder importierbar."""
-    count = export_members(open_register(settings_from(db_url)), path, network=network)
+    count = export_members(register_of(settings), path, network=network)
     click.echo(f"{count} Zeilen nach {path} geschrieben")
 
 
 @members.command("networks")
-@db_option
+@uses_settings(db=True)
 @reports_register_errors
-def networks_command(db_url: str | None) -> None:
+def networks_command(settings: Settings) -> None:
     """Netzwerke im Register auflisten."""
-    for name in networks(open_register(settings_from(db_url))):
+    for name in networks(register_of(settings)):
         click.echo(name)
 
 
@@ -80,10 +80,10 @@ def networks_command(db_url: str | None) -> None:
     "--founded", type=click.DateTime(["%Y-%m-%d", "%d.%m.%Y"]), default=None, help="Gründungsdatum."
 )
 @click.option("--description", default="", help="Beschreibung.")
-@db_option
+@uses_settings(db=True)
 @reports_register_errors
-def add_network_command(name: str, founded: dt.datetime | None, description: str, db_url: str | None) -> None:
+def add_network_command(name: str, founded: dt.datetime | None, description: str, settings: Settings) -> None:
     """Weiteres Netzwerk anlegen (z. B. ein kommunaler Präventionsrat)."""
-    engine = open_register(settings_from(db_url))
+    engine = register_of(settings)
     add_network(engine, name, founded=founded.date() if founded else None, description=description)
     click.echo(f"Netzwerk »{name}« angelegt")

@@ -1,21 +1,65 @@
-"""Options shared by several commands, as reusable decorators."""
+"""How every command gets its settings, and options shared by several commands, as reusable decorators."""
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
+
 import click
+from sqlalchemy import Engine
 
-from lpr_geo.settings import Settings
+from lpr_geo.boundaries import active_dir, use_dataset
+from lpr_geo.register import open_register
+from lpr_geo.settings import SETTINGS, Settings, SettingsError, load_settings
 
-db_option = click.option(
-    "--db",
-    "db_url",
-    envvar="LPR_GEO_DB",
-    default=None,
-    metavar="URL",
-    help="Datenbank des Registers (SQLAlchemy-URL). Standard: $LPR_GEO_DB, sonst eingebettete SQLite-Datei.",
-)
+_DB_HELP = next(s for s in SETTINGS if s.name == "db_url")
+#: Command-line flags that set a setting, by setting name, as they are spelled.
+FLAGS = {"db_url": "--db"}
 
 
-def settings_from(db_url: str | None = None) -> Settings:
-    """Settings from the environment with the command line's overrides."""
-    return Settings.from_env(db_url=db_url)
+def fail(message: object) -> None:
+    """End the command with ``Fehler: ...`` (one German line) on stderr and exit status 1."""
+    click.echo(f"Fehler: {message}", err=True)
+    raise SystemExit(1)
+
+
+def uses_settings(*, db: bool = False) -> Callable:
+    """Give the command its resolved :class:`Settings` as the keyword ``settings``.
+
+    Every command resolves its settings the same way, through :func:`lpr_geo.settings.load_settings`:
+    flags > environment > TOML file (``LPR_GEO_CONFIG``) > defaults. The active boundary dataset of the
+    data directory becomes the default of every loader. With ``db=True`` the command gets ``--db URL``.
+    A command that names no ``settings`` parameter only gets the active dataset.
+    """
+
+    def decorate(command: Callable) -> Callable:
+        wants_settings = "settings" in inspect.signature(command).parameters
+
+        @functools.wraps(command)
+        def wrapper(*args, db_url: str | None = None, **kwargs):
+            try:
+                settings = load_settings({"db_url": db_url}, flag_names=FLAGS)
+            except SettingsError as error:
+                fail(error)
+            use_dataset(active_dir(settings))
+            return command(*args, **kwargs, **({"settings": settings} if wants_settings else {}))
+
+        if db:
+            return click.option(
+                "--db",
+                "db_url",
+                default=None,
+                metavar="URL",
+                help=f"{_DB_HELP.help} Voreinstellung: ${_DB_HELP.env}, sonst db_url aus der TOML-Datei "
+                f"in $LPR_GEO_CONFIG, sonst {_DB_HELP.default_text}.",
+            )(wrapper)
+        return wrapper
+
+    return decorate
+
+
+def register_of(settings: Settings) -> Engine:
+    """Open the register the settings name, and say on stderr which one it is."""
+    click.echo(settings.describe_register(), err=True)
+    return open_register(settings)

@@ -23,10 +23,10 @@ from lpr_geo.auth import (
     set_password,
     set_role,
 )
-from lpr_geo.register import open_register
 from lpr_geo.register.models import ROLES
+from lpr_geo.settings import Settings
 
-from .options import db_option, settings_from
+from .options import register_of, uses_settings
 from .register_errors import reports_register_errors
 
 PASSWORD_ENV = "LPR_GEO_NEW_PASSWORD"
@@ -59,21 +59,21 @@ def users() -> None:
 @click.argument("name")
 @click.option("--role", type=_ROLE, required=True, help="Rolle: viewer, editor oder admin.")
 @_PASSWORD_STDIN
-@db_option
+@uses_settings(db=True)
 @reports_register_errors
-def add_command(name: str, role: str, password_stdin: bool, db_url: str | None) -> None:
+def add_command(name: str, role: str, password_stdin: bool, settings: Settings) -> None:
     """Konto anlegen; das Passwort wird verdeckt abgefragt und nur als argon2-Hash gespeichert."""
-    engine = open_register(settings_from(db_url))
+    engine = register_of(settings)
     user = add_user(engine, name, role, _new_password(password_stdin))
     click.echo(f"Benutzer »{user.name}« mit der Rolle »{ROLE_LABELS[user.role]}« angelegt")
 
 
 @users.command("list")
-@db_option
+@uses_settings(db=True)
 @reports_register_errors
-def list_command(db_url: str | None) -> None:
+def list_command(settings: Settings) -> None:
     """Konten mit Rolle, Status und Anlagedatum auflisten."""
-    for user in list_users(open_register(settings_from(db_url))):
+    for user in list_users(register_of(settings)):
         created = f"{user.created_at:%d.%m.%Y}" if user.created_at else ""
         state = "aktiv" if user.active else "deaktiviert"
         click.echo(f"{user.name}\t{user.role}\t{state}\t{created}")
@@ -82,42 +82,42 @@ def list_command(db_url: str | None) -> None:
 @users.command("set-role")
 @click.argument("name")
 @click.argument("role", type=_ROLE)
-@db_option
+@uses_settings(db=True)
 @reports_register_errors
-def set_role_command(name: str, role: str, db_url: str | None) -> None:
+def set_role_command(name: str, role: str, settings: Settings) -> None:
     """Rolle eines Kontos ändern."""
-    set_role(open_register(settings_from(db_url)), name, role)
+    set_role(register_of(settings), name, role)
     click.echo(f"»{name}« hat jetzt die Rolle »{ROLE_LABELS[role]}«")
 
 
 @users.command("deactivate")
 @click.argument("name")
-@db_option
+@uses_settings(db=True)
 @reports_register_errors
-def deactivate_command(name: str, db_url: str | None) -> None:
+def deactivate_command(name: str, settings: Settings) -> None:
     """Konto deaktivieren (keine Anmeldung mehr; Einträge im Änderungsprotokoll bleiben)."""
-    deactivate_user(open_register(settings_from(db_url)), name)
+    deactivate_user(register_of(settings), name)
     click.echo(f"»{name}« ist deaktiviert")
 
 
 @users.command("activate")
 @click.argument("name")
-@db_option
+@uses_settings(db=True)
 @reports_register_errors
-def activate_command(name: str, db_url: str | None) -> None:
+def activate_command(name: str, settings: Settings) -> None:
     """Deaktiviertes Konto wieder aktivieren (mit seiner bisherigen Rolle und seinem Passwort)."""
-    user = activate_user(open_register(settings_from(db_url)), name)
+    user = activate_user(register_of(settings), name)
     click.echo(f"»{name}« ist wieder aktiv (Rolle »{ROLE_LABELS[user.role]}«)")
 
 
 @users.command("password")
 @click.argument("name")
 @_PASSWORD_STDIN
-@db_option
+@uses_settings(db=True)
 @reports_register_errors
-def password_command(name: str, password_stdin: bool, db_url: str | None) -> None:
+def password_command(name: str, password_stdin: bool, settings: Settings) -> None:
     """Neues Passwort für ein Konto setzen; es wird verdeckt abgefragt und nur als argon2-Hash gespeichert."""
-    engine = open_register(settings_from(db_url))
+    engine = register_of(settings)
     if get_user(engine, name) is None:  # before asking for a password that could not be used
         raise AuthError(f"Benutzer »{name}« gibt es nicht")
     set_password(engine, name, _new_password(password_stdin))

@@ -98,7 +98,7 @@ def test_list_set_role_deactivate_and_errors(tmp_path, monkeypatch):
     assert result.exit_code == 0 and "»otto« hat jetzt die Rolle »Bearbeiter«" in result.output
     assert runner.invoke(main, ["users", "deactivate", "otto", "--db", url]).exit_code == 0
     listing = runner.invoke(main, ["users", "list", "--db", url])
-    assert listing.output.startswith("otto\teditor\tdeaktiviert\t")
+    assert listing.stdout.startswith("otto\teditor\tdeaktiviert\t")
     missing = runner.invoke(main, ["users", "deactivate", "niemand", "--db", url])
     assert missing.exit_code == 1 and "Fehler: Benutzer »niemand« gibt es nicht" in missing.output
     short = runner.invoke(

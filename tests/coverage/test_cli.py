@@ -26,7 +26,7 @@ def run(env, *args):
 def test_coverage_json_and_text(env):
     result = run(env, "coverage", "--json", "--date", "2024-01-01")
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["date"] == "2024-01-01" and data["total"]["gemeinden"] == 417
     assert data["population_source"] == {
         "level": "kreis",

@@ -6,14 +6,13 @@ import pytest
 from flask_compress import flask_compress
 
 from dashboard.app import create_app
-from dashboard.config import Deployment
 from dashboard.static_routes import ON_DEMAND_SCRIPTS
 from lpr_geo.settings import Settings
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    app = create_app(Settings(data_dir=tmp_path_factory.mktemp("precompressed")), Deployment())
+    app = create_app(Settings(data_dir=tmp_path_factory.mktemp("precompressed")))
     return app.server.test_client()
 
 

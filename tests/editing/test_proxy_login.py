@@ -7,22 +7,22 @@ import re
 import pytest
 
 from dashboard.app import create_app
-from dashboard.config import load
 from lpr_geo.auth import add_user, set_password
+from lpr_geo.settings import load_settings
 
 PROXY = "10.1.2.3"
 
 
 @pytest.fixture(scope="module")
 def proxy_client(tmp_path_factory):
-    settings, deployment = load(
-        {
+    settings = load_settings(
+        environ={
             "LPR_GEO_DATA_DIR": str(tmp_path_factory.mktemp("proxy-data")),
             "LPR_GEO_LOGIN_MODE": "proxy",
             "LPR_GEO_TRUSTED_PROXIES": PROXY,
         }
     )
-    app = create_app(settings, deployment)
+    app = create_app(settings)
     add_user(app.server.extensions["lpr_geo_engine"], "sso.editor", "editor", "ein-langes-passwort")
     return app.server.test_client()
 
@@ -52,15 +52,15 @@ def test_no_local_login_form_in_proxy_mode(proxy_client):
 
 @pytest.fixture(scope="module")
 def local_behind_proxy(tmp_path_factory):
-    settings, deployment = load(
-        {
+    settings = load_settings(
+        environ={
             "LPR_GEO_DATA_DIR": str(tmp_path_factory.mktemp("local-proxy-data")),
             "LPR_GEO_LOGIN_MODE": "local",
             "LPR_GEO_TRUSTED_PROXIES": PROXY,
             "LPR_GEO_COOKIE_SECURE": "false",
         }
     )
-    app = create_app(settings, deployment)
+    app = create_app(settings)
     engine = app.server.extensions["lpr_geo_engine"]
     for name in ("opfer", "kollegin"):
         add_user(engine, name, "editor", "ein-langes-passwort")

@@ -542,7 +542,8 @@ def _start_cli(command: str, case: str, silent: int, tmp: Path) -> tuple[str, fl
     start = time.monotonic()
     done = subprocess.run(argv, env=_env(tmp / "data"), capture_output=True, text=True, timeout=2 * HANG)
     seconds = time.monotonic() - start
-    lines = done.stderr.strip().splitlines()
+    # the command first says which register it uses, then fails with one German line
+    lines = [line for line in done.stderr.strip().splitlines() if not line.startswith("Register: ")]
     line = lines[0] if lines else ""
     problem = ""
     if done.returncode != 1:

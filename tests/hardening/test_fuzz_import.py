@@ -44,7 +44,7 @@ from lpr_geo.register.columns import COLUMNS, field_of
 from lpr_geo.register.errors import FileTooLarge
 from lpr_geo.register.models import DEFAULT_NETWORK, Base
 from lpr_geo.register.tabular import FORMULA_STARTS, unneutralise
-from lpr_geo.settings import Settings, SettingsError
+from lpr_geo.settings import SettingsError, load_settings
 from lpr_geo.status import EVENT_STATUSES, Status
 from tests.register.conftest import PostgresDatabases
 
@@ -904,11 +904,11 @@ def test_size_limit_is_configurable(sqlite_register, tmp_path):
         import_members(sqlite_register, path, max_mb=1)
     report, _ = run_import(sqlite_register, path, max_mb=2, dry_run=True)
     assert report.ok, report.text()
-    assert Settings.from_env({"LPR_GEO_IMPORT_MAX_MB": "2,5"}).import_max_mb == 2.5
-    assert Settings.from_env({}).import_max_mb == 10
+    assert load_settings(environ={"LPR_GEO_IMPORT_MAX_MB": "2,5"}).import_max_mb == 2.5
+    assert load_settings(environ={}).import_max_mb == 10
     for wrong in ("abc", "0", "-1", "nan", "inf"):
         with pytest.raises(SettingsError, match="LPR_GEO_IMPORT_MAX_MB"):
-            Settings.from_env({"LPR_GEO_IMPORT_MAX_MB": wrong})
+            load_settings(environ={"LPR_GEO_IMPORT_MAX_MB": wrong})
 
 
 def test_hundred_thousand_rows(sqlite_register, tmp_path):
@@ -981,5 +981,5 @@ def test_cli_reports_junk_in_german(tmp_path, name, content, expected):
     db = f"sqlite:///{tmp_path / 'r.sqlite'}"
     done = _run("members", "import", str(write_bytes(tmp_path / name, content)), "--db", db)
     assert done.returncode == 1
-    assert done.stderr.startswith(f"Fehler: {name}: ") and expected in done.stderr, done.stderr
+    assert f"\nFehler: {name}: " in f"\n{done.stderr}" and expected in done.stderr, done.stderr
     assert "Traceback" not in done.stderr

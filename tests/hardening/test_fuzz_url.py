@@ -284,10 +284,9 @@ def test_raw_bytes_in_the_query(live_server):
 def wsgi_client(tmp_path_factory):
     """The app in-process: a WSGI server may hand over the raw query bytes (PEP 3333: as latin-1)."""
     from dashboard.app import create_app
-    from dashboard.config import Deployment
     from lpr_geo.settings import Settings
 
-    app = create_app(Settings(data_dir=tmp_path_factory.mktemp("wsgi")), Deployment())
+    app = create_app(Settings(data_dir=tmp_path_factory.mktemp("wsgi")))
     return app.server.test_client()
 
 

@@ -104,3 +104,41 @@ def test_real_processes_postgres(pg_databases, tmp_path):
     engine = make_engine(url)
     assert row_counts(engine)["status_events"] == 0
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_the_configured_database_reaches_every_register_command(tmp_path, pg_databases):
+    """``db_url`` from the TOML file in ``LPR_GEO_CONFIG`` is the register of ``users`` and ``members``."""
+    url = pg_databases.register(90)
+    config = tmp_path / "lpr-geo.toml"
+    config.write_text(f'db_url = "{url}"\n', encoding="utf-8")
+    data_dir = tmp_path / "daten"
+    env = {k: v for k, v in os.environ.items() if k != "LPR_GEO_DB"}
+    env.update(LPR_GEO_CONFIG=str(config), LPR_GEO_DATA_DIR=str(data_dir))
+    added = subprocess.run(
+        [LPR_GEO, "users", "add", "otto", "--role", "editor", "--password-stdin"],
+        input="ein-langes-passwort\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert added.returncode == 0, added.stderr
+    assert f"Register: {url} ({config}, db_url)" in added.stderr
+    members = write_csv(
+        tmp_path / "m.csv", [["AGS", "Status", "Seit"], ["12062124", "Mitglied", "07.06.2021"]]
+    )
+    imported = subprocess.run(
+        [LPR_GEO, "members", "import", str(members)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert imported.returncode == 0, imported.stderr
+    engine = make_engine(url)
+    assert row_counts(engine)["users"] == 1 and len(status_events(engine)) == 1
+    engine.dispose()
+    assert not (data_dir / "register.sqlite").exists()  # nothing went to the embedded register
