@@ -9,6 +9,7 @@ file. Only the entry points (``lpr-geo serve``, ``dashboard.wsgi``) call :func:`
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import re
 import tomllib
@@ -64,6 +65,17 @@ DEPLOYMENT_SETTINGS: tuple[Setting, ...] = (
         "Whether the map can be read without logging in: true (default) or false (every page, /embed "
         "included, then needs an account with at least the role viewer; needs login_mode local or proxy).",
     ),
+    Setting(
+        "session_idle_hours",
+        "LPR_GEO_SESSION_IDLE_HOURS",
+        "Hours without a request after which a login session ends (default 8; 0,5 works too).",
+    ),
+    Setting(
+        "session_max_hours",
+        "LPR_GEO_SESSION_MAX_HOURS",
+        "Hours after the login at which a session ends however active it is (default 12); also the "
+        "lifetime of the session cookie.",
+    ),
     # -- end login
     Setting(
         "chromium",
@@ -72,6 +84,8 @@ DEPLOYMENT_SETTINGS: tuple[Setting, ...] = (
     ),
 )
 LOGIN_MODES = ("none", "local", "proxy")
+#: Longest session lifetime accepted, in hours (a year): beyond it a typo, not a policy.
+MAX_SESSION_HOURS = 24 * 365
 _ORIGIN = re.compile(r"^(https?://[A-Za-z0-9.\-]+(:\d+)?|'self'|'none')$")
 
 
@@ -102,6 +116,8 @@ class Deployment:
         Whether the session cookie carries the ``Secure`` flag (HTTPS only).
     anonymous_access : bool
         Whether pages can be read without a login; ``False`` needs ``login_mode`` local or proxy.
+    session_idle_hours, session_max_hours : float
+        A local login ends after this many hours without a request, and this many after the login.
     """
 
     url_prefix: str = "/"
@@ -112,6 +128,8 @@ class Deployment:
     trusted_proxies: tuple[str, ...] = ()
     cookie_secure: bool = True
     anonymous_access: bool = True
+    session_idle_hours: float = 8.0
+    session_max_hours: float = 12.0
 
 
 def normalise_prefix(prefix: str) -> str:
@@ -153,6 +171,19 @@ def _boolean(name: str, value: object) -> bool:
     if text in ("false", "0", "no", "nein"):
         return False
     raise ConfigError(f"{name}: {value!r} ist weder true noch false")
+
+
+def _hours(name: str, value: object) -> float:
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        number = math.nan
+    if not 0 < number <= MAX_SESSION_HOURS:  # nan compares false: refused as well
+        raise ConfigError(
+            f"{name}: »{value}« ist keine gültige Dauer; erwartet Stunden größer 0 und höchstens "
+            f"{MAX_SESSION_HOURS}, z. B. 8 oder 0,5"
+        )
+    return number
 
 
 def _read_toml(path: str) -> dict[str, object]:
@@ -211,6 +242,8 @@ def load(environ: dict[str, str] | None = None, **overrides: object) -> tuple[Se
         trusted_proxies=_addresses(values.get("trusted_proxies", "")),
         cookie_secure=_boolean("cookie_secure", values.get("cookie_secure", True)),
         anonymous_access=_boolean("anonymous_access", values.get("anonymous_access", True)),
+        session_idle_hours=_hours("session_idle_hours", values.get("session_idle_hours", 8)),
+        session_max_hours=_hours("session_max_hours", values.get("session_max_hours", 12)),
     )
     if not deployment.anonymous_access and login_mode == "none":
         raise ConfigError(

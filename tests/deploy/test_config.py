@@ -58,6 +58,9 @@ def test_defaults_without_file(tmp_path):
         ("url_prefix = \n", "kein gültiges TOML"),
         ("anonymous_access = false\n", "braucht login_mode local oder proxy"),
         ('anonymous_access = "vielleicht"\n', "weder true noch false"),
+        ("session_idle_hours = 0\n", "session_idle_hours: »0« ist keine gültige Dauer"),
+        ('session_max_hours = "zwölf"\n', "session_max_hours: »zwölf« ist keine gültige Dauer"),
+        ("session_max_hours = 1e400\n", "ist keine gültige Dauer"),
     ],
 )
 def test_bad_configuration_names_the_problem(tmp_path, content, message):
@@ -103,3 +106,15 @@ def test_the_import_limit_reaches_the_register_settings(tmp_path):
     assert settings.import_max_mb == 3
     settings, _ = load({"LPR_GEO_DATA_DIR": str(tmp_path), "LPR_GEO_IMPORT_MAX_MB": "2,5"})
     assert settings.import_max_mb == 2.5
+
+
+def test_session_lifetimes_default_to_8_and_12_hours_and_take_decimal_commas(tmp_path):
+    _, deployment = load({"LPR_GEO_DATA_DIR": str(tmp_path)})
+    assert (deployment.session_idle_hours, deployment.session_max_hours) == (8, 12)
+    config = tmp_path / "lpr.toml"
+    config.write_text("session_idle_hours = 0.5\nsession_max_hours = 4\n", encoding="utf-8")
+    env = {"LPR_GEO_DATA_DIR": str(tmp_path), "LPR_GEO_CONFIG": str(config)}
+    _, deployment = load(env)
+    assert (deployment.session_idle_hours, deployment.session_max_hours) == (0.5, 4)
+    _, deployment = load({**env, "LPR_GEO_SESSION_IDLE_HOURS": "1,5"})
+    assert deployment.session_idle_hours == 1.5
