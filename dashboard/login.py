@@ -4,21 +4,25 @@
 
 - ``none``: everyone is anonymous (read-only, no personal data);
 - ``local``: ``/anmelden`` checks a local account (:func:`lpr_geo.auth.authenticate`, rate-limited per
-  name and client address, see :func:`client_address`) and keeps the name and a fingerprint of the
-  password in Flask's signed session cookie (HttpOnly, SameSite=Strict, Secure unless ``cookie_secure``
-  is false); ``/abmelden`` ends the session, and so does a new password;
+  name and client address, see :func:`client_address`) and opens a session on the server
+  (:mod:`lpr_geo.auth.sessions`); Flask's signed cookie (HttpOnly, SameSite=Strict, Secure unless
+  ``cookie_secure`` is false) carries only its random token and the CSRF token, and expires with the
+  session's absolute lifetime. ``/abmelden`` deletes the session on the server, so a copy of the cookie
+  is worthless afterwards; so do the idle and absolute limits and any change of the account;
 - ``proxy``: the ``X-Remote-User`` header names the user, but only on requests whose client address is
   one of ``trusted_proxies``.
 
-Either way :func:`current_user` looks the account up in the register on every request, so a
-deactivated account or a lowered role takes effect immediately. Every state-changing request must come
-from the app's own origin (:func:`register`), and the login and logout forms carry a CSRF token as well.
+Either way :func:`current_user` looks the account up in the register on every request that carries a
+login, so a deactivated account or a lowered role takes effect immediately. Every state-changing request
+must come from the app's own origin (:func:`register`), and the login and logout forms carry a CSRF token
+as well.
 With ``anonymous_access = false`` only the login page, the health check, the static assets and the
 accessibility statement are open; everything else needs an account.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 from collections.abc import Mapping
@@ -30,11 +34,13 @@ from sqlalchemy import Engine
 from lpr_geo.auth import (
     ROLE_LABELS,
     LoginBlocked,
+    SessionLifetime,
     User,
     authenticate,
+    end_session,
     get_user,
     has_role,
-    login_fingerprint,
+    open_session,
     session_user,
 )
 from lpr_geo.register.models import ROLES
@@ -47,6 +53,7 @@ _STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 #: Paths open to everyone even with ``anonymous_access = false`` (the login page needs the style sheet).
 OPEN_PATHS = (LOGIN_PATH, LOGOUT_PATH, "/healthz", "/barrierefreiheit")
 OPEN_PREFIXES = ("/assets/",)
+_TOKEN = "session_token"
 #: Pages a browser opens directly: without a login they redirect to the login page instead of a 401.
 _PAGES = ("/", "/embed")
 
@@ -103,6 +110,14 @@ def _settings() -> Settings:
     return current_app.extensions["lpr_geo_settings"]
 
 
+def session_lifetime(settings: Settings) -> SessionLifetime:
+    """The idle and absolute limit of a local login, from the settings."""
+    return SessionLifetime(
+        idle=dt.timedelta(hours=settings.session_idle_hours),
+        absolute=dt.timedelta(hours=settings.session_max_hours),
+    )
+
+
 def current_user() -> User | None:
     """The user of the current request, re-read from the register (``None``: anonymous).
 
@@ -120,8 +135,14 @@ def current_user() -> User | None:
 def _lookup_user() -> User | None:
     settings = _settings()
     if settings.login_mode == "local":
-        name = session.get("user")
-        return session_user(_engine(), name, session.get("fingerprint", "")) if name else None
+        token = session.get(_TOKEN)
+        if not token:
+            return None
+        user = session_user(_engine(), token, lifetime=session_lifetime(settings))
+        if user is None:  # ended on the server: the browser need not send the token again
+            session.pop(_TOKEN)  # the CSRF token stays: a logout or login form on an open page still works
+            session.permanent = False
+        return user
     if settings.login_mode == "proxy" and request.remote_addr in settings.trusted_proxies:
         name = request.headers.get("X-Remote-User", "").strip()
         user = get_user(_engine(), name) if name else None
@@ -199,11 +220,16 @@ def register(server: Flask, engine: Engine, settings: Settings, protected_output
     """
     server.extensions["lpr_geo_engine"] = engine
     server.extensions["lpr_geo_settings"] = settings
+    lifetime = session_lifetime(settings)
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_SECURE=settings.cookie_secure,
         SESSION_COOKIE_NAME="lpr_geo_session",
+        # a login's cookie expires with its session's absolute lifetime, counted from the login (Flask
+        # also refuses a cookie signed longer ago); requests do not push the expiry further
+        PERMANENT_SESSION_LIFETIME=lifetime.absolute,
+        SESSION_REFRESH_EACH_REQUEST=False,
     )
     prefix = settings.url_prefix
 
@@ -211,6 +237,8 @@ def register(server: Flask, engine: Engine, settings: Settings, protected_output
     def protect():
         if request.method in _STATE_CHANGING and not same_origin():
             abort(403, "Anfragen von fremden Seiten werden abgelehnt.")
+        if _TOKEN in session:
+            current_user()  # every request of a logged-in browser checks (and keeps alive) its session
         open_path = request.path in OPEN_PATHS or request.path.startswith(OPEN_PREFIXES)
         role = None if open_path else _required_role(protected_outputs)
         if role is not None and not has_role(current_user(), role):
@@ -232,10 +260,13 @@ def register(server: Flask, engine: Engine, settings: Settings, protected_output
             except LoginBlocked as blocked:
                 message, status = str(blocked), 429
             else:
-                if user is not None:
-                    session.clear()  # a fresh session (and CSRF token) after login
-                    session["user"] = user.name
-                    session["fingerprint"] = login_fingerprint(engine, user.name)
+                # None as well if the account was deactivated between the password check and here
+                token = open_session(engine, user.name, lifetime=lifetime) if user is not None else None
+                if token is not None:
+                    session.clear()  # a fresh cookie: the session's token and a new CSRF token
+                    session.permanent = True
+                    session[_TOKEN] = token
+                    csrf_token()
                     return redirect(prefix, code=303)
                 message, status = "Benutzername oder Passwort ist falsch.", 401
         page = render_template_string(
@@ -252,5 +283,7 @@ def register(server: Flask, engine: Engine, settings: Settings, protected_output
     def logout():
         if not _csrf_valid():
             abort(403, "Das Formular ist abgelaufen; bitte die Seite neu laden.")
+        if _TOKEN in session:
+            end_session(engine, session[_TOKEN])
         session.clear()
         return redirect(prefix, code=303)

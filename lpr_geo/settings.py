@@ -26,6 +26,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 LOGIN_MODES = ("none", "local", "proxy")
+#: Longest session lifetime accepted, in hours (a year): beyond it a typo, not a policy.
+MAX_SESSION_HOURS = 24 * 365
 #: Largest member file (CSV or XLSX) an import reads, in MB (MiB), unless configured otherwise.
 DEFAULT_IMPORT_MAX_MB = 10.0
 CONFIG_ENV = "LPR_GEO_CONFIG"
@@ -76,6 +78,19 @@ def _positive_number(value: object) -> float:
         number = math.nan
     if not math.isfinite(number) or number <= 0:
         raise ValueError(f"»{value}« ist keine gültige Größe; erwartet eine Zahl größer 0, z. B. 10")
+    return number
+
+
+def _hours(value: object) -> float:
+    try:
+        number = float(_text(value).replace(",", "."))
+    except ValueError:
+        number = math.nan
+    if not 0 < number <= MAX_SESSION_HOURS:  # nan compares false: refused as well
+        raise ValueError(
+            f"»{value}« ist keine gültige Dauer; erwartet Stunden größer 0 und höchstens "
+            f"{MAX_SESSION_HOURS}, z. B. 8 oder 0,5"
+        )
     return number
 
 
@@ -268,6 +283,23 @@ class Settings:
         "Betrachter); offen bleiben nur /anmelden, /healthz, /barrierefreiheit und /assets/. "
         "Braucht login_mode local oder proxy.",
         section="Anmeldung",
+    )
+    session_idle_hours: float = _setting(
+        "LPR_GEO_SESSION_IDLE_HOURS",
+        8.0,
+        _hours,
+        "Mit login_mode local: Stunden ohne Anfrage, nach denen eine Anmeldung endet (»0,5« geht auch).",
+        section="Anmeldung",
+        default_text="8",
+    )
+    session_max_hours: float = _setting(
+        "LPR_GEO_SESSION_MAX_HOURS",
+        12.0,
+        _hours,
+        "Stunden nach der Anmeldung, nach denen sie endet, wie aktiv sie auch ist; zugleich die Lebensdauer "
+        "des Sitzungs-Cookies.",
+        section="Anmeldung",
+        default_text="12",
     )
     config_file: Path | None = field(default=None, compare=False)
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)

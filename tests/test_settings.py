@@ -80,6 +80,9 @@ def test_a_password_in_the_database_url_is_never_shown(tmp_path):
         ('anonymous_access = "vielleicht"\n', "anonymous_access: »vielleicht« ist weder true noch false"),
         ('db_url = "kein url"\n', "db_url: »kein url« ist keine Datenbank-URL"),
         ("import_max_mb = 0\n", "import_max_mb: »0« ist keine gültige Größe"),
+        ("session_idle_hours = 0\n", "session_idle_hours: »0« ist keine gültige Dauer"),
+        ('session_max_hours = "zwölf"\n', "session_max_hours: »zwölf« ist keine gültige Dauer"),
+        ("session_max_hours = 1e400\n", "ist keine gültige Dauer"),
     ],
 )
 def test_bad_configuration_names_the_setting_and_the_file(tmp_path, content, message):
@@ -112,3 +115,14 @@ def test_the_import_limit_comes_from_file_or_environment(tmp_path):
     config.write_text("import_max_mb = 3\n", encoding="utf-8")
     assert load_settings(environ={"LPR_GEO_CONFIG": str(config)}).import_max_mb == 3
     assert load_settings(environ={"LPR_GEO_IMPORT_MAX_MB": "2,5"}).import_max_mb == 2.5
+
+
+def test_session_lifetimes_default_to_8_and_12_hours_and_take_decimal_commas(tmp_path):
+    settings = load_settings(environ={})
+    assert (settings.session_idle_hours, settings.session_max_hours) == (8, 12)
+    config = tmp_path / "lpr.toml"
+    config.write_text("session_idle_hours = 0.5\nsession_max_hours = 4\n", encoding="utf-8")
+    env = {"LPR_GEO_CONFIG": str(config)}
+    settings = load_settings(environ=env)
+    assert (settings.session_idle_hours, settings.session_max_hours) == (0.5, 4)
+    assert load_settings(environ={**env, "LPR_GEO_SESSION_IDLE_HOURS": "1,5"}).session_idle_hours == 1.5

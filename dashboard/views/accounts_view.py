@@ -379,8 +379,8 @@ def register(app, services: Services) -> None:
             elif clicked["action"] == DEACTIVATE:
                 deactivate_user(engine, name, actor=actor)
                 message = (
-                    f"»{name}« ist deaktiviert: keine Anmeldung mehr, eine laufende Sitzung endet mit der "
-                    "nächsten Anfrage."
+                    f"»{name}« ist deaktiviert: keine Anmeldung mehr, laufende Anmeldungen des Kontos sind "
+                    "beendet."
                 )
             else:
                 activate_user(engine, name, actor=actor)

@@ -3,7 +3,7 @@
 Roles, least privileged first: ``viewer`` reads, ``editor`` also changes the register and sees contact
 persons, ``admin`` also manages users and reads the audit trail. Every operation that writes or returns
 personal data calls :func:`require_role` itself, so a forgotten check in the web layer cannot leak or
-change anything.
+change anything. A login lasts as long as its server-side session (:mod:`lpr_geo.auth.sessions`).
 """
 
 from .accounts import (
@@ -13,8 +13,6 @@ from .accounts import (
     deactivate_user,
     get_user,
     list_users,
-    login_fingerprint,
-    session_user,
     set_password,
     set_role,
 )
@@ -22,6 +20,7 @@ from .errors import AuthError, LoginBlocked, PermissionDenied
 from .login import RateLimit, authenticate
 from .passwords import MIN_PASSWORD_LENGTH
 from .roles import ROLE_LABELS, has_role, require_role
+from .sessions import SessionLifetime, end_session, open_session, session_user
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
@@ -30,15 +29,17 @@ __all__ = [
     "LoginBlocked",
     "PermissionDenied",
     "RateLimit",
+    "SessionLifetime",
     "User",
     "activate_user",
     "add_user",
     "authenticate",
     "deactivate_user",
+    "end_session",
     "get_user",
     "has_role",
     "list_users",
-    "login_fingerprint",
+    "open_session",
     "require_role",
     "session_user",
     "set_password",

@@ -7,21 +7,20 @@ the password hash is audited as changed but never with its value.
 Every changing function takes ``by`` (the name recorded in the audit trail; the CLI leaves it to the
 operating-system user) or ``actor``: the logged-in dashboard user, who must be an admin and is recorded
 under their own name. The last active admin can neither be deactivated nor lose the role, so the
-register always keeps someone who can manage accounts.
+register always keeps someone who can manage accounts. A new password, another role and a deactivation
+end the account's login sessions (:mod:`lpr_geo.auth.sessions`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 
 from lpr_geo.register.database import register_session
-from lpr_geo.register.models import ROLES, UserAccount
+from lpr_geo.register.models import ROLES, LoginSession, UserAccount
 
 from .errors import AuthError
 from .passwords import check_password_rules, hash_password
@@ -100,6 +99,15 @@ def _lock_admins(session) -> None:
     )
 
 
+def _end_sessions(session, row: UserAccount) -> None:
+    """Delete the account's login sessions in the transaction that changes it.
+
+    The new row version alone already refuses them (:func:`lpr_geo.auth.sessions.session_user`);
+    deleting them leaves no rows of ended sessions behind. A bulk delete: not part of the audit trail.
+    """
+    session.execute(delete(LoginSession).where(LoginSession.user_id == row.id))
+
+
 def _account(session, name: str) -> UserAccount:
     row = session.scalar(select(UserAccount).where(UserAccount.name == name))
     if row is None:
@@ -161,35 +169,6 @@ def add_user(
         return _user(row)
 
 
-def _fingerprint(password_hash: str) -> str:
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:32]
-
-
-def login_fingerprint(engine: Engine, name: str) -> str | None:
-    """A value for the session cookie that changes whenever the account's password changes.
-
-    :func:`session_user` compares it on every request, so setting a new password ends every session
-    opened with the old one (a compromised account is closed by a password reset). It is derived from
-    the argon2 hash and reveals nothing usable about the password.
-    """
-    with register_session(engine) as session:
-        password_hash = session.scalar(select(UserAccount.password_hash).where(UserAccount.name == name))
-        return _fingerprint(password_hash) if password_hash is not None else None
-
-
-def session_user(engine: Engine, name: str, fingerprint: str) -> User | None:
-    """The active account of a session, or ``None`` if it is unknown, deactivated or its password changed."""
-    with register_session(engine) as session:
-        row = session.scalar(select(UserAccount).where(UserAccount.name == name))
-        if (
-            row is None
-            or not row.active
-            or not hmac.compare_digest(_fingerprint(row.password_hash), fingerprint)
-        ):
-            return None
-        return _user(row)
-
-
 def get_user(engine: Engine, name: str) -> User | None:
     """Return the account with this name (active or not), or ``None``.
 
@@ -209,7 +188,7 @@ def list_users(engine: Engine) -> list[User]:
 def set_role(
     engine: Engine, name: str, role: str, *, by: str | None = None, actor: User | None = None
 ) -> User:
-    """Give an account another role (audited).
+    """Give an account another role (audited); if it really changes, the account's login sessions end.
 
     Parameters
     ----------
@@ -242,18 +221,21 @@ def set_role(
         _lock_admins(session)
         row = _account(session, name)
         was_admin = row.active and row.role == "admin"
+        changed = row.role != role
         row.role = role
         if was_admin and role != "admin":
             _last_admin_guard(session, row, "herabgestuft")
         session.flush()
+        if changed:
+            _end_sessions(session, row)
         return _user(row)
 
 
 def deactivate_user(engine: Engine, name: str, *, by: str | None = None, actor: User | None = None) -> User:
     """Deactivate an account: it can no longer log in and holds no role; its audit entries remain.
 
-    A running session of the account loses its access with its next request (the dashboard looks the
-    user up on every request).
+    Every login session of the account ends: its next request is anonymous, and reactivating the
+    account does not bring the session back.
 
     Parameters
     ----------
@@ -286,6 +268,7 @@ def deactivate_user(engine: Engine, name: str, *, by: str | None = None, actor: 
         if was_admin:
             _last_admin_guard(session, row, "deaktiviert")
         session.flush()
+        _end_sessions(session, row)
         return _user(row)
 
 
@@ -327,7 +310,8 @@ def set_password(
 ) -> User:
     """Give an account a new password (e.g. a temporary one an admin hands over).
 
-    Only the argon2 hash is stored; the audit trail records that the hash changed, never a value.
+    Only the argon2 hash is stored; the audit trail records that the hash changed, never a value. Every
+    login session of the account ends (a compromised account is closed by a password reset).
 
     Parameters
     ----------
@@ -359,4 +343,5 @@ def set_password(
         row = _account(session, name)
         row.password_hash = hash_password(password)
         session.flush()
+        _end_sessions(session, row)
         return _user(row)

@@ -3,8 +3,16 @@
 Every attempt is a row in ``login_attempts`` (the register database), so several gunicorn workers and
 hosts count together. A name is blocked after ``max_failures`` failures within ``window`` (a successful
 login clears its count); a client address is blocked after as many failures within the window whatever
-the names tried. Two attempts racing in different workers may both pass the check, so an attacker gets
-at most a few extra tries, never an unlimited number.
+the names tried.
+
+The limit holds under parallel requests: the count and the recording of the attempt happen in one
+transaction that no other attempt for the same name or address overlaps
+(:func:`lpr_geo.register.database.serialised`). The attempt is recorded as a failure before its password
+is checked and turned into a success afterwards, so a burst of parallel tries gets at most
+``max_failures`` password checks, and a worker that dies during the check leaves a failure behind.
+
+Attempts (name as typed, client address, time) are kept only as long as the limit needs them: every
+attempt deletes those older than the window, after which they count for nothing.
 """
 
 from __future__ import annotations
@@ -14,9 +22,9 @@ import math
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, delete, func, insert, select, update
 
-from lpr_geo.register.database import register_session
+from lpr_geo.register.database import register_session, serialised
 from lpr_geo.register.models import LoginAttempt, UserAccount
 
 from .accounts import User, _user
@@ -24,8 +32,6 @@ from .errors import LoginBlocked
 from .passwords import dummy_hash, hash_password, needs_rehash, verify_password
 
 _LOCAL = ZoneInfo("Europe/Berlin")
-# Attempts older than this are deleted; they no longer count for any sensible window.
-_KEEP = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -111,28 +117,32 @@ def authenticate(
     name = name.strip()
     limited_name = name.casefold()[:100]
     address = address[:64]
-    with engine.begin() as connection:
-        connection.execute(
-            delete(LoginAttempt).where(LoginAttempt.attempted_at < now - max(_KEEP, limit.window))
-        )
+    keys = [f"login-name:{limited_name}"] + ([f"login-address:{address}"] if address else [])
+    with serialised(engine, *keys) as connection:
+        connection.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < now - limit.window))
         blocks = [_retry_at(connection, LoginAttempt.name, limited_name, limit, now)]
         if address:
             blocks.append(_retry_at(connection, LoginAttempt.address, address, limit, now))
-    retry_at = max((b for b in blocks if b is not None), default=None)
+        retry_at = max((b for b in blocks if b is not None), default=None)
+        if retry_at is None:  # a blocked attempt is not recorded: it does not extend the block
+            recorded = connection.execute(
+                insert(LoginAttempt).values(
+                    attempted_at=now, name=limited_name, address=address, succeeded=False
+                )
+            )
+            attempt = recorded.inserted_primary_key[0]
     if retry_at is not None:
         raise LoginBlocked(_blocked_message(retry_at, now), retry_at)
 
     with register_session(engine, name or None) as session:
         row = session.scalar(select(UserAccount).where(UserAccount.name == name))
         matches = verify_password(row.password_hash if row is not None else dummy_hash(), password)
-        succeeded = row is not None and row.active and matches
-        if succeeded and needs_rehash(row.password_hash):
+        if row is None or not row.active or not matches:
+            return None
+        if needs_rehash(row.password_hash):
             row.password_hash = hash_password(password)
-        user = _user(row) if succeeded else None
-    with engine.begin() as connection:
-        connection.execute(
-            insert(LoginAttempt).values(
-                attempted_at=now, name=limited_name, address=address, succeeded=succeeded
-            )
+        # the attempt's row is not a register record: written past the audit trail
+        session.connection().execute(
+            update(LoginAttempt).where(LoginAttempt.id == attempt).values(succeeded=True)
         )
-    return user
+        return _user(row)

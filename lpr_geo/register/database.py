@@ -3,6 +3,8 @@
 Dialect quirks live here and only here: SQLite gets WAL mode, foreign keys and a busy timeout on every
 connection; PostgreSQL URLs are mapped to the psycopg 3 driver, connect with a timeout and test a pooled
 connection before handing it out (``pool_pre_ping``), so a restarted database server costs no request.
+A check and the write it guards run as one step in :func:`serialised` (SQLite: ``BEGIN IMMEDIATE``,
+PostgreSQL: advisory locks).
 
 A database that cannot be reached or opened when a program starts raises
 :class:`DatabaseUnavailableError` with a one-line German message; the driver's English text is kept in
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import getpass
+import hashlib
 import logging
 import re
 from collections.abc import Iterator
@@ -23,7 +26,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session
@@ -331,6 +334,57 @@ def open_register(settings: Settings) -> Engine:
         engine.dispose()
         raise unavailable(error, settings.register_url) from error
     return engine
+
+
+@contextmanager
+def serialised(engine: Engine, *keys: str) -> Iterator[Connection]:
+    """A transaction that no other one holding any of the same ``keys`` overlaps: check, then write.
+
+    For a limit that must hold under parallel requests (e.g. counting failed logins, then recording the
+    next attempt): whatever the transaction reads cannot change before it commits, in any worker.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        Engine of the register.
+    *keys : str
+        What the transaction must have to itself, e.g. ``"login-name:erika"``.
+
+    Yields
+    ------
+    sqlalchemy.Connection
+        Committed on leaving the block, rolled back on an exception.
+
+    Notes
+    -----
+    SQLite has one writer at a time, so the keys do not matter there: ``BEGIN IMMEDIATE`` takes the write
+    lock before the first read (pysqlite would begin only at the first write, after the reads, so two
+    transactions could read the same count). PostgreSQL takes a transaction-scoped advisory lock per key,
+    in sorted order so that two transactions never hold one lock each and wait for the other's; they are
+    released at commit or rollback. Reads after the locks see every commit made before them (READ
+    COMMITTED takes a snapshot per statement).
+    """
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            # AUTOCOMMIT leaves transaction control to the statements below; the pool restores the level
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.exec_driver_sql("ROLLBACK")
+                raise
+            connection.exec_driver_sql("COMMIT")
+        return
+    with engine.begin() as connection:
+        for lock in sorted({_lock_id(key) for key in keys}):
+            connection.execute(select(func.pg_advisory_xact_lock(lock)))
+        yield connection
+
+
+def _lock_id(key: str) -> int:
+    """A stable signed 64-bit number for a key (PostgreSQL advisory locks are numbered)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 def default_user() -> str:

@@ -1,4 +1,4 @@
-"""Tables of the register: networks, participants, status events, contacts, activities, audit, users.
+"""Tables of the register: networks, participants, status events, contacts, activities, audit, users, logins.
 
 Every mutable row carries a ``version`` column (SQLAlchemy ``version_id_col``): an UPDATE only succeeds
 when the row still has the version that was read, so a stale write raises a conflict
@@ -210,3 +210,21 @@ class LoginAttempt(Base):
     name: Mapped[str] = mapped_column(String(100), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class LoginSession(Base):
+    """A logged-in browser: the hash of its session token, the account (at the version it had) and two times.
+
+    Written outside the audited session (a login is not a change of the register). It holds no token, no
+    address and no browser details: the cookie carries the token, and only its SHA-256 hash is stored.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: ``users.version`` at login: any later change of the account (password, role, deactivation) ends it
+    user_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from lpr_geo.auth import (
     set_role,
 )
 from lpr_geo.register import make_engine
-from lpr_geo.register.models import AuditEntry, UserAccount
+from lpr_geo.register.models import AuditEntry, LoginAttempt, UserAccount
 from tests.register.conftest import row_counts
 
 PASSWORD = "Sommer-in-Potsdam-2026"
@@ -146,6 +147,37 @@ def test_rate_limit_is_shared_by_workers(register):
             authenticate(register, "erika", PASSWORD, now=T0 + dt.timedelta(seconds=10))
     finally:
         other_worker.dispose()
+
+
+def test_parallel_wrong_passwords_get_no_more_checks_than_the_limit(register):
+    """40 attempts at once through two engines (two workers): the count and the record are one step."""
+    add_user(register, "erika", "editor", PASSWORD)
+    other_worker = make_engine(register.url.render_as_string(hide_password=False))
+
+    def attempt(number: int) -> str:
+        engine = register if number % 2 else other_worker
+        try:
+            user = authenticate(engine, "erika", "falsch", address="10.0.0.9")
+        except LoginBlocked:
+            return "blocked"
+        return "checked" if user is None else "logged in"
+
+    try:
+        with ThreadPoolExecutor(20) as pool:
+            outcomes = list(pool.map(attempt, range(40)))
+    finally:
+        other_worker.dispose()
+    assert (outcomes.count("checked"), outcomes.count("blocked")) == (5, 35)
+
+
+def test_attempts_are_kept_only_as_long_as_the_window(register):
+    limit = RateLimit(max_failures=5, window=dt.timedelta(minutes=15))
+    authenticate(register, "erika", "falsch", address="10.0.0.8", limit=limit, now=T0)
+    authenticate(register, "otto", "falsch", limit=limit, now=T0 + dt.timedelta(minutes=10))
+    authenticate(register, "anna", "falsch", limit=limit, now=T0 + dt.timedelta(minutes=16))
+    with register.connect() as connection:
+        names = connection.scalars(select(LoginAttempt.name).order_by(LoginAttempt.name)).all()
+    assert names == ["anna", "otto"]
 
 
 def test_require_role():

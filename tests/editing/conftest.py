@@ -81,6 +81,16 @@ def login_session(url: str, name: str, password: str = PASSWORD) -> requests.Ses
     return client
 
 
+def logout(client: requests.Session, url: str) -> None:
+    """Log out with the form of the page header (its CSRF token comes with the layout)."""
+    layout = client.get(url + "/_dash-layout").text
+    token = re.search(r'"name":\s*"csrf_token"[^}]*"value":\s*"([^"]+)"', layout) or re.search(
+        r'"value":\s*"([^"]+)"[^}]*"name":\s*"csrf_token"', layout
+    )
+    response = client.post(url + "/abmelden", data={"csrf_token": token.group(1)}, allow_redirects=False)
+    assert response.status_code == 303
+
+
 def browser_login(page, url: str, name: str) -> None:
     page.goto(url + "/anmelden")
     page.get_by_label("Benutzername").fill(name)

@@ -107,12 +107,14 @@ def test_admin_adds_an_editor_changes_the_role_deactivates_and_sets_a_password(a
     session = login_session(url, NEW_EDITOR)
     assert logged_in_as(session, url) == f"Angemeldet als {NEW_EDITOR} (Bearbeiter)"
 
-    # role: Betrachter, effective with the session's next request
+    # role: Betrachter; the running session ends with it, the next login has the new role
     row(page, NEW_EDITOR).locator("button.dash-dropdown").click()
     page.locator(".dash-dropdown-option").filter(has_text="Betrachter").click()
     page.get_by_role("button", name=f"Rolle ändern: {NEW_EDITOR}").click()
     page.wait_for_selector(f"#konten-meldung:has-text('»{NEW_EDITOR}« hat jetzt die Rolle »Betrachter«.')")
     assert account(db, NEW_EDITOR) == ("viewer", 1)
+    assert logged_in_as(session, url) == "nicht angemeldet"
+    session = login_session(url, NEW_EDITOR)
     assert logged_in_as(session, url) == f"Angemeldet als {NEW_EDITOR} (Betrachter)"
 
     # deactivated: the running session is anonymous with its next request, and no new login
