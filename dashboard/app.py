@@ -19,7 +19,7 @@ from lpr_geo.boundaries import active_dir, dataset_info, use_dataset
 from lpr_geo.register import ensure_sample_register
 from lpr_geo.settings import Settings
 
-from . import embed, health, ids, login, security_headers
+from . import embed, health, ids, login, request_bounds, security_headers
 from .accessibility import register_statement_route
 from .figures import map_figure_dict
 from .geometry import geojson_bytes
@@ -93,6 +93,9 @@ def create_app(settings: Settings) -> dash.Dash:
     for section in ADMIN_SECTIONS:
         protected.update(dict.fromkeys(section.ADMIN_OUTPUTS, "admin"))
     login.register(app.server, engine, settings, protected)
+    # issue 14: size of every callback request before anything reads it, its form after the role check;
+    # the upload's file arrives as one long string, limited by MAX_CONTENT_LENGTH above
+    request_bounds.register(app, large_inputs=[(ids.DATA_UPLOAD, "contents")])
     app.index_string = INDEX
     app.server.config.update(
         COMPRESS_MIMETYPES=[

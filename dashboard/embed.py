@@ -122,7 +122,8 @@ def register(app: dash.Dash, services: Services, settings: Settings) -> None:
             if isinstance(exc, exports.ExportBusy):
                 response.headers["Retry-After"] = "10"
             return response
-        response = Response(result.content, mimetype=exports.MEDIA_TYPES[fmt])
+        # content_type as it is: mimetype= would append a second "; charset=utf-8" to the HTML type
+        response = Response(result.content, content_type=exports.MEDIA_TYPES[fmt])
         response.headers["Content-Disposition"] = f'attachment; filename="{exports.filename(view, fmt)}"'
         return response
 

@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from lpr_geo.coverage import (
+    PARTICIPANT_LEVELS,
     CoverageFigures,
     CoverageOptions,
     CoverageTables,
@@ -33,6 +34,8 @@ from lpr_geo.coverage import (
 )
 from lpr_geo.register import DEFAULT_NETWORK, Network, last_contacts, networks, status_events
 from lpr_geo.register.history import region_activities, region_history, revision
+
+from .browser_input import Vocabulary
 
 
 def _computed_once(function: Callable, maxsize: int) -> Callable:
@@ -59,6 +62,8 @@ class Services:
         #: URL of the GeoJSON of a level (whole Land, or one Kreis): see dashboard.static_routes.
         self.geometry_url = geometry_url
         self.layers = load_layers()
+        self._regions = {key: level for level in PARTICIPANT_LEVELS for key in self.layers.index[level]}
+        self._kreise = frozenset(self.layers.index["kreis"])
         # bound per instance so caches die with the app and never leak across apps in tests
         self._tables = _computed_once(self._tables_uncached, 64)
         self._events = _computed_once(self._events_uncached, 4)
@@ -94,6 +99,10 @@ class Services:
     def networks(self) -> list[str]:
         """Network names, AG 4 (the default, also holding the sample register) first, then alphabetical."""
         return sorted(networks(self.engine), key=lambda name: (name != DEFAULT_NETWORK, name))
+
+    def vocabulary(self) -> Vocabulary:
+        """What browser data may name now: the networks, the active layers' regions, today."""
+        return Vocabulary(tuple(self.networks()), self._regions, self._kreise, dt.date.today())
 
     def is_sample(self, network: str) -> bool:
         """Whether the network holds the sample register (shown as such everywhere)."""

@@ -9,18 +9,25 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import uuid
+from collections import OrderedDict
 
+from dash.fingerprint import check_fingerprint
 from flask import Flask, Response, abort, request
 
 from lpr_geo.boundaries import default_dir, read_meta
 
-from .geometry import geojson_bytes
+from .geometry import geojson_bytes, kreis_names
 
 _LEVELS = ("kreis", "amt", "gemeinde")
-_KREIS = re.compile(r"^\d{5}$")
 #: Paths whose responses never change for a given URL, so their compressed bytes can be reused.
 _STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/geo/")
+_SUITES = "/_dash-component-suites/"
+#: Most bytes of compressed bodies kept per worker. The files :func:`precompress` prepares (everything a
+#: first visit loads) take about 5 MB in both encodings; per-Kreis geometry and on-demand chunks add a
+#: few MB. Past the bound the least recently used go, so even a flood of made-up URLs costs no memory.
+CACHE_MAX_BYTES = 32 * 2**20
 
 
 def dataset_token() -> str:
@@ -40,7 +47,7 @@ def register_geometry_route(server: Flask, token: str) -> None:
     @server.route("/geo/<token_in_url>/<name>.json")
     def geometry(token_in_url: str, name: str) -> Response:
         level, _, kreis = name.partition("-")
-        if token_in_url != token or level not in _LEVELS or (kreis and not _KREIS.match(kreis)):
+        if token_in_url != token or level not in _LEVELS or (kreis and kreis not in kreis_names()):
             abort(404)
         body = geojson_bytes(level, kreis or None)
         response = Response(body, mimetype="application/json")
@@ -49,24 +56,53 @@ def register_geometry_route(server: Flask, token: str) -> None:
 
 
 class StaticCompressionCache:
-    """Flask-Compress cache that keeps compressed bodies of static paths only (bounded by their count)."""
+    """Flask-Compress cache of compressed static bodies, at most :data:`CACHE_MAX_BYTES` (least recently used go).
 
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
+    Keys come from :func:`compression_cache_key`, so each static file has one entry per encoding however
+    its URL is dressed up; the bound holds even for paths nobody foresaw. Worker threads share it.
+    """
+
+    def __init__(self, max_bytes: int = CACHE_MAX_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._store: OrderedDict[str, bytes] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
 
     def get(self, key: str) -> bytes | None:
-        return self._store.get(key)
+        with self._lock:
+            value = self._store.get(key)
+            if value is not None:
+                self._store.move_to_end(key)
+            return value
 
     def set(self, key: str, value: bytes) -> None:
-        if key.split(";", 1)[1].startswith(_STATIC_PREFIXES):
+        if not key.split(";", 1)[1].startswith(_STATIC_PREFIXES) or len(value) > self.max_bytes:
+            return
+        with self._lock:
+            self._bytes += len(value) - len(self._store.pop(key, b""))
             self._store[key] = value
+            while self._bytes > self.max_bytes:
+                self._bytes -= len(self._store.popitem(last=False)[1])
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Entries and bytes held."""
+        with self._lock:
+            return len(self._store), self._bytes
 
 
 def compression_cache_key(req=None) -> str:
-    """Static GETs share a key per URL; everything else gets a key that never repeats."""
+    """Static GETs share a key per file; everything else gets a key that never repeats.
+
+    The key is the path without query string (``?v=…`` only busts browser caches) and, for Dash's
+    component suites, without the fingerprint (Dash serves ``x.v1_2m3.js`` for any version and time
+    stamp), so no URL a client makes up adds an entry.
+    """
     req = req or request
     if req.method == "GET" and req.path.startswith(_STATIC_PREFIXES):
-        return req.full_path
+        if req.path.startswith(_SUITES):
+            return _SUITES + check_fingerprint(req.path.removeprefix(_SUITES))[0]
+        return req.path
     return f"dynamic:{uuid.uuid4()}"
 
 

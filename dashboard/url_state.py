@@ -1,8 +1,10 @@
 """The view state that lives in the URL: level, network, Kreis, date, selection and route stops.
 
-A link reproduces the view, and browser back/forward moves between views. Parsing is forgiving:
+A link reproduces the view, and browser back/forward moves between views. Parsing a link is forgiving:
 unknown or malformed parameters fall back to defaults instead of breaking the page, and
-:func:`unused_link_parameters` says which, so that the page can tell the user.
+:func:`unused_link_parameters` says which, so that the page can tell the user. The stores the pages
+keep (:meth:`ViewState.from_store`, :meth:`ViewState.from_scope`) are checked just as strictly: they
+come back from the browser, and a forged one must not make a callback work without bound.
 """
 
 from __future__ import annotations
@@ -12,9 +14,15 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
+from lpr_geo.coverage import FOUNDED, too_many_stops
+
+from . import browser_input
+from .browser_input import MAX_STOPS, BadInput, Vocabulary
+
 LEVELS = ("kreis", "amt", "gemeinde")
 # ASCII digits only, the whole value (``\d`` would take Arabic digits, ``$`` a trailing newline)
 _KEY = re.compile(r"[0-9]{5}|[0-9]{8}|[0-9]{9}")
+#: Most selected regions a link carries (a selection made in the gap list may be longer).
 MAX_KEYS = 40
 
 
@@ -65,8 +73,8 @@ class ViewState:
             level=level,
             kreis=kreis,
             region=region,
-            selected=_keys(params.get("auswahl")),
-            stops=_keys(params.get("stopps")),
+            selected=_keys(params.get("auswahl"))[:MAX_KEYS],
+            stops=_keys(params.get("stopps"))[:MAX_STOPS],
         )
 
     def with_changes(self, **changes) -> ViewState:
@@ -78,13 +86,26 @@ class ViewState:
         return {"network": self.network, "on": self.on.isoformat(), "level": self.level, "kreis": self.kreis}
 
     @classmethod
-    def from_scope(cls, data: dict) -> ViewState:
-        """The view a :meth:`scope` describes (no selection, detail or route)."""
+    def from_scope(cls, data: object, vocabulary: Vocabulary) -> ViewState:
+        """The view a :meth:`scope` describes (no selection, detail or route), checked.
+
+        A network renamed (or none) or a Kreis gone since the page loaded falls back to the default, a
+        date is kept between the founding of AG 4 and today; what no page sends raises :class:`BadInput`.
+        """
+        data = browser_input.mapping(data, "Ansicht")
+        network = data.get("network")
+        if data.get("level") not in LEVELS:
+            raise BadInput("Ansicht: unbekannte Ebene.")
+        try:
+            on = dt.date.fromisoformat(browser_input.text(data.get("on"), "Ansicht: Datum", 10))
+        except ValueError:
+            raise BadInput("Ansicht: ungültiges Datum.") from None
+        kreis = data.get("kreis")
         return cls(
-            network=data["network"],
-            on=dt.date.fromisoformat(data["on"]),
+            network=network if network in vocabulary.networks else vocabulary.networks[0],
+            on=min(max(on, FOUNDED), vocabulary.today),
             level=data["level"],
-            kreis=data["kreis"],
+            kreis=kreis if kreis in vocabulary.kreise else None,
         )
 
     def to_store(self) -> dict:
@@ -95,15 +116,23 @@ class ViewState:
         return data
 
     @classmethod
-    def from_store(cls, data: dict) -> ViewState:
-        """Inverse of :meth:`to_store`."""
-        return cls(
-            **{
-                **data,
-                "on": dt.date.fromisoformat(data["on"]),
-                "selected": tuple(data["selected"]),
-                "stops": tuple(data["stops"]),
-            }
+    def from_store(cls, data: object, vocabulary: Vocabulary) -> ViewState:
+        """Inverse of :meth:`to_store`, checked as :meth:`from_scope`.
+
+        Selection and stops keep only keys of the active layers, each once; more than
+        :data:`~lpr_geo.coverage.MAX_STOPS` stops are refused (:class:`BadInput`) before anything is built.
+        """
+        view = cls.from_scope(data, vocabulary)
+        region = data.get("region")
+        if region is not None and not isinstance(region, str):
+            raise BadInput("Ansicht: ungültige Region.")
+        stops = browser_input.region_keys(data.get("stops"), vocabulary, "Stationen")
+        if len(stops) > MAX_STOPS:
+            raise BadInput(too_many_stops(len(stops)))
+        return view.with_changes(
+            region=region if region and _KEY.fullmatch(region) else None,
+            selected=browser_input.region_keys(data.get("selected"), vocabulary, "Auswahl"),
+            stops=stops,
         )
 
 
@@ -112,12 +141,12 @@ def _parse_date(text: str | None, today: dt.date) -> dt.date:
         value = dt.date.fromisoformat(text or "")
     except ValueError:
         return today
-    return min(max(value, dt.date(2020, 2, 20)), today)
+    return min(max(value, FOUNDED), today)
 
 
 def _keys(text: str | None) -> tuple[str, ...]:
     keys = [k for k in (text or "").split(",") if _KEY.fullmatch(k)]
-    return tuple(dict.fromkeys(keys))[:MAX_KEYS]
+    return tuple(dict.fromkeys(keys))
 
 
 def unused_link_parameters(search: str | None, view: ViewState) -> list[str]:
@@ -143,7 +172,11 @@ def unused_link_parameters(search: str | None, view: ViewState) -> list[str]:
     if "region" in params and params["region"] != view.region:
         notes.append(f"Region »{shown(params['region'])}« ist kein Gebietsschlüssel")
     for name, keys in (("auswahl", view.selected), ("stopps", view.stops)):
-        dropped = [k for k in (params.get(name) or "").split(",") if k and k not in keys]
-        if dropped:
-            notes.append(f"{len(dropped)} Einträge in »{name}« sind keine Gebietsschlüssel")
+        given = (params.get(name) or "").split(",")
+        malformed = [k for k in given if k and not _KEY.fullmatch(k)]
+        if malformed:
+            notes.append(f"{len(malformed)} Einträge in »{name}« sind keine Gebietsschlüssel")
+        if len(_keys(params.get(name))) > len(keys):
+            limit = f"{MAX_STOPS} Stationen" if name == "stopps" else f"{MAX_KEYS} Regionen"
+            notes.append(f"»{name}«: höchstens {limit}, die übrigen sind weggelassen")
     return notes

@@ -48,6 +48,13 @@ def live_data_dir(tmp_path_factory) -> Path:
 @contextlib.contextmanager
 def serve(data_dir: Path, log_name: str, **settings: str):
     """Run ``lpr-geo serve`` on a free port with a data directory and extra settings; yield (url, env)."""
+    with serve_process(data_dir, log_name, **settings) as (url, env, _):
+        yield url, env
+
+
+@contextlib.contextmanager
+def serve_process(data_dir: Path, log_name: str, **settings: str):
+    """:func:`serve`, yielding the server process too (url, env, process): for its memory and its log."""
     env = dict(os.environ, LPR_GEO_DATA_DIR=str(data_dir), **settings)
     env.pop("LPR_GEO_DB", None)
     # the server's request log goes to a file: a pipe nobody reads fills up and blocks the server
@@ -61,7 +68,7 @@ def serve(data_dir: Path, log_name: str, **settings: str):
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url + "/", process, log)  # by now the server has created and filled the register
-        yield url, env
+        yield url, env, process
     finally:
         process.terminate()
         process.wait(timeout=20)

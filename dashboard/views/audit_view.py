@@ -20,7 +20,7 @@ from lpr_geo.auth import ROLE_LABELS, User, has_role, list_users
 from lpr_geo.register import audit_entries
 from lpr_geo.status import Status
 
-from .. import ids
+from .. import browser_input, ids
 from ..grid_locale import GERMAN_TEXT
 from ..inputs import commit_store, register_commit, text_input
 from ..login import current_user
@@ -36,6 +36,8 @@ ADMIN_OUTPUTS: tuple[str, ...] = (
     ids.AUDIT_USERS,
 )
 PAGE_SIZE = 200
+#: Most characters of a filter field (the fields' own ``maxLength`` is 100 or 200).
+MAX_FILTER_CHARS = 200
 FILTER_FIELDS = (ids.AUDIT_USER, ids.AUDIT_TABLE, ids.AUDIT_SINCE, ids.AUDIT_UNTIL, ids.AUDIT_TEXT)
 LOCAL_TIME = ZoneInfo("Europe/Berlin")
 #: Tables of the register as the Änderungsprotokoll names them.
@@ -277,8 +279,17 @@ def user_options(services: Services, admin: User) -> list[html.Option]:
 
 
 def _committed(data) -> str:
-    """The text a filter field committed (see :func:`dashboard.inputs.register_commit`)."""
-    return str(data.get("text") or "") if isinstance(data, dict) else ""
+    """The text a filter field committed (see :func:`dashboard.inputs.register_commit`); none yet: empty."""
+    return "" if data is None else browser_input.committed_text(data, "Filter", MAX_FILTER_CHARS)
+
+
+def _page(data) -> dict[str, int]:
+    """The paging state the grid's store holds (written by :func:`register`'s callback), checked."""
+    page = browser_input.mapping(data, "Seite")
+    return {
+        name: browser_input.whole_number(page.get(name), f"Seite: {name}")
+        for name in ("offset", "shown", "oldest")
+    }
 
 
 def _count(shown: int, more: bool) -> str:
@@ -313,8 +324,9 @@ def register(app, services: Services) -> None:
         filters, error = _filters(*(_committed(c) for c in (user, table, since, until, text)))
         if error:
             return no_update, no_update, no_update, no_update, error, no_update
-        more = ctx.triggered_id == ids.AUDIT_MORE and isinstance(page, dict)
-        offset = int(page.get("offset", 0)) if more else 0
+        more = ctx.triggered_id == ids.AUDIT_MORE and page is not None
+        page = _page(page) if more else {}
+        offset = page["offset"] if more else 0
         entries = audit_entries(services.engine, admin, **filters, limit=PAGE_SIZE + 1, offset=offset)
         has_more = len(entries) > PAGE_SIZE
         entries = entries.head(PAGE_SIZE)
@@ -328,11 +340,11 @@ def register(app, services: Services) -> None:
             }
             return rows, state, _count(len(rows), has_more), not has_more, "", options
         # entries written since the first page push older ones down: skip what is already shown
-        oldest = int(page.get("oldest") or 0)
+        oldest = page["oldest"]
         rows = [row for row in grid_rows(entries) if not oldest or int(row["id"]) < oldest]
         patch = Patch()
         patch.extend(rows)
-        shown = int(page.get("shown", 0)) + len(rows)
+        shown = page["shown"] + len(rows)
         state = {
             "offset": offset + len(entries),
             "shown": shown,

@@ -13,9 +13,11 @@ import json
 from dash import ALL, Input, Output, State, callback_context, html, no_update
 
 from lpr_geo.boundaries import load_layer
+from lpr_geo.coverage import FOUNDED
 from lpr_geo.register.regions import regions
 
-from .. import ids
+from .. import browser_input, ids
+from ..browser_input import MAX_SEARCH_CHARS, MAX_STOPS, BadInput
 from ..inputs import commit_id, commit_store, register_commit, text_input
 from ..services import Services
 from ..text import german_date
@@ -23,7 +25,8 @@ from ..url_state import ViewState, unused_link_parameters
 
 LEVELS = {"kreis": "Kreise", "amt": "Ämter", "gemeinde": "Gemeinden"}
 WHOLE_STATE = "Ganz Brandenburg"
-FOUNDED = dt.date(2020, 2, 20)
+#: Longest text a field of the control bar commits (network names, Kreis names, dates are far shorter).
+MAX_FIELD_CHARS = 200
 
 
 def _text_field(label: str, field_id: str, options: list[str], value: str, **extra) -> list:
@@ -90,7 +93,11 @@ def layout(services: Services) -> html.Div:
                 [
                     html.Label("Gemeinde suchen", htmlFor=ids.SEARCH),
                     text_input(
-                        ids.SEARCH, type="search", placeholder="Name, z. B. Elsterwerda", autoComplete="off"
+                        ids.SEARCH,
+                        type="search",
+                        placeholder="Name, z. B. Elsterwerda",
+                        autoComplete="off",
+                        maxLength=MAX_SEARCH_CHARS,
                     ),
                     html.Ul(id=ids.SEARCH_HITS, className="search-hits", **{"aria-live": "polite"}),
                 ],
@@ -129,6 +136,16 @@ def _component_id(prop_id: str) -> str | dict:
     return json.loads(component) if component.startswith("{") else component
 
 
+def _not_added(names: list[str]) -> str:
+    """``»A« wurde`` / ``»A« und »B« wurden`` / ``»A«, »B«, »C« und 4 weitere wurden`` nicht hinzugefügt."""
+    quoted = [f"»{name}«" for name in names[:3]]
+    if len(names) > 3:
+        listed = f"{', '.join(quoted)} und {len(names) - 3} weitere"
+    else:
+        listed = " und ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
+    return f"{listed} {'wurde' if len(names) == 1 else 'wurden'} nicht hinzugefügt"
+
+
 def _link_message(notes: list[str]) -> str:
     if not notes:
         return ""
@@ -142,6 +159,20 @@ def register(app, services: Services) -> None:
     kreis_names = dict(zip(kreise["key"], kreise["name"], strict=True))
     gemeinde_kreis = load_layer("gemeinde", "land").set_index("key")["kreis_key"].to_dict()
     level_ids = [{"type": ids.LEVEL, "level": level} for level in LEVELS]
+    layers = services.layers
+
+    def region_name(key: str) -> str:
+        level = next(lvl for lvl in LEVELS if key in layers.index[lvl])
+        return str(layers.frames[level]["name"].iat[layers.index[level][key]])
+
+    def with_stops(view: ViewState, added: tuple[str, ...]) -> tuple[ViewState, str]:
+        """The view with ``added`` appended to its stops, up to :data:`MAX_STOPS`; a message names the rest."""
+        stops = tuple(dict.fromkeys(view.stops + added))
+        if len(stops) <= MAX_STOPS:
+            return view.with_changes(stops=stops), ""
+        left_out = [region_name(key) for key in stops[MAX_STOPS:]]
+        message = f"Höchstens {MAX_STOPS} Stationen je Route; {_not_added(left_out)}."
+        return view.with_changes(stops=stops[:MAX_STOPS]), message
 
     def current(search: str | None) -> ViewState:
         return ViewState.from_query(search, services.networks(), dt.date.today(), kreis_keys)
@@ -184,12 +215,13 @@ def register(app, services: Services) -> None:
                 ["true" if level_id["level"] == view.level else "false" for level_id in level_ids],
                 _link_message(unused_link_parameters(search, view)),
             )
-        before = ViewState.from_store(stored)
+        vocabulary = services.vocabulary()
+        before = ViewState.from_store(stored, vocabulary)
         view, messages, committed = before, [], set()
         # Dash hands over every event since the last call (Enter in one field, leaving another): fold them all
         for item in callback_context.triggered:
             trigger = _component_id(item["prop_id"])
-            view, message = apply_event(trigger, item["value"], view)
+            view, message = apply_event(trigger, item["value"], view, vocabulary)
             if message:
                 messages.append(message)
             elif isinstance(trigger, str):  # pattern-matching ids are dicts; no field of those is committed
@@ -213,24 +245,32 @@ def register(app, services: Services) -> None:
             " ".join(messages),
         )
 
-    def apply_event(trigger, value, view: ViewState) -> tuple[ViewState, str]:
-        """The view after one user event, and a German message if its input could not be used."""
+    def apply_event(trigger, value, view: ViewState, vocabulary) -> tuple[ViewState, str]:
+        """The view after one user event, and a German message if its input could not be used.
+
+        The event's value and a pattern-matching id are the browser's word: parsed by
+        :mod:`dashboard.browser_input`, which refuses what no page sends.
+        """
         if not value and trigger not in (ids.MAP_TABLE, ids.GAPS_GRID):
             return view, ""  # a button or search hit that was only (re)rendered, not pressed
         if isinstance(trigger, dict) and trigger.get("type") == ids.LEVEL:
+            if trigger.get("level") not in LEVELS:
+                raise BadInput("Ebene: unbekannt.")
             return view.with_changes(level=trigger["level"]), ""
         if isinstance(trigger, dict) and trigger.get("type") == ids.SEARCH_HIT:
-            found = trigger["key"]
+            found = trigger.get("key")
+            if found not in gemeinde_kreis:
+                raise BadInput("Suchtreffer: unbekannte Gemeinde.")
             return view.with_changes(
                 region=found, kreis=gemeinde_kreis.get(found), level="gemeinde", selected=(found,)
             ), ""
         if trigger == commit_id(ids.NETWORK):
-            network = value["text"]
-            if network in services.networks():
+            network = browser_input.committed_text(value, "Netzwerk", MAX_FIELD_CHARS)
+            if network in vocabulary.networks:
                 return view.with_changes(network=network), ""
             return view, f"Netzwerk »{network}« gibt es nicht; bitte aus der Liste wählen."
         if trigger == commit_id(ids.KREIS):
-            wanted = value["text"].strip()
+            wanted = browser_input.committed_text(value, "Kreis", MAX_FIELD_CHARS).strip()
             key = None if wanted in ("", WHOLE_STATE) else kreis_by_name.get(wanted.casefold())
             if wanted not in ("", WHOLE_STATE) and key is None:
                 return view, f"Kreis »{wanted}« nicht gefunden; bitte aus der Liste wählen."
@@ -239,26 +279,29 @@ def register(app, services: Services) -> None:
                 kreis=key, level="gemeinde" if key and view.level == "kreis" else view.level
             ), ""
         if trigger == commit_id(ids.DATE):
-            on, message = parse_date(value["text"], dt.date.today())
+            typed = browser_input.committed_text(value, "Datum", MAX_FIELD_CHARS)
+            on, message = parse_date(typed, vocabulary.today)
             return (view if on is None else view.with_changes(on=on)), message
         if trigger == ids.MAP:
-            key = value["points"][0].get("location")
+            key = browser_input.clicked_region(value, vocabulary)
             return (view.with_changes(region=key) if key else view), ""
         if trigger == ids.MAP_TABLE:
-            return (view.with_changes(region=value[0]["key"]) if value else view), ""
+            keys = browser_input.row_keys(value, vocabulary, "Karte als Tabelle")
+            return (view.with_changes(region=keys[0]) if keys else view), ""
         if trigger == ids.GAPS_GRID:
-            return view.with_changes(selected=tuple(row["key"] for row in value or [])), ""
+            return view.with_changes(selected=browser_input.row_keys(value, vocabulary, "Auswahl")), ""
         if trigger == ids.GAPS_TO_ROUTE:
-            return view.with_changes(stops=tuple(dict.fromkeys(view.stops + view.selected))), ""
-        if trigger == ids.ADD_REGION_TO_ROUTE and view.region:
-            return view.with_changes(stops=tuple(dict.fromkeys((*view.stops, view.region)))), ""
+            return with_stops(view, view.selected)
+        if trigger == ids.ADD_REGION_TO_ROUTE and view.region in vocabulary.regions:
+            return with_stops(view, (view.region,))
         if trigger == ids.ROUTE_CLEAR:
             return view.with_changes(stops=()), ""
         return view, ""
 
     @app.callback(Output(ids.SEARCH_HITS, "children"), Input(ids.SEARCH, "value"), prevent_initial_call=True)
     def search_hits(text):
-        if not text or len(text.strip()) < 2:
+        text = browser_input.text(text, "Suche", MAX_SEARCH_CHARS)
+        if len(text.strip()) < 2:
             return []
         index = regions()
         hits = index.search("gemeinde", text)

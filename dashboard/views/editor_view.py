@@ -23,7 +23,7 @@ from lpr_geo.register.errors import InvalidInput, StaleEdit
 from lpr_geo.register.personal import contacts_for
 from lpr_geo.status import EVENT_STATUSES
 
-from .. import ids
+from .. import browser_input, ids
 from ..login import current_user
 from ..services import Services
 from ..url_state import ViewState
@@ -335,8 +335,16 @@ def _form_reply(values=None, loaded=no_update, mode=no_update, message=no_update
     return (*fields, loaded, mode, message, table)
 
 
-def _region(stored) -> tuple[ViewState, str | None]:
-    view = ViewState.from_store(stored)
+def _contact_ref(data) -> dict:
+    """``{"id", "version"}`` of a contact as a store of the panel holds it (``{}``: none)."""
+    if data is None:
+        return {}
+    data = browser_input.mapping(data, "Kontakt")
+    return {key: browser_input.whole_number(data[key], "Kontakt") for key in ("id", "version") if key in data}
+
+
+def _region(stored, services: Services) -> tuple[ViewState, str | None]:
+    view = ViewState.from_store(stored, services.vocabulary())
     return view, LEVEL_OF_KEY.get(len(view.region or ""))
 
 
@@ -351,7 +359,7 @@ def register(app, services: Services) -> None:
     @app.callback(Output(ids.EDITOR, "children"), Input(ids.VIEW, "data"))
     def show_editor(stored):
         user = current_user()
-        view, level = _region(stored)
+        view, level = _region(stored, services)
         if not has_role(user, "editor") or level is None:
             return None
         return _panel(services, user, view, level)
@@ -372,7 +380,8 @@ def register(app, services: Services) -> None:
     def save_status(clicks, status, day, note, version, stored, saved):
         if not clicks:  # Dash calls it once when the panel appears; only a click saves
             raise PreventUpdate
-        view, level = _region(stored)
+        version = browser_input.whole_number(version, "Version")
+        view, level = _region(stored, services)
         if level is None:
             return _error("Bitte zuerst eine Region wählen."), no_update, no_update
         if not status:
@@ -430,7 +439,7 @@ def register(app, services: Services) -> None:
     def save_activity(clicks, kind, day, place, outcome, next_step, due, stored, saved):
         if not clicks:
             raise PreventUpdate
-        view, level = _region(stored)
+        view, level = _region(stored, services)
         if level is None:
             return _error("Bitte zuerst eine Region wählen."), no_update
         try:
@@ -476,15 +485,17 @@ def register(app, services: Services) -> None:
         *entered, loaded, stored = form
         if clicked == ids.CONTACT_CANCEL:
             return _form_reply({}, None, NEW_CONTACT, None)
-        view, level = _region(stored)
+        view, level = _region(stored, services)
         if level is None:
             return _form_reply(message=_error("Bitte zuerst eine Region wählen."))
         user = current_user()
         try:
             if clicked == ids.CONTACT_SAVE:
                 values = dict(zip(CONTACT_FIELDS, entered, strict=True))
-                return save_form(user, level, view.region, values, loaded or {})
-            return load_form(user, level, view.region, clicked["index"])
+                return save_form(user, level, view.region, values, _contact_ref(loaded))
+            return load_form(
+                user, level, view.region, browser_input.whole_number(clicked["index"], "Kontakt")
+            )
         except PermissionDenied as error:
             return _form_reply(message=_error(str(error)))
 
@@ -545,14 +556,17 @@ def register(app, services: Services) -> None:
             raise PreventUpdate
         if clicked == ids.CONTACT_CONFIRM_NO:
             return *_NO_QUESTION, None, no_update
-        view, level = _region(stored)
+        view, level = _region(stored, services)
         if level is None:
             return *_NO_QUESTION, _error("Bitte zuerst eine Region wählen."), no_update
         user = current_user()
         try:
             if clicked == ids.CONTACT_CONFIRM_YES:
-                return confirm_delete(user, level, view.region, pending)
-            return ask_delete(user, level, view.region, clicked["index"], clicked["version"])
+                return confirm_delete(user, level, view.region, {**pending, **_contact_ref(pending)})
+            contact_id, version = (
+                browser_input.whole_number(clicked[k], "Kontakt") for k in ("index", "version")
+            )
+            return ask_delete(user, level, view.region, contact_id, version)
         except PermissionDenied as error:
             return *_NO_QUESTION, _error(str(error)), no_update
 

@@ -118,5 +118,5 @@ def register(app, services: Services) -> None:
         Input(ids.SCOPE, "data"),
     )
     def show_figures(scope):
-        view = ViewState.from_scope(scope)
+        view = ViewState.from_scope(scope, services.vocabulary())
         return outputs(view.network, view.on, view.kreis, services.revision())

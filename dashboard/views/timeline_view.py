@@ -40,5 +40,5 @@ def register(app, services: Services) -> None:
 
     @app.callback(Output(ids.TIMELINE, "figure"), Input(ids.SCOPE, "data"))
     def show_timeline(scope):
-        view = ViewState.from_scope(scope)
+        view = ViewState.from_scope(scope, services.vocabulary())
         return with_date_marker(figure(view.network, dt.date.today(), services.revision()), view.on)

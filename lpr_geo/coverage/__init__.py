@@ -19,6 +19,7 @@ from .join import TABLE_COLUMNS, CoverageTables, coverage_tables, prepare_events
 from .layers import PARTICIPANT_LEVELS, Layers, load_layers
 from .route import (
     AVERAGE_SPEED_KMH,
+    MAX_STOPS,
     MINISTRY,
     ROAD_FACTOR,
     Leg,
@@ -28,6 +29,7 @@ from .route import (
     nearby_gaps,
     plan_route,
     resolve_place,
+    too_many_stops,
 )
 from .rules import CoverageOptions
 from .state import CONTACT_COLUMNS, EVENT_COLUMNS, status_on
@@ -39,6 +41,7 @@ __all__ = [
     "EVENT_COLUMNS",
     "FOUNDED",
     "GAP_COLUMNS",
+    "MAX_STOPS",
     "MINISTRY",
     "PARTICIPANT_LEVELS",
     "ROAD_FACTOR",
@@ -71,4 +74,5 @@ __all__ = [
     "series_dates",
     "status_on",
     "tables_on",
+    "too_many_stops",
 ]

@@ -28,6 +28,9 @@ ROAD_FACTOR = 1.3
 AVERAGE_SPEED_KMH = 60.0
 #: Up to this many stops the order is exact (Held-Karp: 2^n·n² steps, ~10 ms at 9 stops).
 EXACT_LIMIT = 9
+#: Most stops of one route: more than a day's visits, planned in a few milliseconds. The distance table
+#: grows with the square of the stops (10,000 stops took 30 s and 3 GB), so more are refused unread.
+MAX_STOPS = 25
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,11 @@ class Suggestion:
             f"Wenn Sie in {self.stop.name} sind: {self.name} ist {self.km:.0f} km entfernt "
             "und noch nicht im Netzwerk."
         )
+
+
+def too_many_stops(count: int) -> str:
+    """The German message for a route of ``count`` stops, more than :data:`MAX_STOPS`."""
+    return f"Höchstens {MAX_STOPS} Stationen je Route; angegeben: {count:,}.".replace(",", ".")
 
 
 def resolve_place(layers: Layers, text: str) -> Place:
@@ -213,7 +221,14 @@ def plan_route(
     Returns
     -------
     Route
+
+    Raises
+    ------
+    ValueError
+        With a German message if there are more than :data:`MAX_STOPS` stops.
     """
+    if len(stops) > MAX_STOPS:
+        raise ValueError(too_many_stops(len(stops)))
     places = [start, *stops]
     distances = road_factor * pairwise_km([p.lon for p in places], [p.lat for p in places])
     exact = len(stops) <= exact_limit

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from lpr_geo.cli import main
+from lpr_geo.coverage import load_layers
 from lpr_geo.register import ensure_sample_register
 from lpr_geo.settings import Settings
 
@@ -54,6 +55,9 @@ def test_errors_are_german_and_exit_non_zero(env):
     assert unknown.exit_code == 1 and "unbekannter Schlüssel '12345678'" in unknown.output
     network = run(env, "coverage", "--network", "Gibt es nicht")
     assert network.exit_code == 1 and "unbekanntes Netzwerk" in network.output
+    gemeinden = load_layers().keys["gemeinde"]
+    too_many = run(env, "route", *gemeinden[:26])  # the distance table grows with the square: refused unbuilt
+    assert too_many.exit_code == 1 and "Höchstens 25 Stationen je Route; angegeben: 26." in too_many.output
 
 
 def test_route_as_a_subprocess(env):

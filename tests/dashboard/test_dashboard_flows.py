@@ -112,6 +112,22 @@ def test_gap_list_filter_and_three_stop_route(recorded_page, live_server):
     assert_clean(recorded_page)
 
 
+def test_a_26th_stop_is_not_added_and_the_page_says_so(recorded_page, live_server):
+    keys = [k for k in load_layer("gemeinde", "land")["key"] if k != "12062124"][:25]
+    page = open_dashboard(recorded_page, live_server, "?stopps=" + ",".join(keys))
+    caption = page.locator("#route-ergebnis caption")
+    caption.get_by_text("Rundfahrt mit 25 Stationen", exact=False).wait_for()
+    page.get_by_label("Gemeinde suchen").fill("Elsterwerda")
+    page.get_by_role("button", name="Elsterwerda (Elbe-Elster)").click()
+    page.locator("#detail").get_by_text("Elsterwerda", exact=True).wait_for()
+    page.get_by_role("button", name="Zur Besuchsplanung hinzufügen").click()
+    message = page.locator("#eingabe-hinweis")
+    message.get_by_text("Höchstens 25 Stationen je Route; »Elsterwerda« wurde nicht hinzugefügt.").wait_for()
+    assert "Rundfahrt mit 25 Stationen" in caption.inner_text()
+    assert "12062124" not in (page.evaluate("new URLSearchParams(location.search).get('stopps')") or "")
+    assert_clean(recorded_page)
+
+
 def test_date_change_redraws_and_back_restores(recorded_page, live_server):
     page = open_dashboard(recorded_page, live_server)
     summary = page.locator("#karten-zusammenfassung")

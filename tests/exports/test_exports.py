@@ -110,3 +110,9 @@ def test_one_image_render_at_a_time_others_are_asked_to_retry(live_server):
     assert busy.status_code == 503 and busy.headers["Retry-After"] == "10"
     assert "in einigen Sekunden erneut" in busy.text
     assert html.status_code == 200 and "<html" in html.text[:500].lower()
+
+
+def test_the_html_export_names_its_charset_once(live_server):
+    answer = requests.get(live_server + "/export/karte.html?ebene=kreis", timeout=120)
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"] == "text/html; charset=utf-8"

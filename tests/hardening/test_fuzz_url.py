@@ -19,10 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dashboard.browser_input import MAX_STOPS, Vocabulary
 from dashboard.embed import embed_query, snippet
 from dashboard.standalone import kreis_keys
 from dashboard.url_state import LEVELS, MAX_KEYS, ViewState, unused_link_parameters
 from dashboard.views.controls import FOUNDED, parse_date
+from lpr_geo.coverage import PARTICIPANT_LEVELS, load_layers
 from lpr_geo.register.models import DEFAULT_NETWORK
 
 NETWORKS = [DEFAULT_NETWORK, "CTC Beispielstadt", "<b>Präventionsrat</b> & Co"]
@@ -80,14 +82,21 @@ def query_strings(draw) -> str:
     return draw(st.sampled_from(["", "?"])) + "&".join(f"{encode(k)}={encode(v)}" for k, v in pairs)
 
 
+def vocabulary() -> Vocabulary:
+    layers = load_layers()
+    regions = {key: level for level in PARTICIPANT_LEVELS for key in layers.index[level]}
+    return Vocabulary(tuple(NETWORKS), regions, frozenset(kreis_keys()), TODAY)
+
+
 def assert_valid_view(view: ViewState, kreise: set[str]) -> None:
     assert view.level in LEVELS
     assert view.network in NETWORKS
     assert view.kreis is None or view.kreis in kreise
     assert FOUNDED <= view.on <= TODAY
     assert view.region is None or KEY.fullmatch(view.region)
+    assert len(view.selected) <= MAX_KEYS and len(view.stops) <= MAX_STOPS
     for keys in (view.selected, view.stops):
-        assert isinstance(keys, tuple) and len(keys) <= MAX_KEYS and len(set(keys)) == len(keys)
+        assert isinstance(keys, tuple) and len(set(keys)) == len(keys)
         assert all(KEY.fullmatch(k) for k in keys), keys
 
 
@@ -103,7 +112,13 @@ def test_any_query_gives_a_valid_view_that_round_trips(search):
     # the link the app writes itself never gets a note; any link gets German notes only
     assert unused_link_parameters(view.to_query(NETWORKS[0], TODAY), view) == []
     assert all(isinstance(note, str) and note for note in unused_link_parameters(search, view))
-    assert ViewState.from_store(view.to_store()) == view
+    # the store keeps what the active layers know
+    known = vocabulary()
+    stored = ViewState.from_store(view.to_store(), known)
+    assert stored == view.with_changes(
+        selected=tuple(k for k in view.selected if k in known.regions),
+        stops=tuple(k for k in view.stops if k in known.regions),
+    )
 
 
 @FUZZ
