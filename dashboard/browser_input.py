@@ -21,7 +21,7 @@ MAX_SEARCH_CHARS = 60
 #: Largest id, version, counter or offset a request may carry (the register's integer columns).
 MAX_NUMBER = 2**31 - 1
 
-__all__ = ["MAX_NUMBER", "MAX_SEARCH_CHARS", "MAX_STOPS", "BadInput", "Vocabulary"]
+__all__ = ["MAX_NUMBER", "MAX_SEARCH_CHARS", "MAX_STOPS", "BadInput", "KnownValues"]
 
 
 class BadInput(ValueError):
@@ -29,10 +29,10 @@ class BadInput(ValueError):
 
 
 @dataclass(frozen=True)
-class Vocabulary:
+class KnownValues:
     """What browser data may name: the register's networks and the active layers' regions, and today.
 
-    Build it with :meth:`dashboard.services.Services.vocabulary`.
+    Build it with :meth:`dashboard.services.Services.known_values`.
     """
 
     networks: tuple[str, ...]
@@ -68,7 +68,7 @@ def whole_number(value: object, what: str, maximum: int = MAX_NUMBER) -> int:
     return value
 
 
-def region_keys(values: object, vocabulary: Vocabulary, what: str) -> tuple[str, ...]:
+def region_keys(values: object, known: KnownValues, what: str) -> tuple[str, ...]:
     """Keys of the active layers from a list, each once, in order; keys the layers lack are left out.
 
     A key can go missing without any forgery (another boundary dataset was activated since the page
@@ -78,25 +78,25 @@ def region_keys(values: object, vocabulary: Vocabulary, what: str) -> tuple[str,
         return ()
     if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
         raise BadInput(f"{what}: ungültige Liste.")
-    return tuple(key for key in dict.fromkeys(values) if key in vocabulary.regions)
+    return tuple(key for key in dict.fromkeys(values) if key in known.regions)
 
 
-def row_keys(rows: object, vocabulary: Vocabulary, what: str) -> tuple[str, ...]:
+def row_keys(rows: object, known: KnownValues, what: str) -> tuple[str, ...]:
     """The region keys of AG Grid's ``selectedRows`` (rows as the grid holds them, each with ``key``)."""
     if rows is None:
         return ()
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise BadInput(f"{what}: ungültige Auswahl.")
-    return region_keys([row.get("key") for row in rows], vocabulary, what)
+    return region_keys([row.get("key") for row in rows], known, what)
 
 
-def clicked_region(click_data: object, vocabulary: Vocabulary) -> str | None:
+def clicked_region(click_data: object, known: KnownValues) -> str | None:
     """The region key of a map click (Plotly ``clickData``), ``None`` for a click beside the regions."""
     points = mapping(click_data, "Klick in die Karte").get("points")
     if not isinstance(points, list) or not points or not isinstance(points[0], dict):
         raise BadInput("Klick in die Karte: ungültige Angabe.")
     key = points[0].get("location")
-    return key if isinstance(key, str) and key in vocabulary.regions else None
+    return key if isinstance(key, str) and key in known.regions else None
 
 
 def committed_text(data: object, what: str, max_chars: int) -> str:

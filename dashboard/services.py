@@ -35,7 +35,7 @@ from lpr_geo.coverage import (
 from lpr_geo.register import DEFAULT_NETWORK, Network, last_contacts, networks, status_events
 from lpr_geo.register.history import region_activities, region_history, revision
 
-from .browser_input import Vocabulary
+from .browser_input import KnownValues
 
 
 def _computed_once(function: Callable, maxsize: int) -> Callable:
@@ -100,9 +100,9 @@ class Services:
         """Network names, AG 4 (the default, also holding the sample register) first, then alphabetical."""
         return sorted(networks(self.engine), key=lambda name: (name != DEFAULT_NETWORK, name))
 
-    def vocabulary(self) -> Vocabulary:
+    def known_values(self) -> KnownValues:
         """What browser data may name now: the networks, the active layers' regions, today."""
-        return Vocabulary(tuple(self.networks()), self._regions, self._kreise, dt.date.today())
+        return KnownValues(tuple(self.networks()), self._regions, self._kreise, dt.date.today())
 
     def is_sample(self, network: str) -> bool:
         """Whether the network holds the sample register (shown as such everywhere)."""

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlencode
 from lpr_geo.coverage import FOUNDED, too_many_stops
 
 from . import browser_input
-from .browser_input import MAX_STOPS, BadInput, Vocabulary
+from .browser_input import MAX_STOPS, BadInput, KnownValues
 
 LEVELS = ("kreis", "amt", "gemeinde")
 # ASCII digits only, the whole value (``\d`` would take Arabic digits, ``$`` a trailing newline)
@@ -86,7 +86,7 @@ class ViewState:
         return {"network": self.network, "on": self.on.isoformat(), "level": self.level, "kreis": self.kreis}
 
     @classmethod
-    def from_scope(cls, data: object, vocabulary: Vocabulary) -> ViewState:
+    def from_scope(cls, data: object, known: KnownValues) -> ViewState:
         """The view a :meth:`scope` describes (no selection, detail or route), checked.
 
         A network renamed (or none) or a Kreis gone since the page loaded falls back to the default, a
@@ -102,10 +102,10 @@ class ViewState:
             raise BadInput("Ansicht: ungültiges Datum.") from None
         kreis = data.get("kreis")
         return cls(
-            network=network if network in vocabulary.networks else vocabulary.networks[0],
-            on=min(max(on, FOUNDED), vocabulary.today),
+            network=network if network in known.networks else known.networks[0],
+            on=min(max(on, FOUNDED), known.today),
             level=data["level"],
-            kreis=kreis if kreis in vocabulary.kreise else None,
+            kreis=kreis if kreis in known.kreise else None,
         )
 
     def to_store(self) -> dict:
@@ -116,22 +116,22 @@ class ViewState:
         return data
 
     @classmethod
-    def from_store(cls, data: object, vocabulary: Vocabulary) -> ViewState:
+    def from_store(cls, data: object, known: KnownValues) -> ViewState:
         """Inverse of :meth:`to_store`, checked as :meth:`from_scope`.
 
         Selection and stops keep only keys of the active layers, each once; more than
         :data:`~lpr_geo.coverage.MAX_STOPS` stops are refused (:class:`BadInput`) before anything is built.
         """
-        view = cls.from_scope(data, vocabulary)
+        view = cls.from_scope(data, known)
         region = data.get("region")
         if region is not None and not isinstance(region, str):
             raise BadInput("Ansicht: ungültige Region.")
-        stops = browser_input.region_keys(data.get("stops"), vocabulary, "Stationen")
+        stops = browser_input.region_keys(data.get("stops"), known, "Stationen")
         if len(stops) > MAX_STOPS:
             raise BadInput(too_many_stops(len(stops)))
         return view.with_changes(
             region=region if region and _KEY.fullmatch(region) else None,
-            selected=browser_input.region_keys(data.get("selected"), vocabulary, "Auswahl"),
+            selected=browser_input.region_keys(data.get("selected"), known, "Auswahl"),
             stops=stops,
         )
 

@@ -215,13 +215,13 @@ def register(app, services: Services) -> None:
                 ["true" if level_id["level"] == view.level else "false" for level_id in level_ids],
                 _link_message(unused_link_parameters(search, view)),
             )
-        vocabulary = services.vocabulary()
-        before = ViewState.from_store(stored, vocabulary)
+        known = services.known_values()
+        before = ViewState.from_store(stored, known)
         view, messages, committed = before, [], set()
         # Dash hands over every event since the last call (Enter in one field, leaving another): fold them all
         for item in callback_context.triggered:
             trigger = _component_id(item["prop_id"])
-            view, message = apply_event(trigger, item["value"], view, vocabulary)
+            view, message = apply_event(trigger, item["value"], view, known)
             if message:
                 messages.append(message)
             elif isinstance(trigger, str):  # pattern-matching ids are dicts; no field of those is committed
@@ -245,7 +245,7 @@ def register(app, services: Services) -> None:
             " ".join(messages),
         )
 
-    def apply_event(trigger, value, view: ViewState, vocabulary) -> tuple[ViewState, str]:
+    def apply_event(trigger, value, view: ViewState, known) -> tuple[ViewState, str]:
         """The view after one user event, and a German message if its input could not be used.
 
         The event's value and a pattern-matching id are the browser's word: parsed by
@@ -266,7 +266,7 @@ def register(app, services: Services) -> None:
             ), ""
         if trigger == commit_id(ids.NETWORK):
             network = browser_input.committed_text(value, "Netzwerk", MAX_FIELD_CHARS)
-            if network in vocabulary.networks:
+            if network in known.networks:
                 return view.with_changes(network=network), ""
             return view, f"Netzwerk »{network}« gibt es nicht; bitte aus der Liste wählen."
         if trigger == commit_id(ids.KREIS):
@@ -280,19 +280,19 @@ def register(app, services: Services) -> None:
             ), ""
         if trigger == commit_id(ids.DATE):
             typed = browser_input.committed_text(value, "Datum", MAX_FIELD_CHARS)
-            on, message = parse_date(typed, vocabulary.today)
+            on, message = parse_date(typed, known.today)
             return (view if on is None else view.with_changes(on=on)), message
         if trigger == ids.MAP:
-            key = browser_input.clicked_region(value, vocabulary)
+            key = browser_input.clicked_region(value, known)
             return (view.with_changes(region=key) if key else view), ""
         if trigger == ids.MAP_TABLE:
-            keys = browser_input.row_keys(value, vocabulary, "Karte als Tabelle")
+            keys = browser_input.row_keys(value, known, "Karte als Tabelle")
             return (view.with_changes(region=keys[0]) if keys else view), ""
         if trigger == ids.GAPS_GRID:
-            return view.with_changes(selected=browser_input.row_keys(value, vocabulary, "Auswahl")), ""
+            return view.with_changes(selected=browser_input.row_keys(value, known, "Auswahl")), ""
         if trigger == ids.GAPS_TO_ROUTE:
             return with_stops(view, view.selected)
-        if trigger == ids.ADD_REGION_TO_ROUTE and view.region in vocabulary.regions:
+        if trigger == ids.ADD_REGION_TO_ROUTE and view.region in known.regions:
             return with_stops(view, (view.region,))
         if trigger == ids.ROUTE_CLEAR:
             return view.with_changes(stops=()), ""

@@ -49,7 +49,7 @@ def register(app, services: Services) -> None:
         Input(ids.EDIT_SAVED, "data"),  # issue 8: show an editor's save at once
     )
     def show_detail(stored, _saved):
-        view = ViewState.from_store(stored, services.vocabulary())
+        view = ViewState.from_store(stored, services.known_values())
         if not view.region:
             return html.P(
                 "Klicken Sie auf eine Region der Karte oder suchen Sie eine Gemeinde.", className="hint"

@@ -344,7 +344,7 @@ def _contact_ref(data) -> dict:
 
 
 def _region(stored, services: Services) -> tuple[ViewState, str | None]:
-    view = ViewState.from_store(stored, services.vocabulary())
+    view = ViewState.from_store(stored, services.known_values())
     return view, LEVEL_OF_KEY.get(len(view.region or ""))
 
 

@@ -118,5 +118,5 @@ def register(app, services: Services) -> None:
         Input(ids.SCOPE, "data"),
     )
     def show_figures(scope):
-        view = ViewState.from_scope(scope, services.vocabulary())
+        view = ViewState.from_scope(scope, services.known_values())
         return outputs(view.network, view.on, view.kreis, services.revision())

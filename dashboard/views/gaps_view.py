@@ -155,7 +155,7 @@ def register(app, services: Services) -> None:
         Input(ids.SCOPE, "data"),
     )
     def show_gaps(scope):
-        view = ViewState.from_scope(scope, services.vocabulary())
+        view = ViewState.from_scope(scope, services.known_values())
         frame = _gaps_frame(services, view)
         return grid_rows(frame), _population_note(services, view)
 
@@ -176,7 +176,7 @@ def register(app, services: Services) -> None:
         prevent_initial_call=True,
     )
     def download(csv_clicks, xlsx_clicks, stored):
-        view = ViewState.from_store(stored, services.vocabulary())
+        view = ViewState.from_store(stored, services.known_values())
         frame = _gaps_frame(services, view).rename(columns=EXPORT_HEADERS)
         frame = frame.map(lambda v: neutralise(v) if isinstance(v, str) else v)
         name = f"noch-nicht-im-netzwerk-{view.level}-{view.on.isoformat()}"

@@ -117,7 +117,7 @@ def register(app, services: Services) -> None:
         Were the scope set together with the view, those ~40 ms of panels would share the server with
         the map (one GIL) and delay the part of the page the user is looking at.
         """
-        view = ViewState.from_store(stored, services.vocabulary())
+        view = ViewState.from_store(stored, services.known_values())
         arrays, legend, summary = view_parts(
             view.network, view.on, view.level, view.kreis, services.revision()
         )
@@ -134,7 +134,7 @@ def register(app, services: Services) -> None:
 
     @app.callback(Output(ids.MAP_TABLE, "rowData"), Input(ids.SCOPE, "data"))
     def show_table(scope):
-        view = ViewState.from_scope(scope, services.vocabulary())
+        view = ViewState.from_scope(scope, services.known_values())
         return table_rows(view.network, view.on, view.level, view.kreis, services.revision())
 
 

@@ -51,7 +51,7 @@ def _minutes(value: float) -> str:
 def register(app, services: Services) -> None:
     @app.callback(Output(ids.ROUTE_RESULT, "children"), Input(ids.VIEW, "data"))
     def show_route(stored):
-        view = ViewState.from_store(stored, services.vocabulary())
+        view = ViewState.from_store(stored, services.known_values())
         if not view.stops:
             return html.P("Noch keine Stationen gewählt.", className="hint")
         route, suggestions = services.route(view.network, view.on, list(view.stops))
@@ -106,7 +106,7 @@ def register(app, services: Services) -> None:
         prevent_initial_call=True,
     )
     def export_route(_clicks, stored):
-        view = ViewState.from_store(stored, services.vocabulary())
+        view = ViewState.from_store(stored, services.known_values())
         if not view.stops:
             return None
         route, _ = services.route(view.network, view.on, list(view.stops))

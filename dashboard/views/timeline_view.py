@@ -40,5 +40,5 @@ def register(app, services: Services) -> None:
 
     @app.callback(Output(ids.TIMELINE, "figure"), Input(ids.SCOPE, "data"))
     def show_timeline(scope):
-        view = ViewState.from_scope(scope, services.vocabulary())
+        view = ViewState.from_scope(scope, services.known_values())
         return with_date_marker(figure(view.network, dt.date.today(), services.revision()), view.on)

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.browser_input import MAX_STOPS, Vocabulary
+from dashboard.browser_input import MAX_STOPS, KnownValues
 from dashboard.embed import embed_query, snippet
 from dashboard.standalone import kreis_keys
 from dashboard.url_state import LEVELS, MAX_KEYS, ViewState, unused_link_parameters
@@ -82,10 +82,10 @@ def query_strings(draw) -> str:
     return draw(st.sampled_from(["", "?"])) + "&".join(f"{encode(k)}={encode(v)}" for k, v in pairs)
 
 
-def vocabulary() -> Vocabulary:
+def known_values() -> KnownValues:
     layers = load_layers()
     regions = {key: level for level in PARTICIPANT_LEVELS for key in layers.index[level]}
-    return Vocabulary(tuple(NETWORKS), regions, frozenset(kreis_keys()), TODAY)
+    return KnownValues(tuple(NETWORKS), regions, frozenset(kreis_keys()), TODAY)
 
 
 def assert_valid_view(view: ViewState, kreise: set[str]) -> None:
@@ -113,7 +113,7 @@ def test_any_query_gives_a_valid_view_that_round_trips(search):
     assert unused_link_parameters(view.to_query(NETWORKS[0], TODAY), view) == []
     assert all(isinstance(note, str) and note for note in unused_link_parameters(search, view))
     # the store keeps what the active layers know
-    known = vocabulary()
+    known = known_values()
     stored = ViewState.from_store(view.to_store(), known)
     assert stored == view.with_changes(
         selected=tuple(k for k in view.selected if k in known.regions),

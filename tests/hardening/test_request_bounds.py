@@ -20,7 +20,7 @@ import pytest
 import requests
 from flask import Flask
 
-from dashboard.browser_input import MAX_STOPS, BadInput, Vocabulary
+from dashboard.browser_input import MAX_STOPS, BadInput, KnownValues
 from dashboard.request_bounds import MAX_CHARS, MAX_DEPTH, MAX_ITEMS, MAX_VALUES
 from dashboard.standalone import kreis_keys
 from dashboard.static_routes import StaticCompressionCache, compression_cache_key
@@ -342,30 +342,30 @@ def test_the_cache_key_is_the_file_not_the_url():
 
 
 @pytest.fixture(scope="module")
-def vocabulary() -> Vocabulary:
+def known() -> KnownValues:
     layers = load_layers()
     regions = {key: level for level in PARTICIPANT_LEVELS for key in layers.index[level]}
-    return Vocabulary((DEFAULT_NETWORK, "CTC Beispielstadt"), regions, frozenset(kreis_keys()), TODAY)
+    return KnownValues((DEFAULT_NETWORK, "CTC Beispielstadt"), regions, frozenset(kreis_keys()), TODAY)
 
 
-def test_the_view_store_keeps_known_keys_once(vocabulary, region_keys):
+def test_the_view_store_keeps_known_keys_once(known, region_keys):
     stored = view(
         stops=["12062124", "12062124", "12999999", "x", "12062124"],
         selected=[*region_keys[:300], *region_keys[:300], "00000000"],
         region="12999999",
     )
-    parsed = ViewState.from_store(stored, vocabulary)
+    parsed = ViewState.from_store(stored, known)
     assert parsed.stops == ("12062124",)
     assert parsed.selected == tuple(region_keys[:300])
     assert parsed.region == "12999999"  # well-formed: the detail panel says it is not in the dataset
-    assert ViewState.from_store(parsed.to_store(), vocabulary) == parsed
+    assert ViewState.from_store(parsed.to_store(), known) == parsed
 
 
-def test_the_view_store_refuses_more_than_25_stops_and_what_no_page_sends(vocabulary, region_keys):
+def test_the_view_store_refuses_more_than_25_stops_and_what_no_page_sends(known, region_keys):
     with pytest.raises(BadInput, match="Höchstens 25 Stationen je Route; angegeben: 26"):
-        ViewState.from_store(view(stops=region_keys[:26]), vocabulary)
+        ViewState.from_store(view(stops=region_keys[:26]), known)
     with pytest.raises(BadInput, match="angegeben: 635"):
-        ViewState.from_store(view(stops=[region_keys[i % 635] for i in range(10_000)]), vocabulary)
+        ViewState.from_store(view(stops=[region_keys[i % 635] for i in range(10_000)]), known)
     for bad in (
         None,
         [],
@@ -379,13 +379,13 @@ def test_the_view_store_refuses_more_than_25_stops_and_what_no_page_sends(vocabu
         view(region=12062124),
     ):
         with pytest.raises(BadInput):
-            ViewState.from_store(bad, vocabulary)
+            ViewState.from_store(bad, known)
 
 
-def test_the_view_store_falls_back_where_the_register_or_the_dataset_changed(vocabulary):
-    parsed = ViewState.from_store(view(network="Umbenannt", kreis="12999", on="2019-05-01"), vocabulary)
+def test_the_view_store_falls_back_where_the_register_or_the_dataset_changed(known):
+    parsed = ViewState.from_store(view(network="Umbenannt", kreis="12999", on="2019-05-01"), known)
     assert (parsed.network, parsed.kreis, parsed.on) == (DEFAULT_NETWORK, None, dt.date(2020, 2, 20))
-    future = ViewState.from_scope(view(on=(TODAY + dt.timedelta(days=3)).isoformat()), vocabulary)
+    future = ViewState.from_scope(view(on=(TODAY + dt.timedelta(days=3)).isoformat()), known)
     assert future.on == TODAY
 
 
