@@ -222,5 +222,7 @@ def load(environ: dict[str, str] | None = None, **overrides: object) -> tuple[Se
         data_dir=Path(str(data_dir)) if data_dir else None,
         db_url=str(values["db_url"]) if values.get("db_url") else None,
         import_max_mb=values.get("import_max_mb"),
+        import_max_rows=values.get("import_max_rows"),
+        import_max_cells=values.get("import_max_cells"),
     )
     return settings, deployment

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -15,6 +16,13 @@ import click
 
 #: Largest member file (CSV or XLSX) an import reads, in MB (MiB), unless configured otherwise.
 DEFAULT_IMPORT_MAX_MB = 10.0
+#: Most data rows an imported file may hold. A real register has a few hundred to a few thousand rows
+#: (Brandenburg: 417 Gemeinden, 52 Ämter, 18 Kreise, a handful of status events each); 50,000 leaves ample
+#: room and keeps the import of a file at the limit within about a minute and a few hundred MB.
+DEFAULT_IMPORT_MAX_ROWS = 50_000
+#: Most cells an imported file may hold, empty ones included (what reading costs): 50,000 rows of the
+#: export's 13 columns are 650,000 cells.
+DEFAULT_IMPORT_MAX_CELLS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest member file an import reads (CLI and admin upload), in MB (default 10); bigger files are "
         "rejected before they are read. An XLSX file may unpack to at most 20 times this size.",
     ),
+    Setting(
+        "import_max_rows",
+        "LPR_GEO_IMPORT_MAX_ROWS",
+        "Most data rows an imported file (members, GV-ISys population) may hold (default 50000); reading "
+        "stops at the first row over the limit.",
+    ),
+    Setting(
+        "import_max_cells",
+        "LPR_GEO_IMPORT_MAX_CELLS",
+        "Most cells an imported file may hold, empty cells and rows included (default 1000000); reading "
+        "stops as soon as the count is over the limit.",
+    ),
 )
 
 
@@ -72,6 +92,16 @@ def _megabytes(value: object) -> float:
     return number
 
 
+def _count(name: str, value: object) -> int:
+    text = str(value).strip()
+    if re.fullmatch(r"\d{1,3}(?:[._]\d{3})+|\d+", text) and int(re.sub(r"[._]", "", text)) > 0:
+        return int(re.sub(r"[._]", "", text))
+    env = next(s.env for s in SETTINGS if s.name == name)
+    raise SettingsError(
+        f"{env}: »{value}« ist keine gültige Anzahl; erwartet eine ganze Zahl größer 0, z. B. 50000"
+    )
+
+
 def _default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "lpr-geo"
@@ -89,11 +119,17 @@ class Settings:
         Database URL; ``None`` means the embedded SQLite file in ``data_dir``.
     import_max_mb : float
         Largest member file an import reads, in MB (MiB).
+    import_max_rows : int
+        Most data rows an imported file may hold.
+    import_max_cells : int
+        Most cells an imported file may hold, empty ones included.
     """
 
     data_dir: Path
     db_url: str | None = None
     import_max_mb: float = DEFAULT_IMPORT_MAX_MB
+    import_max_rows: int = DEFAULT_IMPORT_MAX_ROWS
+    import_max_cells: int = DEFAULT_IMPORT_MAX_CELLS
 
     @property
     def register_url(self) -> str:
@@ -122,6 +158,9 @@ class Settings:
         data_dir = Path(values.pop("data_dir", None) or _default_data_dir())
         if "import_max_mb" in values:
             values["import_max_mb"] = _megabytes(values["import_max_mb"])
+        for name in ("import_max_rows", "import_max_cells"):
+            if name in values:
+                values[name] = _count(name, values[name])
         known = {f.name for f in fields(cls)}
         unknown = set(values) - known
         if unknown:
