@@ -16,6 +16,7 @@ from lpr_geo.boundaries.imports import prepare_vg250
 from lpr_geo.boundaries.population import PopulationError, attach_population, read_gv_isys
 from lpr_geo.boundaries.vg250 import VG250Error
 from lpr_geo.register import open_register, succession
+from lpr_geo.spreadsheets import ReadLimits
 
 from .options import db_option, settings_from
 from .register_errors import reports_register_errors
@@ -125,7 +126,7 @@ def import_population(path: Path, stand: dt.datetime | None) -> None:
     settings = settings_from()
     current = active_dir(settings)
     try:
-        table = read_gv_isys(path, "12", stand.date() if stand else None)
+        table = read_gv_isys(path, "12", stand.date() if stand else None, ReadLimits.from_settings(settings))
     except PopulationError as error:
         _fail(f"{error}. Nichts geändert.")
     dataset, report = attach_population(read_dataset(current), table)
