@@ -16,8 +16,9 @@ from flask_compress import Compress
 
 from lpr_geo.auth import has_role
 from lpr_geo.boundaries import active_dir, dataset_info, use_dataset
-from lpr_geo.register import ensure_sample_register
+from lpr_geo.register import ImportStaging, ensure_sample_register
 from lpr_geo.settings import Settings
+from lpr_geo.spreadsheets import ReadLimits
 
 from . import embed, health, ids, login, request_bounds, security_headers
 from .accessibility import register_statement_route
@@ -68,6 +69,7 @@ def create_app(settings: Settings) -> dash.Dash:
     services = Services(
         engine,
         geometry_url=lambda level, kreis: app.get_relative_path(geometry_path(token, level, kreis)),
+        imports=ImportStaging(settings.data_dir, engine, ReadLimits.from_settings(settings)),
     )
     app = dash.Dash(
         __name__,

@@ -32,7 +32,7 @@ from lpr_geo.coverage import (
     resolve_place,
     tables_on,
 )
-from lpr_geo.register import DEFAULT_NETWORK, Network, last_contacts, networks, status_events
+from lpr_geo.register import DEFAULT_NETWORK, ImportStaging, Network, last_contacts, networks, status_events
 from lpr_geo.register.history import region_activities, region_history, revision
 
 from .browser_input import KnownValues
@@ -57,8 +57,15 @@ def _computed_once(function: Callable, maxsize: int) -> Callable:
 class Services:
     """Cached access to the register and the coverage engine for one app."""
 
-    def __init__(self, engine: Engine, geometry_url: Callable[[str, str | None], str]):
+    def __init__(
+        self,
+        engine: Engine,
+        geometry_url: Callable[[str, str | None], str],
+        imports: ImportStaging | None = None,
+    ):
         self.engine = engine
+        #: The admin upload's staged member imports (under the data directory); None where unused.
+        self.imports = imports
         #: URL of the GeoJSON of a level (whole Land, or one Kreis): see dashboard.static_routes.
         self.geometry_url = geometry_url
         self.layers = load_layers()

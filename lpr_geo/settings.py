@@ -30,6 +30,13 @@ LOGIN_MODES = ("none", "local", "proxy")
 MAX_SESSION_HOURS = 24 * 365
 #: Largest member file (CSV or XLSX) an import reads, in MB (MiB), unless configured otherwise.
 DEFAULT_IMPORT_MAX_MB = 10.0
+#: Most data rows an imported file may hold. A real register has a few hundred to a few thousand rows
+#: (Brandenburg: 417 Gemeinden, 52 Ämter, 18 Kreise, a handful of status events each); 50,000 leaves ample
+#: room and keeps the import of a file at the limit within about a minute and a few hundred MB.
+DEFAULT_IMPORT_MAX_ROWS = 50_000
+#: Most cells an imported file may hold, empty ones included (what reading costs): 50,000 rows of the
+#: export's 13 columns are 650,000 cells.
+DEFAULT_IMPORT_MAX_CELLS = 1_000_000
 CONFIG_ENV = "LPR_GEO_CONFIG"
 _ORIGIN = re.compile(r"^(https?://[A-Za-z0-9.\-]+(:\d+)?|'self'|'none')$")
 _PATH_PART = re.compile(r"[A-Za-z0-9._~\-]+")
@@ -79,6 +86,14 @@ def _positive_number(value: object) -> float:
     if not math.isfinite(number) or number <= 0:
         raise ValueError(f"»{value}« ist keine gültige Größe; erwartet eine Zahl größer 0, z. B. 10")
     return number
+
+
+def _count(value: object) -> int:
+    """A whole number greater than 0; ``50.000`` and ``50_000`` are read as fifty thousand."""
+    text = _text(value)
+    if re.fullmatch(r"\d{1,3}(?:[._]\d{3})+|\d+", text) and int(re.sub(r"[._]", "", text)) > 0:
+        return int(re.sub(r"[._]", "", text))
+    raise ValueError(f"»{value}« ist keine gültige Anzahl; erwartet eine ganze Zahl größer 0, z. B. 50000")
 
 
 def _hours(value: object) -> float:
@@ -216,6 +231,26 @@ class Settings:
         "höchstens 20-mal so groß sein. »2,5« geht auch.",
         section="Import",
         default_text="10",
+    )
+    import_max_rows: int = _setting(
+        "LPR_GEO_IMPORT_MAX_ROWS",
+        DEFAULT_IMPORT_MAX_ROWS,
+        _count,
+        "Höchstzahl der Datenzeilen einer eingelesenen Datei (Mitglieder, GV-ISys-Auszug); das Lesen endet "
+        "an der ersten Zeile darüber. Ein echtes Register hat höchstens einige Tausend Zeilen. »50.000« "
+        "geht auch.",
+        section="Import",
+        default_text="50000",
+    )
+    import_max_cells: int = _setting(
+        "LPR_GEO_IMPORT_MAX_CELLS",
+        DEFAULT_IMPORT_MAX_CELLS,
+        _count,
+        "Höchstzahl der Zellen einer eingelesenen Datei, leere Zellen und Zeilen mitgezählt; das Lesen "
+        "endet, sobald es mehr sind. Eine XLSX-Datei darf höchstens 10 XML-Tags je erlaubter Zelle "
+        "enthalten.",
+        section="Import",
+        default_text="1000000",
     )
     url_prefix: str = _setting(
         "LPR_GEO_URL_PREFIX",

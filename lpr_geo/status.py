@@ -32,7 +32,8 @@ class Status(StrEnum):
         for status in cls:
             if wanted in (status.value, status.label.casefold()):
                 return status
-        raise ValueError(f"unbekannter Status {text!r}; erlaubt: {', '.join(s.label for s in cls)}")
+        shown = text if len(text) <= 60 else text[:59] + "…"  # a cell can be thousands of characters long
+        raise ValueError(f"unbekannter Status {shown!r}; erlaubt: {', '.join(s.label for s in cls)}")
 
 
 LABELS: dict[Status, str] = {

@@ -1,13 +1,12 @@
 """Admin area: register export and import (CSV/XLSX), the import checked before it is applied (issue 8).
 
 Export: the whole register with contact persons as a member file that imports back without loss.
-Import: the uploaded file stays on the server in a folder named by a random token (the browser keeps
-only the token); "Prüfen" runs :func:`lpr_geo.register.import_members` as a dry run and records the
-file's hash, "Übernehmen" imports exactly that checked file and removes it. A file with problems cannot
-be applied (the import writes all rows or none anyway). Every callback here is refused for non-admins
-before it runs (outputs in :data:`ADMIN_OUTPUTS`) and checks the role itself again; the export carries
-personal data. The map picks the change up by itself: the services' caches are keyed by the register
-revision, which every import changes.
+Import: the three steps of :class:`lpr_geo.register.ImportStaging` (the browser keeps only its token):
+upload, "Prüfen" (a dry run that keeps the checked rows), "Übernehmen" (exactly those rows, once). A file
+with problems cannot be applied (the import writes all rows or none anyway). Every callback here is
+refused for non-admins before it runs (outputs in :data:`ADMIN_OUTPUTS`) and checks the role itself
+again; the export carries personal data. The map picks the change up by itself: the services' caches
+are keyed by the register revision, which every import changes.
 """
 
 from __future__ import annotations
@@ -15,14 +14,8 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import hashlib
-import json
 import math
-import re
-import secrets
-import shutil
 import tempfile
-import time
 from pathlib import Path
 
 from dash import Input, Output, State, ctx, dcc, html, no_update
@@ -30,7 +23,7 @@ from dash.exceptions import PreventUpdate
 from flask import current_app, has_app_context
 
 from lpr_geo.auth import User, require_role
-from lpr_geo.register import ImportReport, RegisterError, export_members, import_members
+from lpr_geo.register import ImportReport, NotChecked, RegisterError, StagingGone, export_members
 from lpr_geo.register.tabular import SUFFIXES
 from lpr_geo.settings import DEFAULT_IMPORT_MAX_MB
 
@@ -51,8 +44,6 @@ ADMIN_OUTPUTS: tuple[str, ...] = (
 )
 #: Flask config key of the import size limit in MB (the app shell sets it from Settings.import_max_mb).
 IMPORT_MAX_MB = "LPR_GEO_IMPORT_MAX_MB"
-#: Uploaded files nobody checked or applied are removed after this time (at the next upload).
-STALE_AFTER_SECONDS = 12 * 3600
 COUNT_LABELS = {
     "participants_added": "Regionen neu",
     "events_added": "Statuseinträge neu",
@@ -61,9 +52,6 @@ COUNT_LABELS = {
     "contacts_changed": "Ansprechpartner geändert",
 }
 NO_FILE = "Noch keine Datei hochgeladen."
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
-_META = "upload.json"
-_CHECKED = "checked.json"
 
 
 def _max_mb() -> float:
@@ -153,66 +141,7 @@ def layout() -> html.Div:
     )
 
 
-# --- uploaded files, kept on the server until they are applied ------------------------------------------
-
-
-def _staging() -> Path:
-    root = Path(tempfile.gettempdir()) / "lpr-geo-import"
-    root.mkdir(mode=0o700, exist_ok=True)
-    return root
-
-
-def _safe_name(filename: str) -> str:
-    """The file's own name without any path, reduced to harmless characters (messages name it)."""
-    name = re.sub(r"[^\w.,()+ -]", "_", filename.replace("\\", "/").rsplit("/", 1)[-1]).lstrip(". ")
-    stem, suffix = name[: -len(Path(name).suffix) or None], Path(name).suffix.lower()
-    return f"{stem[:100] or 'import'}{suffix}"
-
-
-def _sweep(root: Path) -> None:
-    limit = time.time() - STALE_AFTER_SECONDS
-    for folder in root.iterdir():
-        if folder.is_dir() and folder.stat().st_mtime < limit:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _stage(data: bytes, filename: str, user: User) -> str:
-    root = _staging()
-    _sweep(root)
-    token = secrets.token_urlsafe(24)
-    folder = root / token
-    folder.mkdir(mode=0o700)
-    name = _safe_name(filename)
-    (folder / name).write_bytes(data)
-    (folder / _META).write_text(json.dumps({"name": name, "user": user.name}), encoding="utf-8")
-    return token
-
-
-def _folder(token: object) -> Path | None:
-    return _staging() / token if isinstance(token, str) and _TOKEN.match(token) else None
-
-
-def _staged(stored: object, user: User) -> Path | None:
-    """The uploaded file the store points to, if it exists and this user uploaded it."""
-    folder = _folder(stored.get("token") if isinstance(stored, dict) else None)
-    try:
-        meta = json.loads((folder / _META).read_text(encoding="utf-8")) if folder else None
-    except (OSError, ValueError):
-        return None
-    if not isinstance(meta, dict) or meta.get("user") != user.name:
-        return None
-    path = folder / str(meta.get("name"))
-    return path if path.parent == folder and path.is_file() else None
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _discard(stored: object) -> None:
-    folder = _folder(stored.get("token") if isinstance(stored, dict) else None)
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
+# --- uploads ----------------------------------------------------------------------------------------------
 
 
 def _decode(contents: str) -> bytes | None:
@@ -319,10 +248,16 @@ def report_view(report: ImportReport) -> list:
 # --- the three steps ----------------------------------------------------------------------------------------
 
 
-def _upload(contents: str, filename: str | None, stored: object, user: User) -> tuple:
+def _token(stored: object) -> object:
+    """The staging token in the browser's store (the workflow checks it)."""
+    return stored.get("token") if isinstance(stored, dict) else None
+
+
+def _upload(contents: str, filename: str | None, stored: object, user: User, services: Services) -> tuple:
     """Keep an uploaded file on the server: (store, info, report, check disabled, apply disabled)."""
     name = filename or ""
     data = _decode(contents) if Path(name).suffix.lower() in SUFFIXES else None
+    services.imports.discard(_token(stored))
     if Path(name).suffix.lower() not in SUFFIXES:
         problem = f"»{name}« ist keine CSV- oder XLSX-Datei (Endung .csv oder .xlsx)."
     elif data is None:
@@ -330,46 +265,10 @@ def _upload(contents: str, filename: str | None, stored: object, user: User) -> 
     elif len(data) > max_upload_bytes():
         problem = f"»{name}« ist {_size(len(data))} groß; erlaubt sind höchstens {_size(max_upload_bytes())}."
     else:
-        _discard(stored)
-        token = _stage(data, name, user)
+        token = services.imports.stage(data, name, user.name)
         info = f"Hochgeladen: »{name}« ({_size(len(data))}). Als Nächstes »Prüfen«."
         return {"token": token, "name": name}, info, None, False, True
-    _discard(stored)
     return None, NO_FILE, _error(problem), True, True
-
-
-def _check(path: Path, user: User, services: Services) -> tuple[list, bool]:
-    """Dry run of the staged file; records its hash if it can be applied. Returns (report, applicable).
-
-    A file with problems can never be applied, so it is removed at once.
-    """
-    digest = _digest(path)
-    try:
-        report = import_members(services.engine, path, dry_run=True, user=user.name, max_mb=_max_mb())
-    except RegisterError:
-        shutil.rmtree(path.parent, ignore_errors=True)
-        raise
-    if not report.ok:
-        shutil.rmtree(path.parent, ignore_errors=True)
-    else:
-        (path.parent / _CHECKED).write_text(json.dumps({"sha256": digest, "ok": True}), encoding="utf-8")
-    return report_view(report), report.ok
-
-
-def _claim(path: Path) -> Path | None:
-    """Move a checked file out of reach of a second click (rename is atomic); None if not checked."""
-    try:
-        checked = json.loads((path.parent / _CHECKED).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not (isinstance(checked, dict) and checked.get("ok") and checked.get("sha256") == _digest(path)):
-        return None
-    claimed = path.parent.with_name(path.parent.name + ".applying")
-    try:
-        path.parent.rename(claimed)
-    except OSError:
-        return None
-    return claimed / path.name
 
 
 def register(app, services: Services) -> None:
@@ -419,32 +318,31 @@ def register(app, services: Services) -> None:
             if not contents:  # the reset below
                 raise PreventUpdate
             # the contents go back to None: the same file can be uploaded again after a fix
-            return *_upload(contents, filename, stored, user), None
-        path = _staged(stored, user)
-        if path is None:
-            gone = _error("Die hochgeladene Datei ist nicht mehr vorhanden; bitte erneut hochladen.")
+            return *_upload(contents, filename, stored, user, services), None
+        gone = _error(str(StagingGone()))
+        if not isinstance(stored, dict):  # the browser's store, not ours: anything may come
             return None, NO_FILE, gone, True, True, no_update
+        name = str(stored.get("name", ""))
         if step == ids.DATA_CHECK:
-            fix = f"»{stored['name']}« kann so nicht übernommen werden; bitte korrigieren und neu hochladen."
+            fix = f"»{name}« kann so nicht übernommen werden; bitte korrigieren und neu hochladen."
             try:
-                report, applicable = _check(path, user, services)
-            except RegisterError as error:  # unreadable file, over the size limit: German messages
+                report = services.imports.check(_token(stored), user.name)
+            except StagingGone:
+                return None, NO_FILE, gone, True, True, no_update
+            except RegisterError as error:  # unreadable file, over a limit: German messages
                 return None, fix, _error(str(error)), True, True, no_update
-            if not applicable:
-                return None, fix, report, True, True, no_update
-            return no_update, no_update, report, False, False, no_update
-        claimed = _claim(path)
-        if claimed is None:
-            return no_update, no_update, _error("Bitte die Datei zuerst prüfen."), False, True, no_update
+            if not report.ok:
+                return None, fix, report_view(report), True, True, no_update
+            return no_update, no_update, report_view(report), False, False, no_update
         try:
-            result = report_view(import_members(services.engine, claimed, user=user.name, max_mb=_max_mb()))
+            result = report_view(services.imports.apply(_token(stored), user.name))
+        except NotChecked as error:
+            return no_update, no_update, _error(str(error)), False, True, no_update
+        except StagingGone:
+            return None, NO_FILE, gone, True, True, no_update
         except RegisterError as error:
             result = _error(str(error))
-        finally:
-            shutil.rmtree(claimed.parent, ignore_errors=True)
-        info = (
-            f"»{stored['name']}« ist verarbeitet; für einen weiteren Import bitte eine neue Datei hochladen."
-        )
+        info = f"»{name}« ist verarbeitet; für einen weiteren Import bitte eine neue Datei hochladen."
         return None, info, result, True, True, no_update
 
     # A file over max_size never reaches a callback (the browser's drop zone drops it silently): say so.

@@ -44,7 +44,7 @@ class VG250Import:
         return f"vg250-{self.reference_date.isoformat()}-bb"
 
     def text(self) -> str:
-        """German report: source, counts, failed checks or key changes."""
+        """German report: source, counts, then the failed checks, or else the key changes."""
         counts = self.dataset.meta["counts"]
         lines = [
             f"{self.source.name} ({self.edition}, Stand {self.reference_date:%d.%m.%Y}): "
@@ -52,8 +52,11 @@ class VG250Import:
             f"{counts['kreis']} Kreise"
         ]
         if self.problems:
-            lines.append(f"{len(self.problems)} Prüfungen fehlgeschlagen:")
+            # keys are compared only for a dataset that passed: there is nothing to say about them
+            n = len(self.problems)
+            lines.append(f"{n} {'Prüfung' if n == 1 else 'Prüfungen'} fehlgeschlagen:")
             lines.extend(f"  {problem}" for problem in self.problems)
+            return "\n".join(lines)
         if self.changes:
             lines.append("Änderungen der Schlüssel gegenüber dem aktiven Datensatz:")
             lines.extend(f"  {change.text()}" for change in self.changes)

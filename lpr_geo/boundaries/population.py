@@ -5,19 +5,23 @@ The data sheet ("Onlineprodukt_Gemeinden") starts with title rows (the title nam
 and "Bevölkerung" above Land, RB, Kreis, VB, Gem and insgesamt, männlich, weiblich), a row of column
 numbers, then one row per unit. ``Satzart`` 60 rows are Gemeinden, 40 rows Kreise; AGS = Land + RB +
 Kreis + Gem. Columns are found by their headings, not by position, so added columns do not matter.
+The workbook is read as a stream within the import limits (:mod:`lpr_geo.spreadsheets`): the real
+extract (all of Germany, about 16,000 rows) fits them many times over; a file that merely claims to be
+one cannot cost more than they allow.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
+from contextlib import closing
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
-from openpyxl.utils.exceptions import InvalidFileException
+
+from lpr_geo.spreadsheets import ReadLimits, SpreadsheetError, XlsxFile
 
 from .build import Dataset
 
@@ -46,10 +50,21 @@ def _norm(value: object) -> str:
     return re.sub(r"[\s\-\u00ad]", "", str(value if value is not None else "")).casefold()
 
 
-def _find_header(sheet) -> int | None:
-    for number, row in enumerate(sheet.iter_rows(max_row=_HEADER_SCAN_ROWS, values_only=True), 1):
+def _find_header(rows: list[tuple[int, list]]) -> int | None:
+    """Position (in ``rows``) of the header row: the one with a "Satzart" heading."""
+    for position, (_, row) in enumerate(rows):
         if any(_norm(cell) == "satzart" for cell in row):
-            return number
+            return position
+    return None
+
+
+def _data_sheet(book: XlsxFile) -> int | None:
+    """Index of the first worksheet whose first rows hold the GV-ISys header."""
+    for index in range(len(book.sheets)):
+        with closing(book.rows(index)) as rows:
+            head = [(n, row) for n, row in islice(rows, _HEADER_SCAN_ROWS) if n <= _HEADER_SCAN_ROWS]
+        if _find_header(head) is not None:
+            return index
     return None
 
 
@@ -115,7 +130,9 @@ def _date_in(rows: list[tuple]) -> dt.date | None:
     return None
 
 
-def read_gv_isys(path: Path, land: str = "12", reference_date: dt.date | None = None) -> PopulationTable:
+def read_gv_isys(
+    path: Path, land: str = "12", reference_date: dt.date | None = None, limits: ReadLimits | None = None
+) -> PopulationTable:
     """Read the Gemeinde and Kreis population of one Land from ``Auszug_GV.xlsx``.
 
     Parameters
@@ -126,6 +143,8 @@ def read_gv_isys(path: Path, land: str = "12", reference_date: dt.date | None = 
         Two-digit Land key; rows of other Länder are ignored.
     reference_date : datetime.date, optional
         Reference date; read from the sheet title ("... am 31.12.2023") if omitted.
+    limits : ReadLimits, optional
+        Size, data-row and cell limits (:meth:`ReadLimits.from_settings`); lpr_geo's defaults if omitted.
 
     Returns
     -------
@@ -134,44 +153,49 @@ def read_gv_isys(path: Path, land: str = "12", reference_date: dt.date | None = 
     Raises
     ------
     PopulationError
-        If the file is no readable xlsx, has no data sheet in the GV-ISys layout, no reference date, no
-        row of the Land, or a Gemeinde row of the Land without a valid population figure.
+        If the file is no readable xlsx or over the limits, has no data sheet in the GV-ISys layout, no
+        reference date, no row of the Land, or a Gemeinde row of the Land without a valid population
+        figure.
     """
     path = Path(path)
+    limits = limits or ReadLimits()
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
-        raise PopulationError(f"{path.name}: keine lesbare Excel-Datei (xlsx) ({error})") from error
-    try:
-        sheet, header = next(((s, h) for s in book.worksheets if (h := _find_header(s))), (None, None))
-        if sheet is None:
-            raise PopulationError(
-                f"{path.name}: kein Tabellenblatt im Aufbau des GV-ISys-Auszugs (Spalte »Satzart« fehlt)"
-            )
-        rows = list(sheet.iter_rows(values_only=True))
-    finally:
-        book.close()
-    label = f"{path.name}, Blatt »{sheet.title}«"
-    kind_column = next(i for i, cell in enumerate(rows[header - 1]) if _norm(cell) == "satzart")
+        if path.stat().st_size > limits.max_bytes:
+            raise limits.too_big(path.name, path.stat().st_size)
+        with XlsxFile(path, limits) as book:
+            index = _data_sheet(book)
+            if index is None:
+                raise PopulationError(
+                    f"{path.name}: kein Tabellenblatt im Aufbau des GV-ISys-Auszugs (Spalte »Satzart« fehlt)"
+                )
+            title = book.sheet_names[index]
+            rows = list(book.rows(index))  # (row number, cells); bounded by the limits
+    except OSError as error:
+        raise PopulationError(f"{path.name}: keine lesbare Excel-Datei (xlsx) ({error.strerror})") from error
+    except SpreadsheetError as error:
+        raise PopulationError(str(error)) from error
+    label = f"{path.name}, Blatt »{title}«"
+    header = _find_header(rows)
+    kind_column = next(i for i, cell in enumerate(rows[header][1]) if _norm(cell) == "satzart")
     first_data = next(
         (
             i
-            for i in range(header, len(rows))
-            if not _numbers_only(rows[i]) and re.fullmatch(r"\d{2}", _part(_cell(rows[i], kind_column), 2))
+            for i in range(header + 1, len(rows))
+            if not _numbers_only(rows[i][1])
+            and re.fullmatch(r"\d{2}", _part(_cell(rows[i][1], kind_column), 2))
         ),
         len(rows),
     )
-    headings = [r for r in rows[header - 1 : first_data] if not _numbers_only(r)]
+    headings = [row for _, row in rows[header:first_data] if not _numbers_only(row)]
     columns = _columns(headings, label)
-    reference_date = reference_date or _date_in(rows[: header - 1])
+    reference_date = reference_date or _date_in([row for _, row in rows[:header]])
     if reference_date is None:
         raise PopulationError(
             f"{label}: Stichtag nicht im Titel gefunden; bitte mit --stand JJJJ-MM-TT angeben"
         )
 
     gemeinden, kreise, problems = [], [], []
-    for number in range(first_data, len(rows)):
-        row = rows[number]
+    for number, row in rows[first_data:]:
         cell = {role: _cell(row, i) for role, i in columns.items()}
         kind = _part(cell["satzart"], 2)
         if kind not in ("40", "60") or _part(cell["land"], 2) != land:
@@ -183,7 +207,7 @@ def read_gv_isys(path: Path, land: str = "12", reference_date: dt.date | None = 
             value = int(re.sub(r"[ .]", "", value))
         if not isinstance(value, int | float) or value != value or value < 0:
             problems.append(
-                f"{label}, Zeile {number + 1}, Feld »Bevölkerung insgesamt«: keine gültige Zahl ({value!r})"
+                f"{label}, Zeile {number}, Feld »Bevölkerung insgesamt«: keine gültige Zahl ({value!r})"
             )
             continue
         target = gemeinden if kind == "60" else kreise

@@ -17,6 +17,7 @@ from lpr_geo.boundaries.population import PopulationError, attach_population, re
 from lpr_geo.boundaries.vg250 import VG250Error
 from lpr_geo.register import succession
 from lpr_geo.settings import Settings
+from lpr_geo.spreadsheets import ReadLimits
 
 from .options import fail, register_of, uses_settings
 from .register_errors import reports_register_errors
@@ -121,7 +122,7 @@ def import_population(path: Path, stand: dt.datetime | None, settings: Settings)
     """
     current = active_dir(settings)
     try:
-        table = read_gv_isys(path, "12", stand.date() if stand else None)
+        table = read_gv_isys(path, "12", stand.date() if stand else None, ReadLimits.from_settings(settings))
     except PopulationError as error:
         fail(f"{error}. Nichts geändert.")
     dataset, report = attach_population(read_dataset(current), table)

@@ -9,7 +9,8 @@ import click
 
 from lpr_geo.register import add_network, export_members, import_members, networks
 from lpr_geo.register.errors import FileTooLarge
-from lpr_geo.settings import Settings
+from lpr_geo.settings import SETTINGS, Settings
+from lpr_geo.spreadsheets import ReadLimits
 
 from .options import register_of, uses_settings
 from .register_errors import reports_register_errors
@@ -34,20 +35,27 @@ def members() -> None:
 @uses_settings(db=True)
 @reports_register_errors
 def import_command(path: Path, dry_run: bool, network: str | None, settings: Settings) -> None:
-    """Mitgliederliste (CSV oder XLSX) einlesen: ganz oder gar nicht.
+    """Mitgliederliste (CSV oder XLSX) einlesen: erst prüfen, dann ganz oder gar nicht übernehmen.
 
     Dateien über der Größengrenze (Standard 10 MB, Umgebungsvariable LPR_GEO_IMPORT_MAX_MB) werden
-    abgelehnt, ohne sie zu lesen.
+    abgelehnt, ohne sie zu lesen; beim Lesen endet es an der ersten Zeile oder Zelle über den Grenzen
+    (Standard 50.000 Datenzeilen, LPR_GEO_IMPORT_MAX_ROWS; 1.000.000 Zellen, LPR_GEO_IMPORT_MAX_CELLS).
     """
     try:
         report = import_members(
-            register_of(settings), path, network=network, dry_run=dry_run, max_mb=settings.import_max_mb
+            register_of(settings),
+            path,
+            network=network,
+            dry_run=dry_run,
+            limits=ReadLimits.from_settings(settings),
         )
     except FileTooLarge as error:
+        env = next(s.env for s in SETTINGS if s.name == error.setting)
         raise FileTooLarge(
-            f"{error} (Grenze einstellbar mit der Umgebungsvariablen LPR_GEO_IMPORT_MAX_MB)",
+            f"{error} (Grenze einstellbar mit der Umgebungsvariablen {env})",
             error.size,
             error.limit,
+            error.setting,
         ) from error
     click.echo(report.text(), err=not report.ok)
     if not report.ok:

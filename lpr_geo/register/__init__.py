@@ -21,7 +21,8 @@ from .editing import (
 )
 from .errors import ConflictError, InvalidInput, RegisterError, SchemaOutdatedError, StaleEdit
 from .exporter import export_members
-from .importer import ImportReport, Problem, import_members
+from .import_report import ImportReport, Problem
+from .importer import CheckedImport, apply_checked, check_members, count_changes, import_members
 from .models import (
     ACTIVITY_KINDS,
     DEFAULT_NETWORK,
@@ -36,17 +37,21 @@ from .networks import add_network
 from .personal import contacts_for
 from .queries import last_contacts, networks, status_events, status_on
 from .sample import ensure_sample_register, fill_sample
+from .staging import ImportStaging, NotChecked, StagingGone
 
 __all__ = [
     "ACTIVITY_KINDS",
     "DEFAULT_NETWORK",
     "Activity",
     "AuditEntry",
+    "CheckedImport",
     "ConflictError",
     "Contact",
     "CurrentStatus",
     "ImportReport",
+    "ImportStaging",
     "InvalidInput",
+    "NotChecked",
     "Network",
     "Participant",
     "Problem",
@@ -54,13 +59,17 @@ __all__ = [
     "Saved",
     "SchemaOutdatedError",
     "StaleEdit",
+    "StagingGone",
     "StatusEvent",
     "Versions",
     "add_activity",
     "add_network",
+    "apply_checked",
     "audit_entries",
     "backup",
+    "check_members",
     "contacts_for",
+    "count_changes",
     "current_status",
     "delete_contact",
     "ensure_sample_register",

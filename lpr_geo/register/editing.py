@@ -17,11 +17,9 @@ Text fields are stored verbatim, markup included: escaping is the job of whateve
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -45,13 +43,19 @@ from .models import (
 )
 from .regions import LEVEL_LABELS, Region, describe, regions
 from .roles import require_role
+from .validation import contact_problems, future_problem, status_date_problem, text_problem
 
 if TYPE_CHECKING:
     from lpr_geo.auth import User
 
-_LOCAL = ZoneInfo("Europe/Berlin")
-_EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"'.]{2,}")
-_PHONE = re.compile(r"\+?[0-9 ()/.\-]+")
+#: Form labels of the contact fields, put in front of the validator's reasons.
+_CONTACT_LABELS = {
+    "name": "Name",
+    "role": "Funktion",
+    "organisation": "Organisation",
+    "email": "E-Mail",
+    "phone": "Telefon",
+}
 
 
 @dataclass(frozen=True)
@@ -92,10 +96,6 @@ class _Outdated(Exception):
     """Internal signal: the stored version differs from the expected one (turned into StaleEdit)."""
 
 
-def _today() -> dt.date:
-    return dt.datetime.now(_LOCAL).date()
-
-
 def _date(field: str, label: str, value: dt.date | str | None) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -113,16 +113,14 @@ def _date(field: str, label: str, value: dt.date | str | None) -> dt.date:
 
 
 def _not_future(field: str, label: str, day: dt.date) -> None:
-    if day > _today():
-        raise InvalidInput(field, f"{label}: der {day:%d.%m.%Y} liegt in der Zukunft")
+    if problem := future_problem(day):
+        raise InvalidInput(field, f"{label}: {problem}")
 
 
-def _text(field: str, label: str, value: str | None, limit: int | None = None, required: bool = False) -> str:
+def _text(field: str, label: str, value: str | None, limit: int | None = None) -> str:
     text = (value or "").strip()
-    if required and not text:
-        raise InvalidInput(field, f"{label}: bitte ausfüllen")
-    if limit is not None and len(text) > limit:
-        raise InvalidInput(field, f"{label}: höchstens {limit} Zeichen (eingegeben: {len(text)})")
+    if problem := text_problem(text, limit):
+        raise InvalidInput(field, f"{label}: {problem}")
     return text
 
 
@@ -303,19 +301,15 @@ def set_status(
     region = _region(level, key)
     new_status = _status(status)
     day = _date("effective_date", "Gültig ab", effective_date)
-    _not_future("effective_date", "Gültig ab", day)
+    _not_future("effective_date", "Gültig ab", day)  # before the transaction; the rest needs the network
     note = _text("note", "Notiz", note)
     submitted = _status_values(new_status, day, note)
 
     def write() -> Saved:
         with register_session(engine, user.name) as session:
             net = _network(session, network)
-            if net.founded is not None and day < net.founded:
-                raise InvalidInput(
-                    "effective_date",
-                    f"Gültig ab: der {day:%d.%m.%Y} liegt vor der Gründung von »{net.name}« "
-                    f"({net.founded:%d.%m.%Y})",
-                )
+            if problem := status_date_problem(day, net.name, net.founded):
+                raise InvalidInput("effective_date", f"Gültig ab: {problem}")
             participant = _find_participant(session, region)
             version = participant.version if participant is not None else 0
             if expected_version is not None and expected_version != version:
@@ -459,13 +453,7 @@ def add_activity(
 def _contact_values(contact: Contact | None) -> dict[str, str]:
     if contact is None:
         return {}
-    return {
-        "Name": contact.name,
-        "Funktion": contact.role,
-        "Organisation": contact.organisation,
-        "E-Mail": contact.email,
-        "Telefon": contact.phone,
-    }
+    return {label: getattr(contact, field) for field, label in _CONTACT_LABELS.items()}
 
 
 def _stale_contact(engine: Engine, region: Region, contact_id: int, expected: int, submitted) -> StaleEdit:
@@ -535,30 +523,13 @@ def save_contact(
     """
     require_role(user, "editor")
     region = _region(level, key)
-    values = {
-        "name": _text("name", "Name", name, 200, required=True),
-        "role": _text("role", "Funktion", role, 200),
-        "organisation": _text("organisation", "Organisation", organisation, 200),
-        "email": _text("email", "E-Mail", email, 200),
-        "phone": _text("phone", "Telefon", phone, 100),
-    }
-    if values["email"] and not _EMAIL.fullmatch(values["email"]):
-        raise InvalidInput("email", f"E-Mail: »{values['email']}« ist keine gültige E-Mail-Adresse")
-    if values["phone"] and (
-        not _PHONE.fullmatch(values["phone"]) or sum(c.isdigit() for c in values["phone"]) < 3
-    ):
-        raise InvalidInput(
-            "phone",
-            f"Telefon: »{values['phone']}« ist keine Telefonnummer "
-            "(erlaubt: Ziffern, Leerzeichen und + ( ) / - .)",
-        )
-    submitted = {
-        "Name": values["name"],
-        "Funktion": values["role"],
-        "Organisation": values["organisation"],
-        "E-Mail": values["email"],
-        "Telefon": values["phone"],
-    }
+    given = {"name": name, "role": role, "organisation": organisation, "email": email, "phone": phone}
+    values = {field: (value or "").strip() for field, value in given.items()}
+    problems = contact_problems(values)
+    if problems:  # the form shows one message at a time: the first field in form order
+        field, problem = problems[0]
+        raise InvalidInput(field, f"{_CONTACT_LABELS[field]}: {problem}")
+    submitted = {label: values[field] for field, label in _CONTACT_LABELS.items()}
 
     def write() -> Saved:
         with register_session(engine, user.name) as session:

@@ -19,20 +19,24 @@ class SchemaOutdatedError(RegisterError):
 
 
 class FileTooLarge(RegisterError):
-    """A file to import is over the configured size limit; it was not read and nothing was written.
+    """A file to import is over a configured limit; reading stopped there and nothing was written.
 
     Attributes
     ----------
     size : int
-        Size in bytes (for an XLSX file possibly its unpacked size).
+        What was counted when reading stopped: bytes (for an XLSX file possibly its unpacked size),
+        data rows or cells.
     limit : int
-        The limit in bytes.
+        The limit in the same unit.
+    setting : str
+        The setting that sets the limit (``import_max_mb``, ``import_max_rows``, ``import_max_cells``).
     """
 
-    def __init__(self, message: str, size: int, limit: int) -> None:
+    def __init__(self, message: str, size: int, limit: int, setting: str = "import_max_mb") -> None:
         super().__init__(message)
         self.size = size
         self.limit = limit
+        self.setting = setting
 
 
 class InvalidInput(RegisterError):
@@ -86,3 +90,19 @@ class StaleEdit(ConflictError):
         self.current_version = current_version
         self.current = current
         self.submitted = submitted
+
+
+#: Most characters of a cell or header echoed in a message: enough to recognise it, never the whole of
+#: a 4,096-character "column name" that a binary file produced.
+SHOWN_CHARACTERS = 60
+
+
+def shortened(value: object, limit: int = SHOWN_CHARACTERS) -> str:
+    """The text of ``value``, cut to ``limit`` characters with an ellipsis if it is longer."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quoted(value: object, limit: int = SHOWN_CHARACTERS) -> str:
+    """``»value«`` for a message, shortened to ``limit`` characters (see :func:`shortened`)."""
+    return f"»{shortened(value, limit)}«"

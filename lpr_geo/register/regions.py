@@ -11,6 +11,7 @@ from pathlib import Path
 
 from lpr_geo.boundaries import default_dir, load_layer
 
+from .errors import quoted
 from .models import KEY_LENGTHS
 
 #: German names of the participant levels, as written in files and messages.
@@ -132,16 +133,16 @@ class Regions:
         wanted = normalise_name(name)
         same = exact or [r for r in candidates if normalise_name(r.name) == wanted]
         if len(same) == 1:
-            return NameMatch(same[0], note=f"»{name}« als {label} {describe(same[0])} erkannt")
+            return NameMatch(same[0], note=f"{quoted(name)} als {label} {describe(same[0])} erkannt")
         if len(same) > 1:
             options = ", ".join(f"{describe(r)} im Kreis {self.kreis_name(r.kreis_key)}" for r in same)
             return NameMatch(
-                None, f"{label} »{name}« ist mehrdeutig ({options}); bitte Kreis oder Schlüssel angeben"
+                None, f"{label} {quoted(name)} ist mehrdeutig ({options}); bitte Kreis oder Schlüssel angeben"
             )
         by_norm = {normalise_name(r.name): r for r in candidates}
         close = difflib.get_close_matches(wanted, list(by_norm), n=3, cutoff=0.75)
         hint = f"; meinten Sie {' oder '.join(describe(by_norm[c]) for c in close)}?" if close else ""
-        return NameMatch(None, f"{label} »{name}«{where} nicht gefunden{hint}")
+        return NameMatch(None, f"{label} {quoted(name)}{where} nicht gefunden{hint}")
 
     def search(self, level: str, query: str, limit: int = 8) -> list[Region]:
         """Regions whose name fits a typed query, best first; tolerant of "Stadt", umlauts and typos.

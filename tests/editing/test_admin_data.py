@@ -161,7 +161,7 @@ def test_an_import_with_problems_is_explained_in_german_and_writes_nothing(
     ]
     assert problems == [
         ["2", "Seit", "ungültiges Datum »31.02.2026« (erwartet TT.MM.JJJJ oder JJJJ-MM-TT)"],
-        ["2", "E-Mail", "ungültige E-Mail-Adresse »keine-adresse«"],
+        ["2", "E-Mail", "»keine-adresse« ist keine gültige E-Mail-Adresse"],
         ["3", "Schlüssel", "unbekannter Schlüssel »12999999« (Gemeinde)"],
     ]
     assert page.get_by_role("button", name="Übernehmen").is_disabled()
@@ -289,3 +289,30 @@ def test_a_file_over_the_size_limit_is_refused_in_the_browser(editing_server, ed
     upload(page, "klein.csv", GOOD_CSV.encode("utf-8"))  # a file within the limit clears the message
     page.wait_for_selector("#register-datei-info:has-text('Hochgeladen: »klein.csv«')")
     assert page.locator("#register-upload-abgelehnt").inner_text() == ""
+
+
+def test_the_upload_waits_owner_only_in_the_data_directory_and_applies_once(
+    editing_server, editing_data_dir, register_db, admin
+):
+    client = login_session(editing_server, admin)
+    contents = "data:text/csv;base64," + base64.b64encode(GOOD_CSV.replace("Frau", "Herr").encode()).decode()
+
+    def step(name: str, stored: dict | None = None, data: str | None = None) -> dict:
+        response = client.post(editing_server + "/_dash-update-component", json=import_body(data, name, stored))
+        assert response.status_code == 200, response.text
+        return response.json()["response"]
+
+    stored = step("register-upload.contents", data=contents)["register-datei"]["data"]
+    folder = editing_data_dir / "import-staging" / stored["token"]
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    assert {oct(p.stat().st_mode & 0o777) for p in folder.iterdir()} == {"0o600"}
+    assert "Prüfung ohne Probleme" in json.dumps(step("register-pruefen.n_clicks", stored), ensure_ascii=False)
+    assert sorted(p.name for p in folder.iterdir()) == ["checked.json", "upload.json"]  # read once
+    before = counts(register_db)
+    assert "Übernommen" in json.dumps(step("register-uebernehmen.n_clicks", stored), ensure_ascii=False)
+    again = json.dumps(step("register-uebernehmen.n_clicks", stored), ensure_ascii=False)
+    assert "nicht mehr vorhanden" in again and not folder.exists()
+    assert counts(register_db)["contacts"] == before["contacts"] + 1  # applied once
+    for forged in (None, "x", {"token": "../" * 11}, {"token": stored["token"] + "A"}):
+        answer = json.dumps(step("register-pruefen.n_clicks", forged), ensure_ascii=False)
+        assert "nicht mehr vorhanden" in answer

@@ -95,7 +95,7 @@ def _not_excel(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (_not_excel, "Auszug_GV.xlsx: keine lesbare Excel-Datei (xlsx)"),
+        (_not_excel, "Auszug_GV.xlsx: keine lesbare XLSX-Datei (kein gültiges ZIP-Archiv"),
         (
             _plain_sheet,
             "Einwohner.xlsx: kein Tabellenblatt im Aufbau des GV-ISys-Auszugs (Spalte »Satzart« fehlt)",

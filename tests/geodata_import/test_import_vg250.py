@@ -18,7 +18,7 @@ from lpr_geo.cli import main
 from lpr_geo.register import AuditEntry, Participant, make_engine
 from lpr_geo.settings import Settings
 
-from .conftest import GROEDEN, GROSSTHIEMIG, MERGED, run
+from .conftest import GROEDEN, GROSSTHIEMIG, MERGED, base_gemeinden, run, vg250_layers
 
 
 def _bundled_fingerprint() -> str:
@@ -124,6 +124,22 @@ def test_failed_checks_leave_the_active_dataset(downloads, cli, env, tmp_path, m
     )
     assert "Import abgebrochen; der aktive Datensatz (vg250-2016-bb) bleibt unverändert." in result.output
     assert _active(env) == bundled_dir()
+
+
+def test_failed_checks_say_only_what_failed_in_a_real_process(tmp_path, env):
+    """Keys are compared only for a dataset that passed its checks: no word about key changes then."""
+    layers = vg250_layers(base_gemeinden())
+    layers["VG250_KRS"]["geometry"] = layers["VG250_KRS"].translate(xoff=2000)  # BKG's Kreise moved 2 km
+    inner = tmp_path / "vg250_2024-01-01.verschoben" / "vg250_ebenen_0101"
+    inner.mkdir(parents=True)
+    for name, frame in layers.items():
+        frame.to_file(inner / f"{name}.shp", engine="pyogrio", encoding="UTF-8")
+    result = run("geodata", "import-vg250", str(inner.parent), env=env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Prüfungen fehlgeschlagen:" in output and "[official] kreis 12062: weicht um" in output
+    assert "Änderungen der Schlüssel" not in output
+    assert "Import abgebrochen; der aktive Datensatz (vg250-2016-bb) bleibt unverändert." in output
 
 
 def test_merged_gemeinden_are_reported_with_their_successor(downloads, env_base, cli):

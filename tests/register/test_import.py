@@ -141,7 +141,7 @@ def test_amt_and_kreis_rows_by_name(register, tmp_path):
         (
             HEADER,
             ["Falkensee", "Havelland", "", "Mitglied", "01.01.2022", "Max Beispiel", "", "kein-mail", "", ""],
-            "Feld »E-Mail«: ungültige E-Mail-Adresse",
+            "Feld »E-Mail«: »kein-mail« ist keine gültige E-Mail-Adresse",
         ),
         (
             HEADER,
@@ -179,7 +179,8 @@ def test_every_problem_is_listed(register, tmp_path):
     ]
     report = import_members(register, write_csv(tmp_path / "m.csv", rows))
     fields = [(p.row, p.field) for p in report.problems]
-    assert fields == [(2, "AGS"), (2, "Seit"), (3, "Gemeinde"), (3, "Status")]
+    # 01.01.2020 is before the founding of AG 4 (20.02.2020)
+    assert fields == [(2, "AGS"), (2, "Seit"), (3, "Gemeinde"), (3, "Status"), (3, "Seit")]
 
 
 @pytest.mark.parametrize(

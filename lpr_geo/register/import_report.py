@@ -1,0 +1,71 @@
+"""What a member import found and did: problems and notes by row and field, and the counts of changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import shortened
+
+#: Keys of :attr:`ImportReport.counts`, in the order reports list them.
+COUNT_KEYS = ("participants_added", "events_added", "events_changed", "contacts_added", "contacts_changed")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem (or note) in a file: row number (1 = header), field and German reason.
+
+    The field is the file's own header text, shortened: a binary file's "header" can be thousands of
+    characters long.
+    """
+
+    row: int
+    field: str
+    message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "field", shortened(self.field))
+
+    def __str__(self) -> str:
+        where = f"Zeile {self.row}" + (f", Feld »{self.field}«" if self.field else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did (or, on a dry run or with problems, would have done)."""
+
+    path: Path
+    dry_run: bool = False
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
+
+    @property
+    def ok(self) -> bool:
+        """True if the file had no problems."""
+        return not self.problems
+
+    @property
+    def changed(self) -> bool:
+        """True if the import changed (or would change) the register."""
+        return any(self.counts.values())
+
+    def text(self) -> str:
+        """Return the report in German, one line per problem or note."""
+        lines = [f"{self.path.name}: {self.rows} Datenzeilen"]
+        lines += [f"  Hinweis: {n}" for n in self.notes]
+        if self.problems:
+            lines.append(f"{len(self.problems)} Problem(e), es wurde nichts importiert:")
+            lines += [f"  {self.path.name}, {p}" for p in self.problems]
+            return "\n".join(lines)
+        c = self.counts
+        verb = "würden" if self.dry_run else "wurden"
+        lines.append(
+            f"{c['participants_added']} Regionen neu, {c['events_added']} Statuseinträge neu, "
+            f"{c['events_changed']} geändert, {c['contacts_added']} Ansprechpartner neu, "
+            f"{c['contacts_changed']} geändert ({verb} übernommen"
+            + ("; Probelauf, nichts gespeichert)" if self.dry_run else ")")
+        )
+        return "\n".join(lines)
