@@ -30,7 +30,7 @@ system-deps:
 	fi
 
 run: setup
-	$(BIN)/lpr-geo serve --host $(HOST) --port $(PORT)
+	@$(BIN)/lpr-geo serve --host $(HOST) --port $(PORT)
 
 # axe-core for the accessibility tests, pinned in tests/a11y/package-lock.json
 tests/a11y/node_modules/axe-core/axe.min.js: tests/a11y/package-lock.json
