@@ -7,7 +7,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: setup system-deps run test test-quick lint audit bench geodata clean
+.PHONY: setup system-deps run test test-quick lint audit bench geodata plotly clean
 
 $(BIN)/lpr-geo: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ system-deps:
 	fi
 
 run: setup
-	$(BIN)/lpr-geo serve --host $(HOST) --port $(PORT)
+	@$(BIN)/lpr-geo serve --host $(HOST) --port $(PORT)
 
 # axe-core for the accessibility tests, pinned in tests/a11y/package-lock.json
 tests/a11y/node_modules/axe-core/axe.min.js: tests/a11y/package-lock.json
@@ -59,6 +59,11 @@ bench: setup
 
 geodata: setup
 	$(BIN)/python -m geodata.build_bundled
+
+# dashboard/assets/plotly-lpr.min.js from the pinned tarballs of plotlyjs/package-lock.json (plotlyjs/README.md)
+plotly:
+	npm ci --prefix plotlyjs --ignore-scripts --no-audit --no-fund --silent
+	node plotlyjs/build.mjs
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache

@@ -30,6 +30,7 @@ import gzip
 import json
 import os
 import re
+import selectors
 import socket
 import statistics
 import subprocess
@@ -574,9 +575,23 @@ def start(command: list[str], data_dir: Path) -> tuple[subprocess.Popen, str, in
     env = dict(os.environ, LPR_GEO_DATA_DIR=str(data_dir))
     env.pop("LPR_GEO_DB", None)
     process = subprocess.Popen(
-        [*command, str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        [*command, str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     return process, f"http://{HOST}:{port}", port
+
+
+def wait_until_announced(process: subprocess.Popen, timeout: float = 120) -> float:
+    """Wait for ``lpr-geo serve``'s address line: gunicorn listens before its workers have built the app,
+    and prints the line once every worker answers (no HTTP request: keeps 'cold' cold)."""
+    started = time.monotonic()
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while time.monotonic() - started < timeout:
+            if selector.select(timeout=1) and process.stdout.readline().startswith("Dashboard: "):
+                return time.monotonic() - started
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited with {process.returncode}: {process.stderr.read()}")
+    raise TimeoutError(f"lpr-geo serve not ready after {timeout} s")
 
 
 def wait_until_listening(process: subprocess.Popen, port: int, timeout: float = 90) -> float:
@@ -819,15 +834,15 @@ def main() -> int:
 
         counts = {level: len(load_layer(level, "land")) for level in LEVELS}
         full_counts = {level: len(load_layer(level, "full")) for level in LEVELS}
-        ours_proc, ours_url, ours_port = start(["lpr-geo", "serve", "--port"], tmp / "ours")
+        ours_proc, ours_url, _ = start(["lpr-geo", "serve", "--port"], tmp / "ours")
         obvious_proc, obvious_url, obvious_port = start(
             [sys.executable, str(Path(__file__).resolve()), "--obvious-app"], tmp / "obvious"
         )
         try:
-            up_ours = wait_until_listening(ours_proc, ours_port)
+            up_ours = wait_until_announced(ours_proc)
             up_obvious = wait_until_listening(obvious_proc, obvious_port)
             print(
-                f"servers listening: ours {ours_url} after {up_ours:.1f} s, "
+                f"servers ready: ours {ours_url} after {up_ours:.1f} s, "
                 f"obvious {obvious_url} after {up_obvious:.1f} s"
             )
             with sync_playwright() as playwright:

@@ -29,6 +29,7 @@ from .services import Services
 from .static_routes import (
     ON_DEMAND_SCRIPTS,
     StaticCompressionCache,
+    buffer_asset_files,
     compression_cache_key,
     dataset_token,
     geometry_path,
@@ -108,11 +109,12 @@ def create_app(settings: Settings) -> dash.Dash:
             "application/json",
         ],
         COMPRESS_ALGORITHM=["br", "gzip"],
-        COMPRESS_BR_LEVEL=6,  # plotly.js: 1.24 MB instead of 1.38 MB at the default 4; static files are cached
+        COMPRESS_BR_LEVEL=6,  # plotly.js: 440 KB instead of 486 KB at the default 4; static files are cached
         COMPRESS_CACHE_BACKEND=StaticCompressionCache,
         COMPRESS_CACHE_KEY=compression_cache_key,
     )
     Compress(app.server)
+    buffer_asset_files(app.server)
     register_geometry_route(app.server, token)
     register_statement_route(app.server, app.get_relative_path)
     services.warm_up()

@@ -15,18 +15,38 @@ from lpr_geo.settings import Settings
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse, an der der Server lauscht.")
 @click.option("--port", default=8050, show_default=True, type=int, help="Port des Servers.")
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+    help="Prozesse des Servers (gunicorn); je Prozessorkern einer.",
+)  # fmt: skip
+@click.option(
+    "--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+    help="Threads je Prozess, für gleichzeitige Anfragen, die warten (Dateien, Exporte, Datenbank).",
+)  # fmt: skip
+@click.option(
+    "--dev",
+    is_flag=True,
+    help="Entwicklungsserver von Flask mit automatischem Neuladen (nicht für den Betrieb).",
+)
 @uses_settings(db=True)
-def serve(host: str, port: int, settings: Settings) -> None:
+def serve(host: str, port: int, workers: int, threads: int, dev: bool, settings: Settings) -> None:
     """Dashboard starten (Standard: eingebettete SQLite-Datenbank mit Beispielregister)."""
-    from .app import create_app  # the web stack loads only for this command
+    from lpr_geo.register import ensure_sample_register
 
     click.echo(settings.describe_register(), err=True)
-    try:
-        app = create_app(settings)
+    try:  # before any worker starts: a database error is one line here, the sample is filled once
+        ensure_sample_register(settings).dispose()
     except RegisterError as exc:  # database unreachable, not openable or not migrated
         fail(exc)
-    click.echo(f"Dashboard: http://{host}:{port}{settings.url_prefix}")
-    app.run(host=host, port=port, debug=False)
+    if dev:
+        from .app import create_app
+
+        click.echo(f"Dashboard: http://{host}:{port}{settings.url_prefix}")
+        create_app(settings).run(host=host, port=port, debug=False, use_reloader=True)
+        return
+    from .server import DashboardServer  # the web stack loads only for this command
+
+    DashboardServer(settings, host, port, workers, threads).run()
 
 
 @click.command()

@@ -15,13 +15,12 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import dash
 from dash import Input, Output, State, dcc, html
 from flask import Response, request
-from plotly.offline import get_plotlyjs_version
 
 from lpr_geo.settings import Settings
 
 from . import exports, ids
 from .services import Services
-from .standalone import build, kreis_keys, page
+from .standalone import PLOTLY_JS, build, kreis_keys, page, plotly_js_version
 from .url_state import ViewState
 
 EMBED_PATH = "/embed"
@@ -93,7 +92,7 @@ def _view(services: Services, search: str) -> ViewState:
 
 def register(app: dash.Dash, services: Services, settings: Settings) -> None:
     """Add ``/embed``, ``/export/karte.<format>`` and the dialog's callback to the app."""
-    plotly_js = f"/_dash-component-suites/plotly/package_data/plotly.min.js?v={get_plotlyjs_version()}"
+    plotly_js = f"{app.get_asset_url(PLOTLY_JS.name)}?v={plotly_js_version()}"  # the dashboard's own
 
     @app.server.route(EMBED_PATH)
     def embed() -> Response:
@@ -102,7 +101,7 @@ def register(app: dash.Dash, services: Services, settings: Settings) -> None:
         doc = build(services, view, services.geometry_url(view.level, view.kreis))
         body = page(
             doc,
-            plotly_js=app.get_relative_path(plotly_js),
+            plotly_js=plotly_js,
             topojson_url=app.get_asset_url("topojson/"),
             legend_open=parse_qs(query).get("legende", ["1"])[-1] != "0",
         )

@@ -17,7 +17,6 @@ from html import escape
 from pathlib import Path
 
 import plotly.graph_objects as go
-from plotly.offline import get_plotlyjs
 
 from lpr_geo.boundaries import dataset_info, load_layer
 from lpr_geo.coverage import CoverageFigures
@@ -35,6 +34,9 @@ LEVEL_NAMES = {"kreis": "Kreise", "amt": "Ämter und amtsfreie Gemeinden", "geme
 SAMPLE_NOTICE = "Beispieldaten: Das Register enthält ein Beispiel, keine echten Mitgliedsdaten."
 #: Plotly's geo base map reads this topojson (our empty one, never the CDN's): see dashboard/app.py.
 TOPOJSON_NAME = "world_50m"
+#: plotly.js with only the traces the app draws (built by ``make plotly``, see plotlyjs/README.md); Dash
+#: loads it from the assets folder instead of the full bundle, the embed and the exports use it too.
+PLOTLY_JS = Path(__file__).parent / "assets" / "plotly-lpr.min.js"
 #: Draws the figure from the JSON data block; the same script in the embed (CSP-hashed) and the exports.
 RENDER_SCRIPT = """(function () {
   var data = JSON.parse(document.getElementById("karte-daten").textContent);
@@ -148,6 +150,18 @@ def inline_geojson(view: ViewState) -> dict:
 
 
 @lru_cache(maxsize=1)
+def plotly_js_version() -> str:
+    """Short hash of the plotly.js bundle, for URLs that browsers may cache until the bundle changes."""
+    return hashlib.sha256(PLOTLY_JS.read_bytes()).hexdigest()[:12]
+
+
+@lru_cache(maxsize=1)
+def _inline_plotly_js() -> str:
+    # "</script" inside the library would end its script element early
+    return "<script>" + PLOTLY_JS.read_text(encoding="utf-8").replace("</script", "<\\/script") + "</script>"
+
+
+@lru_cache(maxsize=1)
 def _topojson() -> dict:
     return json.loads((Path(__file__).parent / "assets" / "topojson" / f"{TOPOJSON_NAME}.json").read_text())
 
@@ -211,7 +225,7 @@ def page(
     else:
         config["topojsonURL"] = topojson_url
     if plotly_js == "inline":
-        library = "<script>" + get_plotlyjs().replace("</script", "<\\/script") + "</script>"
+        library = _inline_plotly_js()
     else:
         library = f'<script src="{escape(plotly_js)}"></script>'
     summary = f"Karte: Status der {LEVEL_NAMES[doc.view.level]} im Netzwerk, {doc.scope}, Stand {german_date(doc.view.on)}"
@@ -300,7 +314,7 @@ def report_page(doc: MapDocument, width: int, height: int) -> str:
         '<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8">'
         f"<title>{escape(TITLE)}</title><style>html,body{{margin:0;background:#fff}}"
         f"#karte{{width:{width}px;height:{height}px}}@page{{margin:0}}</style></head><body>"
-        f'<div id="karte"></div><script>{get_plotlyjs()}</script>'
+        f'<div id="karte"></div>{_inline_plotly_js()}'
         f'<script type="application/json" id="karte-daten">{_json_block(data)}</script>'
         f"<script>{RENDER_SCRIPT}</script></body></html>\n"
     )

@@ -45,6 +45,27 @@ def live_data_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("data")
 
 
+def server_rss(process: subprocess.Popen) -> int:
+    """Resident memory of a server in bytes: the process and all its descendants.
+
+    ``lpr-geo serve`` is gunicorn's arbiter; the requests are handled in its worker processes, so the
+    arbiter's own ``VmRSS`` says nothing about what a request costs. Pages the workers share with the
+    arbiter are counted once per process: use differences, not the absolute value.
+    """
+    pids, total = [str(process.pid)], 0
+    while pids:
+        pid = pids.pop()
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                pids += (task / "children").read_text().split()
+        except OSError:  # ended in between
+            continue
+        rss = [line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")]
+        total += int(rss[0]) * 1024 if rss else 0  # a zombie has none
+    return total
+
+
 @contextlib.contextmanager
 def serve(data_dir: Path, log_name: str, **settings: str):
     """Run ``lpr-geo serve`` on a free port with a data directory and extra settings; yield (url, env)."""
@@ -54,7 +75,8 @@ def serve(data_dir: Path, log_name: str, **settings: str):
 
 @contextlib.contextmanager
 def serve_process(data_dir: Path, log_name: str, **settings: str):
-    """:func:`serve`, yielding the server process too (url, env, process): for its memory and its log."""
+    """:func:`serve`, yielding the server process too (url, env, process): for its log and, through
+    :func:`server_rss`, its memory."""
     env = dict(os.environ, LPR_GEO_DATA_DIR=str(data_dir), **settings)
     env.pop("LPR_GEO_DB", None)
     # the server's request log goes to a file: a pipe nobody reads fills up and blocks the server

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from flask import request
 from flask_compress import flask_compress
 
 from dashboard.app import create_app
@@ -19,21 +20,26 @@ def client(tmp_path_factory):
 @pytest.mark.parametrize("encoding", ["br", "gzip"])
 def test_a_first_visit_compresses_nothing(client, monkeypatch, encoding):
     compressed = []
-    original = flask_compress._compress_data
+    original, original_stream = flask_compress._compress_data, flask_compress._compress_chunks
 
     def counting(app, data, algorithm):
         compressed.append(len(data))
         return original(app, data, algorithm)
 
+    def counting_stream(app, chunks, algorithm):  # a streamed file is compressed anew on every request
+        compressed.append(request.path)
+        return original_stream(app, chunks, algorithm)
+
     monkeypatch.setattr(flask_compress, "_compress_data", counting)
+    monkeypatch.setattr(flask_compress, "_compress_chunks", counting_stream)
     page = client.get("/", headers={"Accept-Encoding": "identity"})
     scripts = re.findall(
         r'(?:src|href)="(/(?:_dash-component-suites|assets)/[^"]+)"', page.get_data(as_text=True)
     )
     assert len(scripts) >= 8, scripts
+    assert any(url.startswith("/assets/plotly-lpr.min.js?") for url in scripts)  # 1.4 MB: worth caching
     for url in [*scripts, *ON_DEMAND_SCRIPTS]:
         response = client.get(url, headers={"Accept-Encoding": encoding})
         assert response.status_code == 200, url
-        if url.startswith("/_dash-component-suites/"):  # /assets/ files are streamed, compressed per chunk
-            assert response.headers.get("Content-Encoding") == encoding, url
+        assert response.headers.get("Content-Encoding") == encoding, url
     assert compressed == []

@@ -113,7 +113,7 @@ def test_health_pages_and_headers_under_the_prefix(deployment):
     assert status == 200
     assert "X-Frame-Options" not in headers
     assert f"frame-ancestors 'self' {deployment['allowed'].rstrip('/')}" in headers["Content-Security-Policy"]
-    assert f'src="{PREFIX}_dash-component-suites/plotly/' in embed
+    assert f'src="{PREFIX}assets/plotly-lpr.min.js?v=' in embed  # the app's partial bundle, like the page's
     assert f"{PREFIX}geo/" in embed and f"{PREFIX}assets/topojson/" in embed
     assert "Ämter und amtsfreie Gemeinden" in embed and "Stand 01.01.2016" in embed
     assert '<details class="legende"><summary>' in embed  # legende=0: folded, still unfoldable

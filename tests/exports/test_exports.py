@@ -6,6 +6,7 @@ import fcntl
 import io
 import os
 import subprocess
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import pypdfium2
@@ -14,6 +15,7 @@ import requests
 from PIL import Image
 
 from dashboard.exports import RENDER_LOCK
+from dashboard.palette import CATEGORIES
 from tests.conftest import ARTIFACTS, RecordedPage
 from tests.deploy.personal_data import assert_no_personal_data, contact_strings
 
@@ -37,6 +39,17 @@ def assert_not_blank(pixels: np.ndarray) -> None:
     grey = pixels[..., :3].mean(axis=-1)
     assert grey.std() > 20  # a blank or single-colour image has ~0
     assert (np.abs(np.diff(np.sort(np.unique(grey.round())))) > 0).sum() > 20  # many distinct tones
+
+
+def assert_map_drawn(pixels: np.ndarray) -> None:
+    """The choropleth is in the image: region fills in the palette's exact colours, not just the legend."""
+    rgb = pixels[..., :3].reshape(-1, 3)
+    share = {
+        c.code: (rgb == [int(c.colour[i : i + 2], 16) for i in (1, 3, 5)]).all(axis=1).mean()
+        for c in CATEGORIES
+    }
+    assert share.pop("not_contacted") > 0.05, share  # the most frequent fill; its legend swatch is ~0.01 %
+    assert sum(s > 0.001 for s in share.values()) >= 2, share
 
 
 @pytest.mark.browser
@@ -72,6 +85,7 @@ def test_png_export_has_the_requested_size_and_content(cli, tmp_path):
     image = Image.open(io.BytesIO(out.read_bytes()))
     assert image.format == "PNG" and image.size == (1200, 700)
     assert_not_blank(np.asarray(image.convert("RGB")))
+    assert_map_drawn(np.asarray(image.convert("RGB")))
     ARTIFACTS.mkdir(exist_ok=True)
     image.save(ARTIFACTS / "export-png.png")
 
@@ -91,6 +105,20 @@ def test_pdf_export_is_one_a4_landscape_page_with_the_map(cli, tmp_path):
     assert "Legende" in text and "GeoBasis-DE" in text and "Stand" in text
     assert_no_personal_data(text, contact_strings(cli.db_url), "PDF export")
     assert_not_blank(pdf[0].render(scale=1).to_numpy())
+    assert_map_drawn(pdf[0].render(scale=1, rev_byteorder=True).to_numpy())
+
+
+@pytest.mark.browser
+def test_svg_export_holds_the_map_as_vector_shapes(cli, tmp_path):
+    out = tmp_path / "karte.svg"
+    result = cli("svg", str(out), "--level", "kreis")
+    assert result.returncode == 0, result.stderr
+    svg = ET.parse(out).getroot()
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg" and svg.get("width") == "1600"
+    regions = [e for e in svg.iter() if e.get("class") == "choroplethlocation"]
+    assert len(regions) == 18 and all(len(e.get("d", "")) > 100 for e in regions)
+    text = " ".join(e.text or "" for e in svg.iter())
+    assert "Legende" in text and "GeoBasis-DE" in text and "Elbe-Elster" in text
 
 
 def test_bad_options_are_refused_with_a_clear_message(cli, tmp_path):

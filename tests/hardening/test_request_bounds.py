@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 import threading
 import time
 import uuid
@@ -27,7 +28,7 @@ from dashboard.static_routes import StaticCompressionCache, compression_cache_ke
 from dashboard.url_state import ViewState, unused_link_parameters
 from lpr_geo.coverage import PARTICIPANT_LEVELS, load_layers
 from lpr_geo.register.models import DEFAULT_NETWORK
-from tests.conftest import ARTIFACTS, serve_process
+from tests.conftest import ARTIFACTS, serve_process, server_rss
 
 TODAY = dt.date.today()
 #: Bounds asserted per refused request: generous against a shared 2-core machine, far below the old cost.
@@ -40,15 +41,13 @@ PLOTLY = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 
 
 class Server:
-    def __init__(self, url: str, pid: int, log_name: str):
-        self.url, self.pid, self.log = url, pid, ARTIFACTS / log_name
+    def __init__(self, url: str, process: subprocess.Popen, log_name: str):
+        self.url, self.process, self.log = url, process, ARTIFACTS / log_name
         self.session = requests.Session()
         self.session.headers["Origin"] = url
 
     def rss_mb(self) -> float:
-        with open(f"/proc/{self.pid}/status") as status:
-            line = next(line for line in status if line.startswith("VmRSS:"))
-        return int(line.split()[1]) / 1024
+        return server_rss(self.process) / 2**20  # gunicorn's workers do the work
 
     @contextmanager
     def peak_growth(self) -> Iterator[dict]:
@@ -86,7 +85,7 @@ class Server:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
     with serve_process(tmp_path_factory.mktemp("bounds-data"), "request-bounds.log") as (url, _, process):
-        yield Server(url, process.pid, "request-bounds.log")
+        yield Server(url, process, "request-bounds.log")
 
 
 @pytest.fixture(scope="module")
