@@ -274,7 +274,7 @@ class Settings:
         _optional_text,
         "Geheimer Schlüssel für die Sitzungs-Cookies, für alle Worker gleich.",
         section="Web",
-        default_text="zufällig je Prozess",
+        default_text="zufällig je Start (lpr-geo serve: für alle Worker gleich; gunicorn: je Worker)",
         secret=True,
     )
     chromium: str = _setting(
