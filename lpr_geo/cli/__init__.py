@@ -14,12 +14,15 @@ from importlib.metadata import entry_points
 
 import click
 
+from . import german
 from .analysis import coverage, gaps, route
 from .config import settings_command
 from .db import db
 from .geodata import geodata
 from .members import members
 from .users import users
+
+german.install()  # before @click.version_option below, which words its help text when applied
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -38,3 +41,4 @@ main.add_command(users)
 main.add_command(settings_command)
 for _entry in entry_points(group="lpr_geo.commands"):
     main.add_command(_entry.load(), _entry.name)
+german.localise(main)

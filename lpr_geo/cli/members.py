@@ -91,7 +91,7 @@ def networks_command(settings: Settings) -> None:
 @uses_settings(db=True)
 @reports_register_errors
 def add_network_command(name: str, founded: dt.datetime | None, description: str, settings: Settings) -> None:
-    """Weiteres Netzwerk anlegen (z. B. ein kommunaler Präventionsrat)."""
+    """Weiteres Netzwerk anlegen, etwa einen kommunalen Präventionsrat."""
     engine = register_of(settings)
     add_network(engine, name, founded=founded.date() if founded else None, description=description)
     click.echo(f"Netzwerk »{name}« angelegt")
