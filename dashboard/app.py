@@ -42,8 +42,8 @@ from .views import (
     data_view,
     detail_view,
     editor_view,
-    figures_view,
     gaps_view,
+    key_figures_view,
     map_view,
     route_view,
     timeline_view,
@@ -55,7 +55,16 @@ INDEX = """<!DOCTYPE html>
 <body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
 </html>"""
 
-SECTIONS = (controls, map_view, detail_view, editor_view, figures_view, gaps_view, route_view, timeline_view)
+SECTIONS = (
+    controls,
+    map_view,
+    detail_view,
+    editor_view,
+    key_figures_view,
+    gaps_view,
+    route_view,
+    timeline_view,
+)
 #: Parts of the Verwaltung section, in an admin's layout only; each declares its ``ADMIN_OUTPUTS``.
 ADMIN_SECTIONS = (audit_view, data_view, accounts_view)
 
@@ -185,13 +194,15 @@ def _layout(app: dash.Dash, services: Services, settings: Settings) -> html.Div:
                     html.Div(
                         [
                             map_view.layout(app),
-                            html.Div([figures_view.cards_layout(), detail_view.layout()], className="aside"),
+                            html.Div(
+                                [key_figures_view.cards_layout(), detail_view.layout()], className="aside"
+                            ),
                         ],
                         className="top-grid",
                     ),
                     gaps_view.layout(),
                     html.Div([route_view.layout(), timeline_view.layout()], className="two-columns"),
-                    figures_view.kreise_layout(),
+                    key_figures_view.kreise_layout(),
                     _admin_section() if admin else None,
                 ],
                 id="inhalt",

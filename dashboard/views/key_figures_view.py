@@ -1,4 +1,4 @@
-"""Key figures (cards) for the view, and the per-Kreis section (bar chart and table)."""
+"""The key-figure cards of the view and the Kreis overview (bar chart and table), from one callback."""
 
 from __future__ import annotations
 
