@@ -151,7 +151,7 @@ def _layout(app: dash.Dash, services: Services, settings: Settings) -> html.Div:
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.VIEW),
             dcc.Store(id=ids.SCOPE),
-            html.A("Zum Inhalt springen", href="#inhalt", className="skip-link"),
+            html.A("Zum Inhalt springen", href=f"#{ids.CONTENT}", className="skip-link"),
             html.Header(
                 [
                     html.Div(
@@ -165,12 +165,16 @@ def _layout(app: dash.Dash, services: Services, settings: Settings) -> html.Div:
                     html.Nav(
                         html.Ul(
                             [
-                                html.Li(html.A("Karte", href="#inhalt")),
-                                html.Li(html.A("Noch nicht im Netzwerk", href="#luecken")),
-                                html.Li(html.A("Besuchsplanung", href="#besuchsplanung")),
-                                html.Li(html.A("Entwicklung", href="#entwicklung-titel")),
-                                html.Li(html.A("Kreise", href="#kreise")),
-                                *([html.Li(html.A("Verwaltung", href="#verwaltung"))] if admin else []),
+                                html.Li(html.A("Karte", href=f"#{ids.CONTENT}")),
+                                html.Li(html.A("Noch nicht im Netzwerk", href=f"#{ids.GAPS_TITLE}")),
+                                html.Li(html.A("Besuchsplanung", href=f"#{ids.ROUTE_TITLE}")),
+                                html.Li(html.A("Entwicklung", href=f"#{ids.TIMELINE_TITLE}")),
+                                html.Li(html.A("Kreise", href=f"#{ids.KREISE_TITLE}")),
+                                *(
+                                    [html.Li(html.A("Verwaltung", href=f"#{ids.ADMIN_TITLE}"))]
+                                    if admin
+                                    else []
+                                ),
                             ]
                         ),
                         **{"aria-label": "Bereiche"},
@@ -205,13 +209,13 @@ def _layout(app: dash.Dash, services: Services, settings: Settings) -> html.Div:
                     key_figures_view.kreise_layout(),
                     _admin_section() if admin else None,
                 ],
-                id="inhalt",
+                id=ids.CONTENT,
                 tabIndex="-1",
             ),
             html.Footer(
                 [
                     html.P(f"Grenzen: {info['dataset']}, Stand {german_date(info['reference_date'])}."),
-                    html.P(info["attribution"], id="namensnennung"),
+                    html.P(info["attribution"], id=ids.ATTRIBUTION),
                     html.P(
                         html.A(
                             "Erklärung zur Barrierefreiheit", href=app.get_relative_path("/barrierefreiheit")
@@ -229,11 +233,11 @@ def _admin_section() -> html.Section:
     """The Verwaltung section: Änderungsprotokoll, register import/export, accounts and networks."""
     return html.Section(
         [
-            html.H2("Verwaltung", id="verwaltung", className="section-title"),
+            html.H2("Verwaltung", id=ids.ADMIN_TITLE, className="section-title"),
             *(section.layout() for section in ADMIN_SECTIONS),
         ],
         className="admin-area",
-        **{"aria-labelledby": "verwaltung"},
+        **{"aria-labelledby": ids.ADMIN_TITLE},
     )
 
 

@@ -26,9 +26,6 @@ from .url_state import ViewState
 
 EMBED_PATH = "/embed"
 EXPORT_PATH = "/export/karte."
-SNIPPET = "einbetten-code"
-LEGEND_SWITCH = "einbetten-legende"
-DOWNLOADS = "einbetten-downloads"
 #: Parameters of the dashboard URL that the embed understands (selection and route stay private).
 _EMBED_PARAMS = ("netz", "ebene", "kreis", "stand")
 
@@ -64,15 +61,15 @@ def dialog_layout() -> html.Details:
             html.Summary("Einbetten / Export"),
             html.Div(
                 [
-                    html.Label("Code für das Intranet (iframe)", htmlFor=SNIPPET),
-                    dcc.Textarea(id=SNIPPET, readOnly=True, rows=4, className="embed-code"),
+                    html.Label("Code für das Intranet (iframe)", htmlFor=ids.EMBED_SNIPPET),
+                    dcc.Textarea(id=ids.EMBED_SNIPPET, readOnly=True, rows=4, className="embed-code"),
                     dcc.Checklist(
-                        id=LEGEND_SWITCH,
+                        id=ids.EMBED_LEGEND,
                         options=[{"label": "Legende aufgeklappt", "value": "1"}],
                         value=["1"],
                     ),
                     html.P("Karte der aktuellen Ansicht herunterladen (ohne Internetverbindung nutzbar):"),
-                    html.Ul(id=DOWNLOADS, className="embed-downloads"),
+                    html.Ul(id=ids.EMBED_DOWNLOADS, className="embed-downloads"),
                 ],
                 className="embed-panel",
             ),
@@ -128,10 +125,10 @@ def register(app: dash.Dash, services: Services, settings: Settings) -> None:
         return response
 
     @app.callback(
-        Output(SNIPPET, "value"),
-        Output(DOWNLOADS, "children"),
+        Output(ids.EMBED_SNIPPET, "value"),
+        Output(ids.EMBED_DOWNLOADS, "children"),
         Input(ids.VIEW, "data"),
-        Input(LEGEND_SWITCH, "value"),
+        Input(ids.EMBED_LEGEND, "value"),
         State(ids.URL, "href"),
     )
     def show_snippet(_stored, legend, href):

@@ -106,7 +106,7 @@ def _password_form() -> html.Div:
 def _new_account_form() -> html.Div:
     return html.Div(
         [
-            html.H5("Konto anlegen", id="neues-konto-titel"),
+            html.H5("Konto anlegen", id=ids.NEW_ACCOUNT_TITLE),
             _field(
                 "Benutzername",
                 ids.NEW_ACCOUNT_NAME,
@@ -129,7 +129,7 @@ def _new_account_form() -> html.Div:
         ],
         role="group",
         className="edit-form",
-        **{"aria-labelledby": "neues-konto-titel"},
+        **{"aria-labelledby": ids.NEW_ACCOUNT_TITLE},
     )
 
 
@@ -159,7 +159,7 @@ def _rename_form() -> html.Div:
 def _new_network_form() -> html.Div:
     return html.Div(
         [
-            html.H5("Netzwerk anlegen", id="neues-netzwerk-titel"),
+            html.H5("Netzwerk anlegen", id=ids.NEW_NETWORK_TITLE),
             _field(
                 "Name des Netzwerks",
                 ids.NEW_NETWORK_NAME,
@@ -177,7 +177,7 @@ def _new_network_form() -> html.Div:
         ],
         role="group",
         className="edit-form",
-        **{"aria-labelledby": "neues-netzwerk-titel"},
+        **{"aria-labelledby": ids.NEW_NETWORK_TITLE},
     )
 
 
@@ -187,13 +187,13 @@ def layout() -> html.Div:
         [
             html.H3("Konten und Netzwerke", className="section-title"),
             dcc.Store(id=ids.ACCOUNTS_LOAD, data=0),
-            html.H4("Benutzerkonten", id="konten-titel"),
+            html.H4("Benutzerkonten", id=ids.ACCOUNTS_TITLE),
             html.Div(id=ids.ACCOUNTS_LIST),
             html.Div(id=ids.ACCOUNTS_MESSAGE, role="status"),
             _password_form(),
             html.Div(id=ids.PASSWORD_MESSAGE, role="status"),
             _new_account_form(),
-            html.H4("Netzwerke", id="netzwerke-titel"),
+            html.H4("Netzwerke", id=ids.NETWORKS_TITLE),
             html.Div(id=ids.NETWORKS_LIST),
             _rename_form(),
             html.Div(id=ids.RENAME_MESSAGE, role="status"),
@@ -283,7 +283,7 @@ def _accounts_table(users: list[User], me: str) -> html.Table | html.P:
             html.Tbody([_account_row(user, me) for user in users]),
         ],
         className="route-table accounts-table",
-        **{"aria-labelledby": "konten-titel"},
+        **{"aria-labelledby": ids.ACCOUNTS_TITLE},
     )
 
 
@@ -314,7 +314,7 @@ def _networks_list(networks) -> html.Ul:
                 ]
             )
         )
-    return html.Ul(items, className="network-list", **{"aria-labelledby": "netzwerke-titel"})
+    return html.Ul(items, className="network-list", **{"aria-labelledby": ids.NETWORKS_TITLE})
 
 
 # --- callbacks ------------------------------------------------------------------------------------------

@@ -127,7 +127,7 @@ def _date_field(label: str, component_id: str) -> html.Div:
 def layout() -> html.Div:
     return html.Div(
         [
-            html.H3("Änderungsprotokoll", id="protokoll-titel", className="section-title"),
+            html.H3("Änderungsprotokoll", id=ids.AUDIT_TITLE, className="section-title"),
             html.P(
                 "Jede Änderung am Register mit Zeitpunkt, Benutzer, altem und neuem Wert, die neuesten "
                 "zuerst. Enthält personenbezogene Daten der Kontaktpersonen: nur für die Verwaltung.",
@@ -196,7 +196,7 @@ def layout() -> html.Div:
         id=ids.ADMIN_AUDIT,
         className="card admin-part",
         role="region",
-        **{"aria-labelledby": "protokoll-titel"},
+        **{"aria-labelledby": ids.AUDIT_TITLE},
     )
 
 

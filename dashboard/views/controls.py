@@ -51,7 +51,7 @@ def layout(services: Services) -> html.Div:
             ),
             html.Div(
                 [
-                    html.Span("Ebene", id="ebene-titel", className="field-title"),
+                    html.Span("Ebene", id=ids.LEVEL_TITLE, className="field-title"),
                     html.Div(
                         [
                             html.Button(
@@ -65,7 +65,7 @@ def layout(services: Services) -> html.Div:
                         ],
                         role="group",
                         className="toggle-group",
-                        **{"aria-labelledby": "ebene-titel"},
+                        **{"aria-labelledby": ids.LEVEL_TITLE},
                     ),
                 ],
                 className="field",
