@@ -387,8 +387,8 @@ def register(app, services: Services) -> None:
         if not status:
             return _error("Status: bitte einen Status wählen."), no_update, no_update
 
-        def save(expected: int):
-            return set_status(
+        try:
+            result = set_status(
                 services.engine,
                 current_user(),
                 level,
@@ -397,24 +397,8 @@ def register(app, services: Services) -> None:
                 status,
                 day or "",
                 note=note or "",
-                expected_version=expected,
+                expected_version=version,
             )
-
-        try:
-            try:
-                result = save(int(version or 0))
-            except StaleEdit as stale:
-                # A region new to the register gets its row with the first contact person, which moves the
-                # version the status form was loaded with; with still no status in this network there is
-                # nothing to overwrite, so the save goes through (against the version just read: a status
-                # set in between is still a conflict).
-                if (
-                    int(version or 0)
-                    or current_status(services.engine, level, view.region, view.network).status
-                    in EVENT_STATUSES
-                ):
-                    raise
-                result = save(stale.current_version)
         except StaleEdit as stale:
             # the detail panel shows the stored state; the form keeps the input and saves against it next
             return _stale(stale), stale.current_version, (saved or 0) + 1
