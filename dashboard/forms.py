@@ -14,6 +14,9 @@ from lpr_geo.register.errors import StaleEdit
 
 from .inputs import commit_store, text_input
 
+#: What a form that edits a region answers when the view has none.
+NO_REGION = "Bitte zuerst eine Region wählen."
+
 
 def field(label: str, component_id: str, control) -> html.P:
     """A control with its label above it."""
