@@ -45,6 +45,7 @@ from .views import (
     gaps_view,
     key_figures_view,
     map_view,
+    networks_view,
     route_view,
     timeline_view,
 )
@@ -66,7 +67,7 @@ SECTIONS = (
     timeline_view,
 )
 #: Parts of the Verwaltung section, in an admin's layout only; each declares its ``ADMIN_OUTPUTS``.
-ADMIN_SECTIONS = (audit_view, data_view, accounts_view)
+ADMIN_SECTIONS = (audit_view, data_view, accounts_view, networks_view)
 
 
 def create_app(settings: Settings) -> dash.Dash:

@@ -100,13 +100,14 @@ CONTACT_DELETE_MESSAGE = "kontakt-loeschen-meldung"
 ADMIN_TITLE = "verwaltung"
 ADMIN_AUDIT = "verwaltung-protokoll"  # Änderungsprotokoll (dashboard/views/audit_view.py)
 ADMIN_DATA = "verwaltung-daten"  # register import and export (dashboard/views/data_view.py)
-ADMIN_ACCOUNTS = "verwaltung-konten"  # user accounts and networks (dashboard/views/accounts_view.py)
-# accounts and networks: every plain output id below is in accounts_view.ADMIN_OUTPUTS
+ADMIN_ACCOUNTS = "verwaltung-konten"  # user accounts (dashboard/views/accounts_view.py)
+ADMIN_NETWORKS = "verwaltung-netzwerke"  # networks (dashboard/views/networks_view.py)
+# accounts: every plain output id below is in accounts_view.ADMIN_OUTPUTS
 ACCOUNTS_TITLE = "konten-titel"
 NEW_ACCOUNT_TITLE = "neues-konto-titel"
 NETWORKS_TITLE = "netzwerke-titel"
 NEW_NETWORK_TITLE = "neues-netzwerk-titel"
-ACCOUNTS_LOAD = "konten-laden"  # dcc.Store whose first (initial) callback fills both lists
+ACCOUNTS_LOAD = "konten-laden"  # dcc.Store whose first (initial) callback fills the list
 ACCOUNTS_LIST = "konten-liste"  # container of the accounts table, refreshed after each change
 ACCOUNTS_MESSAGE = "konten-meldung"  # outcome of a row's role change, deactivation or reactivation
 ACCOUNT_ROLE = "konto-rolle"  # pattern-matching id type of each row's role dropdown
@@ -127,6 +128,8 @@ NEW_ACCOUNT_PASSWORD = "neues-konto-passwort"
 NEW_ACCOUNT_REPEAT = "neues-konto-wiederholung"
 NEW_ACCOUNT_SAVE = "neues-konto-anlegen"
 NEW_ACCOUNT_MESSAGE = "neues-konto-meldung"
+# networks: every plain output id below is in networks_view.ADMIN_OUTPUTS
+NETWORKS_LOAD = "netzwerke-laden"  # dcc.Store whose first (initial) callback fills the list
 NETWORKS_LIST = "netzwerke-liste"  # container of the networks list, refreshed after each change
 NETWORK_RENAME = "netzwerk-umbenennen"  # pattern-matching id type of each network's "Umbenennen"
 NEW_NETWORK_NAME = "neues-netzwerk-name"
