@@ -13,13 +13,14 @@ from html import escape
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import dash
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, dcc, html
 from flask import Response, request
 from plotly.offline import get_plotlyjs_version
 
 from lpr_geo.settings import Settings
 
-from . import exports, ids
+from . import browser_input, exports, ids
+from .request_bounds import MAX_CHARS
 from .services import Services
 from .standalone import build, kreis_keys, page
 from .url_state import ViewState
@@ -74,6 +75,7 @@ def dialog_layout() -> html.Details:
                 className="embed-panel",
             ),
         ],
+        id=ids.EMBED_DIALOG,
         className="embed-dialog",
     )
 
@@ -127,12 +129,12 @@ def register(app: dash.Dash, services: Services, settings: Settings) -> None:
     @app.callback(
         Output(ids.EMBED_SNIPPET, "value"),
         Output(ids.EMBED_DOWNLOADS, "children"),
-        Input(ids.VIEW, "data"),
+        Input(ids.PAGE_URL, "href"),
         Input(ids.EMBED_LEGEND, "value"),
-        State(ids.URL, "href"),
     )
-    def show_snippet(_stored, legend, href):
-        parts = urlsplit(href or "")
+    def show_snippet(href, legend):
+        """The frame's location tells every change of the view (see :func:`dashboard.pages.map_page`)."""
+        parts = urlsplit(browser_input.text(href, "Adresse", MAX_CHARS))
         query = embed_query(parts.query, bool(legend))
         origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
         code = snippet(origin + app.get_relative_path(EMBED_PATH) + query)

@@ -1,6 +1,9 @@
 """Component ids, in one place so layout, callbacks and browser tests agree."""
 
-URL = "url"
+URL = "url"  # the map page's location: the view state lives in its query string
+PAGE_URL = "seiten-adresse"  # the frame's location: its path names the page (dashboard/pages.py)
+PAGE = "seite"  # the frame's container of that page
+PAGE_LINKS = "seiten-links"  # the header's links, those of the page shown
 CONTENT = "inhalt"  # <main> of each page; target of the skip link
 VIEW = "ansicht"  # dcc.Store with the current ViewState (mirrors the URL)
 SCOPE = "ansicht-umfang"  # dcc.Store: network, date, level, Kreis; changes only when one of them does
@@ -51,6 +54,7 @@ TIMELINE = "entwicklung"
 TIMELINE_TITLE = "entwicklung-titel"  # a target of the header's links
 
 # -- embedding and exports (issue 7): the "Einbetten / Export" dialog of the page header
+EMBED_DIALOG = "einbetten"
 EMBED_SNIPPET = "einbetten-code"
 EMBED_LEGEND = "einbetten-legende"
 EMBED_DOWNLOADS = "einbetten-downloads"

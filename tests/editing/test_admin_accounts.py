@@ -15,7 +15,7 @@ import requests
 
 from tests.conftest import ARTIFACTS, serve
 
-from .conftest import EDITOR, PASSWORD, VIEWER, add_account, browser_login, count_rows, login_session, watch
+from .conftest import EDITOR, PASSWORD, VIEWER, add_account, count_rows, login_session, open_verwaltung, watch
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def admin_server(tmp_path_factory):
 
 
 def open_admin_area(page, url: str) -> None:
-    browser_login(page, url, ADMIN)
+    open_verwaltung(page, url, ADMIN)
     page.wait_for_selector(f"#konten-liste th:has-text('{ADMIN} (Sie)')")
 
 
@@ -184,8 +184,8 @@ def test_admin_adds_a_network_that_appears_in_the_network_field_and_renames_it(a
     page.get_by_role("button", name="Netzwerk anlegen").click()
     page.wait_for_selector("#neues-netzwerk-meldung [role=alert]:has-text('gibt es bereits')")
 
-    # the network field of the controls offers it after a reload (no restart)
-    page.reload()
+    # the network field of the map page's controls offers it (no restart)
+    page.get_by_role("navigation", name="Bereiche").get_by_role("link", name="Karte").click()
     page.wait_for_selector(f"#netzwerk-liste option[value='{NETWORK}']", state="attached")
     field = page.get_by_label("Netzwerk", exact=True)
     assert field.is_visible()
@@ -193,6 +193,7 @@ def test_admin_adds_a_network_that_appears_in_the_network_field_and_renames_it(a
     field.press("Enter")
     page.wait_for_url(re.compile(r"[?&]netz=Pr"))
     assert page.locator("#eingabe-hinweis").inner_text() == ""
+    page.get_by_role("navigation", name="Bereiche").get_by_role("link", name="Verwaltung").click()
 
     # rename: the form starts with the current name
     page.get_by_role("button", name=f"Umbenennen: {NETWORK}").click()
