@@ -100,7 +100,7 @@ CONTACT_CONFIRM_YES = "kontakt-loeschen-ja"
 CONTACT_CONFIRM_NO = "kontakt-loeschen-nein"
 CONTACT_DELETE_MESSAGE = "kontakt-loeschen-meldung"
 # -- end contact persons
-# -- admin area (issue 8): containers of the Verwaltung section, present only in an admin's layout
+# -- admin area (issue 8): containers of the parts of the Verwaltung page (dashboard/pages.py)
 ADMIN_TITLE = "verwaltung"
 ADMIN_AUDIT = "verwaltung-protokoll"  # Änderungsprotokoll (dashboard/views/audit_view.py)
 ADMIN_DATA = "verwaltung-daten"  # register import and export (dashboard/views/data_view.py)

@@ -1,4 +1,4 @@
-"""Admin area: the Änderungsprotokoll, the audit trail browsable and filterable (issue 8).
+"""The Verwaltung page's Änderungsprotokoll: the audit trail, browsable and filterable (issue 8).
 
 The trail holds old and new values of contact persons, so only admins read it: the callback that fills
 the grid is refused for everyone else before it runs (its outputs are in :data:`ADMIN_OUTPUTS`, see
@@ -290,7 +290,7 @@ def _count(shown: int, more: bool) -> str:
 
 def register(app, services: Services) -> None:
     """Add the callback that fills the Änderungsprotokoll (admins only)."""
-    # The section exists only in an admin's layout; the renderer learns its ids from the empty layout.
+    # The part is on the Verwaltung page only; the renderer learns its ids from the empty layout.
     app.validation_layout = html.Div([app.validation_layout, layout()])
 
     @app.callback(

@@ -1,4 +1,4 @@
-"""The admin area's accounts and networks, driven in headless Chromium, and forged requests against them.
+"""The Verwaltung page's accounts and networks, driven in headless Chromium, and forged requests against them.
 
 A server of its own (module fixture): the accounts deactivated and the networks added here would change
 what the other editing tests see on the shared server.

@@ -1,4 +1,4 @@
-"""The Änderungsprotokoll in the Verwaltung section: only admins get it, filtered by user, area, date and text."""
+"""The Änderungsprotokoll on the Verwaltung page: only admins get it, filtered by user, area, date and text."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Register import (checked, then applied) and export in the Verwaltung section, driven as an admin would."""
+"""Register import (checked, then applied) and export on the Verwaltung page, driven as an admin would."""
 
 from __future__ import annotations
 
