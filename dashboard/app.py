@@ -1,4 +1,4 @@
-"""The Dash application shell: configuration, compression, page frame and the sections.
+"""The Dash application shell: configuration, compression and the frame every page shares.
 
 Everything the browser loads comes from this app's own origin: Dash's scripts are served locally, no
 external stylesheets or fonts, and Plotly's geo base map reads an (empty) topojson from our assets
@@ -14,13 +14,12 @@ from dash import dcc, html
 from flask import has_request_context
 from flask_compress import Compress
 
-from lpr_geo.auth import has_role
 from lpr_geo.boundaries import active_dir, dataset_info, use_dataset
 from lpr_geo.register import ImportStaging, ensure_sample_register
 from lpr_geo.settings import Settings
 from lpr_geo.spreadsheets import ReadLimits
 
-from . import embed, health, ids, login, request_bounds, security_headers
+from . import embed, health, ids, login, pages, request_bounds, security_headers
 from .accessibility import register_statement_route
 from .figures import map_figure_dict
 from .geometry import geojson_bytes
@@ -37,29 +36,13 @@ from .static_routes import (
     register_geometry_route,
 )
 from .text import german_date
-from .views import (
-    accounts_view,
-    audit_view,
-    controls,
-    data_view,
-    detail_view,
-    editor_view,
-    figures_view,
-    gaps_view,
-    map_view,
-    route_view,
-    timeline_view,
-)
+from .views import data_view, editor_view
 
 INDEX = """<!DOCTYPE html>
 <html lang="de">
 <head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
 <body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
 </html>"""
-
-SECTIONS = (controls, map_view, detail_view, editor_view, figures_view, gaps_view, route_view, timeline_view)
-#: Parts of the Verwaltung section, in an admin's layout only; each declares its ``ADMIN_OUTPUTS``.
-ADMIN_SECTIONS = (audit_view, data_view, accounts_view)
 
 
 def create_app(settings: Settings) -> dash.Dash:
@@ -93,9 +76,9 @@ def create_app(settings: Settings) -> dash.Dash:
     health.register(app.server, engine)
     # -- end deployment
     protected = dict.fromkeys(editor_view.EDITING_OUTPUTS, "editor")
-    for section in ADMIN_SECTIONS:
+    for section in pages.ADMIN_SECTIONS:
         protected.update(dict.fromkeys(section.ADMIN_OUTPUTS, "admin"))
-    login.register(app.server, engine, settings, protected)
+    login.register(app.server, engine, settings, protected, pages.PROTECTED_PAGES)
     # issue 14: size of every callback request before anything reads it, its form after the role check;
     # the upload's file arrives as one long string, limited by MAX_CONTENT_LENGTH above
     request_bounds.register(app, large_inputs=[(ids.DATA_UPLOAD, "contents")])
@@ -122,8 +105,7 @@ def create_app(settings: Settings) -> dash.Dash:
         geojson_bytes(level)
         map_figure_dict(level, None, services.geometry_url(level, None))
     app.layout = lambda: _layout(app, services, settings)
-    for section in (*SECTIONS, *ADMIN_SECTIONS):
-        section.register(app, services)
+    pages.register(app, services)
     static = [app.get_relative_path(path) for path in ON_DEMAND_SCRIPTS]
     static += [services.geometry_url(level, None) for level in ("kreis", "amt", "gemeinde")]
     static.append(app.get_asset_url("topojson/world_50m.json"))
@@ -136,17 +118,14 @@ def create_app(settings: Settings) -> dash.Dash:
 
 
 def _layout(app: dash.Dash, services: Services, settings: Settings) -> html.Div:
+    """The frame of every page; :mod:`dashboard.pages` puts the page and the header's links into it."""
     info = dataset_info()
     networks = services.networks()
     sample = any(services.is_sample(n) for n in networks)
-    # Dash also builds the layout once at start-up, outside a request
-    admin = has_request_context() and has_role(login.current_user(), "admin")
     return html.Div(
         [
-            dcc.Location(id=ids.URL, refresh=False),
-            dcc.Store(id=ids.VIEW),
-            dcc.Store(id=ids.SCOPE),
-            html.A("Zum Inhalt springen", href="#inhalt", className="skip-link"),
+            dcc.Location(id=ids.PAGE_URL, refresh=False),
+            html.A("Zum Inhalt springen", href=f"#{ids.CONTENT}", className="skip-link"),
             html.Header(
                 [
                     html.Div(
@@ -157,19 +136,7 @@ def _layout(app: dash.Dash, services: Services, settings: Settings) -> html.Div:
                             ),
                         ]
                     ),
-                    html.Nav(
-                        html.Ul(
-                            [
-                                html.Li(html.A("Karte", href="#inhalt")),
-                                html.Li(html.A("Noch nicht im Netzwerk", href="#luecken")),
-                                html.Li(html.A("Besuchsplanung", href="#besuchsplanung")),
-                                html.Li(html.A("Entwicklung", href="#entwicklung-titel")),
-                                html.Li(html.A("Kreise", href="#kreise")),
-                                *([html.Li(html.A("Verwaltung", href="#verwaltung"))] if admin else []),
-                            ]
-                        ),
-                        **{"aria-label": "Bereiche"},
-                    ),
+                    html.Nav(id=ids.PAGE_LINKS, **{"aria-label": "Bereiche"}),
                     embed.dialog_layout(),  # issue 7: iframe code and downloads of the current view
                     _login_status(app, settings.login_mode),  # issue 8
                 ],
@@ -183,28 +150,11 @@ def _layout(app: dash.Dash, services: Services, settings: Settings) -> html.Div:
                 className="sample-banner",
                 hidden=not sample,
             ),
-            controls.layout(services),
-            html.Main(
-                [
-                    html.Div(
-                        [
-                            map_view.layout(app),
-                            html.Div([figures_view.cards_layout(), detail_view.layout()], className="aside"),
-                        ],
-                        className="top-grid",
-                    ),
-                    gaps_view.layout(),
-                    html.Div([route_view.layout(), timeline_view.layout()], className="two-columns"),
-                    figures_view.kreise_layout(),
-                    _admin_section() if admin else None,
-                ],
-                id="inhalt",
-                tabIndex="-1",
-            ),
+            html.Div(id=ids.PAGE),
             html.Footer(
                 [
                     html.P(f"Grenzen: {info['dataset']}, Stand {german_date(info['reference_date'])}."),
-                    html.P(info["attribution"], id="namensnennung"),
+                    html.P(info["attribution"], id=ids.ATTRIBUTION),
                     html.P(
                         html.A(
                             "Erklärung zur Barrierefreiheit", href=app.get_relative_path("/barrierefreiheit")
@@ -218,18 +168,6 @@ def _layout(app: dash.Dash, services: Services, settings: Settings) -> html.Div:
 
 
 # -- login (issue 8)
-def _admin_section() -> html.Section:
-    """The Verwaltung section: Änderungsprotokoll, register import/export, accounts and networks."""
-    return html.Section(
-        [
-            html.H2("Verwaltung", id="verwaltung", className="section-title"),
-            *(section.layout() for section in ADMIN_SECTIONS),
-        ],
-        className="admin-area",
-        **{"aria-labelledby": "verwaltung"},
-    )
-
-
 def _login_status(app: dash.Dash, mode: str) -> html.Div | None:
     """``Anmelden`` or ``Angemeldet als X (Rolle) · Abmelden`` (nothing when logins are off)."""
     if mode == "none" or not has_request_context():  # Dash also builds the layout once at start-up

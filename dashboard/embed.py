@@ -13,21 +13,19 @@ from html import escape
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import dash
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, dcc, html
 from flask import Response, request
 
 from lpr_geo.settings import Settings
 
-from . import exports, ids
+from . import browser_input, exports, ids
+from .request_bounds import MAX_CHARS
 from .services import Services
 from .standalone import PLOTLY_JS, build, kreis_keys, page, plotly_js_version
 from .url_state import ViewState
 
 EMBED_PATH = "/embed"
 EXPORT_PATH = "/export/karte."
-SNIPPET = "einbetten-code"
-LEGEND_SWITCH = "einbetten-legende"
-DOWNLOADS = "einbetten-downloads"
 #: Parameters of the dashboard URL that the embed understands (selection and route stay private).
 _EMBED_PARAMS = ("netz", "ebene", "kreis", "stand")
 
@@ -63,19 +61,20 @@ def dialog_layout() -> html.Details:
             html.Summary("Einbetten / Export"),
             html.Div(
                 [
-                    html.Label("Code für das Intranet (iframe)", htmlFor=SNIPPET),
-                    dcc.Textarea(id=SNIPPET, readOnly=True, rows=4, className="embed-code"),
+                    html.Label("Code für das Intranet (iframe)", htmlFor=ids.EMBED_SNIPPET),
+                    dcc.Textarea(id=ids.EMBED_SNIPPET, readOnly=True, rows=4, className="embed-code"),
                     dcc.Checklist(
-                        id=LEGEND_SWITCH,
+                        id=ids.EMBED_LEGEND,
                         options=[{"label": "Legende aufgeklappt", "value": "1"}],
                         value=["1"],
                     ),
                     html.P("Karte der aktuellen Ansicht herunterladen (ohne Internetverbindung nutzbar):"),
-                    html.Ul(id=DOWNLOADS, className="embed-downloads"),
+                    html.Ul(id=ids.EMBED_DOWNLOADS, className="embed-downloads"),
                 ],
                 className="embed-panel",
             ),
         ],
+        id=ids.EMBED_DIALOG,
         className="embed-dialog",
     )
 
@@ -127,14 +126,14 @@ def register(app: dash.Dash, services: Services, settings: Settings) -> None:
         return response
 
     @app.callback(
-        Output(SNIPPET, "value"),
-        Output(DOWNLOADS, "children"),
-        Input(ids.VIEW, "data"),
-        Input(LEGEND_SWITCH, "value"),
-        State(ids.URL, "href"),
+        Output(ids.EMBED_SNIPPET, "value"),
+        Output(ids.EMBED_DOWNLOADS, "children"),
+        Input(ids.PAGE_URL, "href"),
+        Input(ids.EMBED_LEGEND, "value"),
     )
-    def show_snippet(_stored, legend, href):
-        parts = urlsplit(href or "")
+    def show_snippet(href, legend):
+        """The frame's location tells every change of the view (see :func:`dashboard.pages.map_page`)."""
+        parts = urlsplit(browser_input.text(href, "Adresse", MAX_CHARS))
         query = embed_query(parts.query, bool(legend))
         origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
         code = snippet(origin + app.get_relative_path(EMBED_PATH) + query)

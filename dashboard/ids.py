@@ -1,6 +1,10 @@
 """Component ids, in one place so layout, callbacks and browser tests agree."""
 
-URL = "url"
+URL = "url"  # the map page's location: the view state lives in its query string
+PAGE_URL = "seiten-adresse"  # the frame's location: its path names the page (dashboard/pages.py)
+PAGE = "seite"  # the frame's container of that page
+PAGE_LINKS = "seiten-links"  # the header's links, those of the page shown
+CONTENT = "inhalt"  # <main> of each page; target of the skip link
 VIEW = "ansicht"  # dcc.Store with the current ViewState (mirrors the URL)
 SCOPE = "ansicht-umfang"  # dcc.Store: network, date, level, Kreis; changes only when one of them does
 DRAWN = "karte-gezeichnet"  # which (level, Kreis) geometry the map currently holds
@@ -14,8 +18,11 @@ SEARCH = "suche"
 SEARCH_HITS = "suche-treffer"
 SEARCH_HIT = "suchtreffer"  # pattern-matching id type of each hit button
 SAMPLE_BANNER = "beispiel-hinweis"
+LEVEL_TITLE = "ebene-titel"  # names the group of level buttons
+ATTRIBUTION = "namensnennung"  # the boundary data's attribution in the footer
 
 MAP = "karte"
+MAP_SECTION = "karte-bereich"
 LEGEND = "legende"
 MAP_SUMMARY = "karten-zusammenfassung"
 MAP_TABLE = "karten-tabelle"
@@ -24,7 +31,9 @@ ADD_REGION_TO_ROUTE = "detail-zur-route"
 CARDS = "kennzahlen"
 KREIS_BARS = "kreis-balken"
 KREIS_GRID = "kreis-tabelle"
+KREISE_TITLE = "kreise"  # heading of the Kreis overview, a target of the header's links
 
+GAPS_TITLE = "luecken"  # heading of the gap list, a target of the header's links
 GAPS_GRID = "luecken-tabelle"
 GAPS_QUICK_FILTER = "luecken-suche"
 GAPS_CSV = "luecken-csv"
@@ -33,6 +42,7 @@ GAPS_DOWNLOAD = "luecken-download"
 GAPS_TO_ROUTE = "luecken-zur-route"
 GAPS_POPULATION_NOTE = "luecken-einwohner"
 
+ROUTE_TITLE = "besuchsplanung"  # heading of the visit planning, a target of the header's links
 ROUTE_STOPS = "route-stopps"
 ROUTE_RESULT = "route-ergebnis"
 ROUTE_CLEAR = "route-leeren"
@@ -41,6 +51,13 @@ ROUTE_EXPORT = "route-export"
 ROUTE_DOWNLOAD = "route-download"
 
 TIMELINE = "entwicklung"
+TIMELINE_TITLE = "entwicklung-titel"  # a target of the header's links
+
+# -- embedding and exports (issue 7): the "Einbetten / Export" dialog of the page header
+EMBED_DIALOG = "einbetten"
+EMBED_SNIPPET = "einbetten-code"
+EMBED_LEGEND = "einbetten-legende"
+EMBED_DOWNLOADS = "einbetten-downloads"
 
 # -- editing (issue 8)
 LOGIN_STATUS = "anmeldung"
@@ -83,12 +100,18 @@ CONTACT_CONFIRM_YES = "kontakt-loeschen-ja"
 CONTACT_CONFIRM_NO = "kontakt-loeschen-nein"
 CONTACT_DELETE_MESSAGE = "kontakt-loeschen-meldung"
 # -- end contact persons
-# -- admin area (issue 8): containers of the Verwaltung section, present only in an admin's layout
+# -- admin area (issue 8): containers of the parts of the Verwaltung page (dashboard/pages.py)
+ADMIN_TITLE = "verwaltung"
 ADMIN_AUDIT = "verwaltung-protokoll"  # Änderungsprotokoll (dashboard/views/audit_view.py)
 ADMIN_DATA = "verwaltung-daten"  # register import and export (dashboard/views/data_view.py)
-ADMIN_ACCOUNTS = "verwaltung-konten"  # user accounts and networks (dashboard/views/accounts_view.py)
-# accounts and networks: every plain output id below is in accounts_view.ADMIN_OUTPUTS
-ACCOUNTS_LOAD = "konten-laden"  # dcc.Store whose first (initial) callback fills both lists
+ADMIN_ACCOUNTS = "verwaltung-konten"  # user accounts (dashboard/views/accounts_view.py)
+ADMIN_NETWORKS = "verwaltung-netzwerke"  # networks (dashboard/views/networks_view.py)
+# accounts: every plain output id below is in accounts_view.ADMIN_OUTPUTS
+ACCOUNTS_TITLE = "konten-titel"
+NEW_ACCOUNT_TITLE = "neues-konto-titel"
+NETWORKS_TITLE = "netzwerke-titel"
+NEW_NETWORK_TITLE = "neues-netzwerk-titel"
+ACCOUNTS_LOAD = "konten-laden"  # dcc.Store whose first (initial) callback fills the list
 ACCOUNTS_LIST = "konten-liste"  # container of the accounts table, refreshed after each change
 ACCOUNTS_MESSAGE = "konten-meldung"  # outcome of a row's role change, deactivation or reactivation
 ACCOUNT_ROLE = "konto-rolle"  # pattern-matching id type of each row's role dropdown
@@ -109,6 +132,8 @@ NEW_ACCOUNT_PASSWORD = "neues-konto-passwort"
 NEW_ACCOUNT_REPEAT = "neues-konto-wiederholung"
 NEW_ACCOUNT_SAVE = "neues-konto-anlegen"
 NEW_ACCOUNT_MESSAGE = "neues-konto-meldung"
+# networks: every plain output id below is in networks_view.ADMIN_OUTPUTS
+NETWORKS_LOAD = "netzwerke-laden"  # dcc.Store whose first (initial) callback fills the list
 NETWORKS_LIST = "netzwerke-liste"  # container of the networks list, refreshed after each change
 NETWORK_RENAME = "netzwerk-umbenennen"  # pattern-matching id type of each network's "Umbenennen"
 NEW_NETWORK_NAME = "neues-netzwerk-name"
@@ -123,6 +148,7 @@ RENAME_SAVE = "umbenennen-speichern"
 RENAME_CANCEL = "umbenennen-abbrechen"
 RENAME_MESSAGE = "umbenennen-meldung"
 # Änderungsprotokoll (audit_view): every output of its callbacks is in audit_view.ADMIN_OUTPUTS
+AUDIT_TITLE = "protokoll-titel"
 AUDIT_USER = "protokoll-benutzer"
 AUDIT_USERS = "protokoll-benutzer-liste"  # <datalist> of the names in the trail
 AUDIT_TABLE = "protokoll-bereich"

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, render_template_string, request, session
@@ -54,7 +54,8 @@ _STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 OPEN_PATHS = (LOGIN_PATH, LOGOUT_PATH, "/healthz", "/barrierefreiheit")
 OPEN_PREFIXES = ("/assets/",)
 _TOKEN = "session_token"
-#: Pages a browser opens directly: without a login they redirect to the login page instead of a 401.
+#: Pages a browser opens directly: without a login they redirect to the login page instead of a 401
+#: (so do the protected pages given to :func:`register`).
 _PAGES = ("/", "/embed")
 
 _LOGIN_PAGE = """<!DOCTYPE html>
@@ -182,9 +183,17 @@ def same_origin() -> bool:
     return request.headers.get("Sec-Fetch-Site") == "same-origin"
 
 
-def _required_role(protected_outputs: Mapping[str, str]) -> str | None:
-    """The role a request needs: any account without anonymous access, more for protected Dash outputs."""
+def _page_path() -> str:
+    """The request's path as a page: ``/verwaltung/`` is ``/verwaltung``."""
+    return request.path.rstrip("/") or "/"
+
+
+def _required_role(protected_outputs: Mapping[str, str], protected_pages: Mapping[str, str]) -> str | None:
+    """The role a request needs: any account without anonymous access, more for protected pages and outputs."""
     needed = [] if _settings().anonymous_access else ["viewer"]
+    page = protected_pages.get(_page_path())
+    if page is not None:
+        needed.append(page)
     if request.method == "POST" and request.path == DASH_UPDATE_PATH:
         body = request.get_json(silent=True)
         output = str(body.get("output", "")) if isinstance(body, dict) else ""
@@ -192,10 +201,10 @@ def _required_role(protected_outputs: Mapping[str, str]) -> str | None:
     return max(needed, key=ROLES.index, default=None)
 
 
-def _refuse(role: str) -> object:
+def _refuse(role: str, pages: Iterable[str]) -> object:
     """A page request without a login goes to the login page; everything else gets 401 or 403."""
     user = current_user()
-    if user is None and request.method == "GET" and request.path in _PAGES:
+    if user is None and request.method == "GET" and _page_path() in (*_PAGES, *pages):
         if _settings().login_mode == "local":
             return redirect(_settings().url_prefix + LOGIN_PATH.lstrip("/"), code=303)
     if user is None:
@@ -203,7 +212,13 @@ def _refuse(role: str) -> object:
     abort(403, f"Dafür ist die Rolle »{ROLE_LABELS[role]}« nötig.")
 
 
-def register(server: Flask, engine: Engine, settings: Settings, protected_outputs: Mapping[str, str]) -> None:
+def register(
+    server: Flask,
+    engine: Engine,
+    settings: Settings,
+    protected_outputs: Mapping[str, str],
+    protected_pages: Mapping[str, str] | None = None,
+) -> None:
     """Install the session settings, the origin and role checks and (``local``) the login routes.
 
     Parameters
@@ -217,7 +232,10 @@ def register(server: Flask, engine: Engine, settings: Settings, protected_output
     protected_outputs : mapping of str to str
         Component id -> role: a Dash update whose outputs name the component needs at least that role
         (ids that only the editing or admin callbacks write).
+    protected_pages : mapping of str to str, optional
+        Path -> role: opening the page needs at least that role (``/verwaltung``: admin).
     """
+    protected_pages = dict(protected_pages or {})
     server.extensions["lpr_geo_engine"] = engine
     server.extensions["lpr_geo_settings"] = settings
     lifetime = session_lifetime(settings)
@@ -240,9 +258,9 @@ def register(server: Flask, engine: Engine, settings: Settings, protected_output
         if _TOKEN in session:
             current_user()  # every request of a logged-in browser checks (and keeps alive) its session
         open_path = request.path in OPEN_PATHS or request.path.startswith(OPEN_PREFIXES)
-        role = None if open_path else _required_role(protected_outputs)
+        role = None if open_path else _required_role(protected_outputs, protected_pages)
         if role is not None and not has_role(current_user(), role):
-            return _refuse(role)
+            return _refuse(role, protected_pages)
         return None
 
     if settings.login_mode != "local":

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
 from lpr_geo.coverage import FOUNDED, too_many_stops
+from lpr_geo.register.regions import level_of_key
 
 from . import browser_input
 from .browser_input import MAX_STOPS, BadInput, KnownValues
@@ -76,6 +77,11 @@ class ViewState:
             selected=_keys(params.get("auswahl"))[:MAX_KEYS],
             stops=_keys(params.get("stopps"))[:MAX_STOPS],
         )
+
+    @property
+    def region_level(self) -> str | None:
+        """The level of the region in the detail panel, by its key's length (``None``: no region)."""
+        return level_of_key(self.region) if self.region else None
 
     def with_changes(self, **changes) -> ViewState:
         """A copy with some fields changed."""

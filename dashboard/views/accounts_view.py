@@ -1,9 +1,9 @@
-"""Admin area: user accounts (add, role, deactivate/reactivate, new password) and networks (add, rename).
+"""The Verwaltung page's user accounts: add one, change its role, deactivate/reactivate, new password.
 
-The section is in an admin's layout only (:mod:`dashboard.app`), and the lists are filled by a callback
+The part is on the Verwaltung page only (:mod:`dashboard.pages`), and its list is filled by a callback
 that answers admins only. Every callback writes at least one id of :data:`ADMIN_OUTPUTS`, so a Dash
-update from anyone else is refused before it runs (:func:`dashboard.login.register`); the account and
-network functions check the role once more and record the admin's own name in the audit trail.
+update from anyone else is refused before it runs (:func:`dashboard.login.register`); the account
+functions check the role once more and record the admin's own name in the audit trail.
 Passwords are sent once, never shown, and the password fields are emptied after every attempt.
 """
 
@@ -28,9 +28,8 @@ from lpr_geo.auth import (
 )
 from lpr_geo.register.errors import RegisterError
 from lpr_geo.register.models import ROLES
-from lpr_geo.register.networks import MAX_NAME_LENGTH, add_network, network_overview, rename_network
 
-from .. import ids
+from .. import forms, ids
 from ..login import current_user
 from ..services import Services
 from ..text import german_date
@@ -49,15 +48,6 @@ ADMIN_OUTPUTS: tuple[str, ...] = (
     ids.NEW_ACCOUNT_PASSWORD,
     ids.NEW_ACCOUNT_REPEAT,
     ids.NEW_ACCOUNT_MESSAGE,
-    ids.NETWORKS_LIST,
-    ids.NEW_NETWORK_NAME,
-    ids.NEW_NETWORK_DESCRIPTION,
-    ids.NEW_NETWORK_MESSAGE,
-    ids.RENAME_FOR,
-    ids.RENAME_FORM,
-    ids.RENAME_TITLE,
-    ids.RENAME_NAME,
-    ids.RENAME_MESSAGE,
 )
 _LOCAL = ZoneInfo("Europe/Berlin")
 _ROLE_OPTIONS = [{"label": ROLE_LABELS[role], "value": role} for role in ROLES]
@@ -68,29 +58,19 @@ PASSWORDS_DIFFER = "Die beiden Passwörter stimmen nicht überein; bitte beide n
 # --- layout ---------------------------------------------------------------------------------------------
 
 
-def _field(label: str, component_id: str, control) -> html.P:
-    return html.P([html.Label(label, htmlFor=component_id), html.Br(), control], className="form-field")
-
-
-def _password(component_id: str) -> dcc.Input:
-    return dcc.Input(id=component_id, type="password", value="", autoComplete="new-password")
-
-
-def _buttons(*buttons) -> html.P:
-    return html.P(list(buttons), className="form-buttons")
-
-
 def _password_form() -> html.Div:
     return html.Div(
         [
-            html.H5(id=ids.PASSWORD_TITLE),
+            html.H4(id=ids.PASSWORD_TITLE),
             dcc.Store(id=ids.PASSWORD_FOR, data=None),
             html.P(
                 "Ein vorläufiges Passwort setzen und der Person auf sicherem Weg mitteilen.", className="hint"
             ),
-            _field("Neues Passwort", ids.PASSWORD_NEW, _password(ids.PASSWORD_NEW)),
-            _field("Neues Passwort wiederholen", ids.PASSWORD_REPEAT, _password(ids.PASSWORD_REPEAT)),
-            _buttons(
+            forms.field("Neues Passwort", ids.PASSWORD_NEW, forms.password(ids.PASSWORD_NEW)),
+            forms.field(
+                "Neues Passwort wiederholen", ids.PASSWORD_REPEAT, forms.password(ids.PASSWORD_REPEAT)
+            ),
+            forms.buttons(
                 html.Button("Passwort setzen", id=ids.PASSWORD_SAVE, type="button", className="button"),
                 html.Button("Abbrechen", id=ids.PASSWORD_CANCEL, type="button", className="button secondary"),
             ),
@@ -106,8 +86,8 @@ def _password_form() -> html.Div:
 def _new_account_form() -> html.Div:
     return html.Div(
         [
-            html.H5("Konto anlegen", id="neues-konto-titel"),
-            _field(
+            html.H4("Konto anlegen", id=ids.NEW_ACCOUNT_TITLE),
+            forms.field(
                 "Benutzername",
                 ids.NEW_ACCOUNT_NAME,
                 dcc.Input(id=ids.NEW_ACCOUNT_NAME, type="text", value="", maxLength=100, autoComplete="off"),
@@ -120,84 +100,32 @@ def _new_account_form() -> html.Div:
                     ),
                 ]
             ),
-            _field("Passwort", ids.NEW_ACCOUNT_PASSWORD, _password(ids.NEW_ACCOUNT_PASSWORD)),
-            _field("Passwort wiederholen", ids.NEW_ACCOUNT_REPEAT, _password(ids.NEW_ACCOUNT_REPEAT)),
-            _buttons(
+            forms.field("Passwort", ids.NEW_ACCOUNT_PASSWORD, forms.password(ids.NEW_ACCOUNT_PASSWORD)),
+            forms.field(
+                "Passwort wiederholen", ids.NEW_ACCOUNT_REPEAT, forms.password(ids.NEW_ACCOUNT_REPEAT)
+            ),
+            forms.buttons(
                 html.Button("Konto anlegen", id=ids.NEW_ACCOUNT_SAVE, type="button", className="button")
             ),
             html.Div(id=ids.NEW_ACCOUNT_MESSAGE, role="status"),
         ],
         role="group",
         className="edit-form",
-        **{"aria-labelledby": "neues-konto-titel"},
-    )
-
-
-def _rename_form() -> html.Div:
-    return html.Div(
-        [
-            html.H5(id=ids.RENAME_TITLE),
-            dcc.Store(id=ids.RENAME_FOR, data=None),
-            _field(
-                "Neuer Name",
-                ids.RENAME_NAME,
-                dcc.Input(id=ids.RENAME_NAME, type="text", value="", maxLength=MAX_NAME_LENGTH),
-            ),
-            _buttons(
-                html.Button("Umbenennen", id=ids.RENAME_SAVE, type="button", className="button"),
-                html.Button("Abbrechen", id=ids.RENAME_CANCEL, type="button", className="button secondary"),
-            ),
-        ],
-        id=ids.RENAME_FORM,
-        hidden=True,
-        role="group",
-        className="edit-form",
-        **{"aria-labelledby": ids.RENAME_TITLE},
-    )
-
-
-def _new_network_form() -> html.Div:
-    return html.Div(
-        [
-            html.H5("Netzwerk anlegen", id="neues-netzwerk-titel"),
-            _field(
-                "Name des Netzwerks",
-                ids.NEW_NETWORK_NAME,
-                dcc.Input(id=ids.NEW_NETWORK_NAME, type="text", value="", maxLength=MAX_NAME_LENGTH),
-            ),
-            _field(
-                "Beschreibung (freiwillig)",
-                ids.NEW_NETWORK_DESCRIPTION,
-                dcc.Textarea(id=ids.NEW_NETWORK_DESCRIPTION, value="", rows=2),
-            ),
-            _buttons(
-                html.Button("Netzwerk anlegen", id=ids.NEW_NETWORK_SAVE, type="button", className="button")
-            ),
-            html.Div(id=ids.NEW_NETWORK_MESSAGE, role="status"),
-        ],
-        role="group",
-        className="edit-form",
-        **{"aria-labelledby": "neues-netzwerk-titel"},
+        **{"aria-labelledby": ids.NEW_ACCOUNT_TITLE},
     )
 
 
 def layout() -> html.Div:
-    """The part's frame; the lists are filled by a callback for admins only."""
+    """The part's frame; the list is filled by a callback for admins only."""
     return html.Div(
         [
-            html.H3("Konten und Netzwerke", className="section-title"),
+            html.H3("Benutzerkonten", id=ids.ACCOUNTS_TITLE, className="section-title"),
             dcc.Store(id=ids.ACCOUNTS_LOAD, data=0),
-            html.H4("Benutzerkonten", id="konten-titel"),
             html.Div(id=ids.ACCOUNTS_LIST),
             html.Div(id=ids.ACCOUNTS_MESSAGE, role="status"),
             _password_form(),
             html.Div(id=ids.PASSWORD_MESSAGE, role="status"),
             _new_account_form(),
-            html.H4("Netzwerke", id="netzwerke-titel"),
-            html.Div(id=ids.NETWORKS_LIST),
-            _rename_form(),
-            html.Div(id=ids.RENAME_MESSAGE, role="status"),
-            _new_network_form(),
         ],
         id=ids.ADMIN_ACCOUNTS,
         className="card admin-accounts",
@@ -283,61 +211,16 @@ def _accounts_table(users: list[User], me: str) -> html.Table | html.P:
             html.Tbody([_account_row(user, me) for user in users]),
         ],
         className="route-table accounts-table",
-        **{"aria-labelledby": "konten-titel"},
+        **{"aria-labelledby": ids.ACCOUNTS_TITLE},
     )
-
-
-def _networks_list(networks) -> html.Ul:
-    items = []
-    for network in networks:
-        notes = [
-            "Standardnetzwerk, nicht umbenennbar" if network.is_default else None,
-            f"gegründet {german_date(network.founded)}" if network.founded else None,
-        ]
-        items.append(
-            html.Li(
-                [
-                    html.Strong(network.name),
-                    f" ({', '.join(n for n in notes if n)})" if any(notes) else None,
-                    html.Br() if network.description else None,
-                    html.Span(network.description, className="hint") if network.description else None,
-                    None
-                    if network.is_default
-                    else html.Button(
-                        "Umbenennen",
-                        # the row id: Dash matches pattern ids with non-ASCII text wrongly (names have umlauts)
-                        id={"type": ids.NETWORK_RENAME, "network": network.id},
-                        type="button",
-                        className="button secondary small",
-                        **{"aria-label": f"Umbenennen: {network.name}"},
-                    ),
-                ]
-            )
-        )
-    return html.Ul(items, className="network-list", **{"aria-labelledby": "netzwerke-titel"})
 
 
 # --- callbacks ------------------------------------------------------------------------------------------
 
 
-def _error(message: str) -> html.P:
-    return html.P(message, className="form-error", role="alert")
-
-
-def _done(message: str) -> html.P:
-    return html.P(message, className="form-success")
-
-
-def _clicked():
-    """The id of the clicked button; ``None`` when Dash only reports newly rendered buttons (no clicks)."""
-    if not ctx.triggered or not ctx.triggered[0].get("value"):
-        return None
-    return ctx.triggered_id
-
-
 def register(app, services: Services) -> None:
-    """Add the callbacks of the accounts and networks part of the admin area."""
-    # The renderer checks every callback's ids against the layout; this part is in admins' layouts only.
+    """Add the callbacks of the accounts part of the Verwaltung page."""
+    # The renderer checks every callback's ids against the layout; this part is on the admin page only.
     app.validation_layout = html.Div([app.validation_layout, layout()])
     engine = services.engine
 
@@ -346,16 +229,9 @@ def register(app, services: Services) -> None:
         fresh = get_user(engine, actor.name) if actor is not None else None
         return _accounts_table(list_users(engine), fresh.name) if has_role(fresh, "admin") else None
 
-    @app.callback(
-        Output(ids.ACCOUNTS_LIST, "children"),
-        Output(ids.NETWORKS_LIST, "children"),
-        Input(ids.ACCOUNTS_LOAD, "data"),
-    )
+    @app.callback(Output(ids.ACCOUNTS_LIST, "children"), Input(ids.ACCOUNTS_LOAD, "data"))
     def show(_load):
-        user = current_user()
-        if not has_role(user, "admin"):
-            return None, None
-        return accounts(user), _networks_list(network_overview(engine))
+        return accounts(current_user())
 
     @app.callback(
         Output(ids.ACCOUNTS_MESSAGE, "children"),
@@ -367,7 +243,7 @@ def register(app, services: Services) -> None:
     )
     def account_action(_role_clicks, _active_clicks, _roles):
         """A row's "Rolle ändern", "Deaktivieren" or "Reaktivieren"."""
-        clicked = _clicked()
+        clicked = forms.clicked()
         if clicked is None:
             raise PreventUpdate
         actor, name = current_user(), clicked["name"]
@@ -386,10 +262,10 @@ def register(app, services: Services) -> None:
                 activate_user(engine, name, actor=actor)
                 message = f"»{name}« ist wieder aktiv."
         except RegisterError as error:
-            return _error(str(error)), accounts(actor)
+            return forms.error(str(error)), accounts(actor)
         if actor is not None and name == actor.name:
             message += " Das betrifft Ihr eigenes Konto."
-        return _done(message), accounts(actor)
+        return forms.done(message), accounts(actor)
 
     @app.callback(
         Output(ids.PASSWORD_FOR, "data"),
@@ -408,7 +284,7 @@ def register(app, services: Services) -> None:
     )
     def password_form(_rows, _save, _cancel, name, password, repeat):
         """A row's "Neues Passwort" opens the form for that account; save sets it, cancel closes."""
-        clicked = _clicked()
+        clicked = forms.clicked()
         if clicked is None:
             raise PreventUpdate
         closed = (None, True, "", "", "")
@@ -417,14 +293,14 @@ def register(app, services: Services) -> None:
         if isinstance(clicked, dict):
             return clicked["name"], False, f"Neues Passwort für »{clicked['name']}«", "", "", None
         if not name:
-            return *closed, _error("Bitte zuerst in der Tabelle »Neues Passwort« beim Konto wählen.")
+            return *closed, forms.error("Bitte zuerst in der Tabelle »Neues Passwort« beim Konto wählen.")
         if (password or "") != (repeat or ""):
-            return no_update, no_update, no_update, "", "", _error(PASSWORDS_DIFFER)
+            return no_update, no_update, no_update, "", "", forms.error(PASSWORDS_DIFFER)
         try:
             set_password(engine, name, password or "", actor=current_user())
         except RegisterError as error:
-            return no_update, no_update, no_update, "", "", _error(str(error))
-        return *closed, _done(f"Neues Passwort für »{name}« gesetzt. Bitte auf sicherem Weg mitteilen.")
+            return no_update, no_update, no_update, "", "", forms.error(str(error))
+        return *closed, forms.done(f"Neues Passwort für »{name}« gesetzt. Bitte auf sicherem Weg mitteilen.")
 
     @app.callback(
         Output(ids.NEW_ACCOUNT_MESSAGE, "children"),
@@ -444,73 +320,13 @@ def register(app, services: Services) -> None:
             raise PreventUpdate
         name = (name or "").strip()
         if not name:
-            return _error("Benutzername: bitte einen Namen eingeben."), no_update, "", "", no_update
+            return forms.error("Benutzername: bitte einen Namen eingeben."), no_update, "", "", no_update
         if (password or "") != (repeat or ""):
-            return _error(PASSWORDS_DIFFER), no_update, "", "", no_update
+            return forms.error(PASSWORDS_DIFFER), no_update, "", "", no_update
         actor = current_user()
         try:
             user = add_user(engine, name, role or "", password or "", actor=actor)
         except RegisterError as error:
-            return _error(str(error)), no_update, "", "", no_update
-        done = _done(f"Konto »{user.name}« mit der Rolle »{ROLE_LABELS[user.role]}« angelegt.")
+            return forms.error(str(error)), no_update, "", "", no_update
+        done = forms.done(f"Konto »{user.name}« mit der Rolle »{ROLE_LABELS[user.role]}« angelegt.")
         return done, "", "", "", accounts(actor)
-
-    @app.callback(
-        Output(ids.NEW_NETWORK_MESSAGE, "children"),
-        Output(ids.NEW_NETWORK_NAME, "value"),
-        Output(ids.NEW_NETWORK_DESCRIPTION, "value"),
-        Output(ids.NETWORKS_LIST, "children", allow_duplicate=True),
-        Input(ids.NEW_NETWORK_SAVE, "n_clicks"),
-        State(ids.NEW_NETWORK_NAME, "value"),
-        State(ids.NEW_NETWORK_DESCRIPTION, "value"),
-        prevent_initial_call=True,
-    )
-    def new_network(clicks, name, description):
-        if not clicks:
-            raise PreventUpdate
-        try:
-            stored = add_network(engine, name or "", description=description or "", actor=current_user())
-        except RegisterError as error:
-            return _error(str(error)), no_update, no_update, no_update
-        done = _done(
-            f"Netzwerk »{stored}« angelegt. Nach dem Neuladen der Seite steht es oben in der Auswahl "
-            "»Netzwerk«."
-        )
-        return done, "", "", _networks_list(network_overview(engine))
-
-    @app.callback(
-        Output(ids.RENAME_FOR, "data"),
-        Output(ids.RENAME_FORM, "hidden"),
-        Output(ids.RENAME_TITLE, "children"),
-        Output(ids.RENAME_NAME, "value"),
-        Output(ids.RENAME_MESSAGE, "children"),
-        Output(ids.NETWORKS_LIST, "children", allow_duplicate=True),
-        Input({"type": ids.NETWORK_RENAME, "network": ALL}, "n_clicks"),
-        Input(ids.RENAME_SAVE, "n_clicks"),
-        Input(ids.RENAME_CANCEL, "n_clicks"),
-        State(ids.RENAME_FOR, "data"),
-        State(ids.RENAME_NAME, "value"),
-        prevent_initial_call=True,
-    )
-    def rename(_rows, _save, _cancel, name, new_name):
-        """A network's "Umbenennen" opens the form with its name; save renames, cancel closes."""
-        clicked = _clicked()
-        if clicked is None:
-            raise PreventUpdate
-        closed = (None, True, "", "")
-        if clicked == ids.RENAME_CANCEL:
-            return *closed, None, no_update
-        if isinstance(clicked, dict):
-            found = [n.name for n in network_overview(engine) if n.id == clicked["network"]]
-            if not found:
-                return *closed, _error("Dieses Netzwerk gibt es nicht mehr."), no_update
-            chosen = found[0]
-            return chosen, False, f"Netzwerk »{chosen}« umbenennen", chosen, None, no_update
-        if not name:
-            return *closed, _error("Bitte zuerst in der Liste »Umbenennen« beim Netzwerk wählen."), no_update
-        try:
-            stored = rename_network(engine, name, new_name or "", actor=current_user())
-        except RegisterError as error:
-            return no_update, no_update, no_update, no_update, _error(str(error)), no_update
-        done = _done(f"Netzwerk »{name}« heißt jetzt »{stored}«; seine Mitglieder und Verläufe bleiben.")
-        return *closed, done, _networks_list(network_overview(engine))

@@ -1,4 +1,4 @@
-"""Admin area: the Änderungsprotokoll, the audit trail browsable and filterable (issue 8).
+"""The Verwaltung page's Änderungsprotokoll: the audit trail, browsable and filterable (issue 8).
 
 The trail holds old and new values of contact persons, so only admins read it: the callback that fills
 the grid is refused for everyone else before it runs (its outputs are in :data:`ADMIN_OUTPUTS`, see
@@ -21,8 +21,9 @@ from lpr_geo.register import audit_entries
 from lpr_geo.status import Status
 
 from .. import browser_input, ids
+from ..forms import committed_field
 from ..grid_locale import GERMAN_TEXT
-from ..inputs import commit_store, register_commit, text_input
+from ..inputs import register_commit
 from ..login import current_user
 from ..services import Services
 
@@ -92,23 +93,10 @@ COLUMNS = {
 }
 
 
-def _filter_field(label: str, component_id: str, *, datalist=None, wide: bool = False, **props) -> html.Div:
-    """A labelled filter field that applies on Enter or when left (see :mod:`dashboard.inputs`).
-
-    With ``datalist`` (id, options) it suggests values in a native <datalist>, as the control bar does:
-    that works with the keyboard and screen readers.
-    """
-    extra = [html.Datalist([html.Option(value=o) for o in datalist[1]], id=datalist[0])] if datalist else []
-    if datalist:
-        props["list"] = datalist[0]
+def _filter_field(label: str, component_id: str, *, wide: bool = False, **props) -> html.Div:
+    """A labelled filter field that applies on Enter or when left (see :mod:`dashboard.inputs`)."""
     return html.Div(
-        [
-            html.Label(label, htmlFor=component_id),
-            text_input(component_id, autoComplete="off", **props),
-            commit_store(component_id),
-            *extra,
-        ],
-        className="field field-wide" if wide else "field",
+        committed_field(label, component_id, **props), className="field field-wide" if wide else "field"
     )
 
 
@@ -127,7 +115,7 @@ def _date_field(label: str, component_id: str) -> html.Div:
 def layout() -> html.Div:
     return html.Div(
         [
-            html.H3("Änderungsprotokoll", id="protokoll-titel", className="section-title"),
+            html.H3("Änderungsprotokoll", id=ids.AUDIT_TITLE, className="section-title"),
             html.P(
                 "Jede Änderung am Register mit Zeitpunkt, Benutzer, altem und neuem Wert, die neuesten "
                 "zuerst. Enthält personenbezogene Daten der Kontaktpersonen: nur für die Verwaltung.",
@@ -138,7 +126,7 @@ def layout() -> html.Div:
                     _filter_field(
                         "Benutzer",
                         ids.AUDIT_USER,
-                        datalist=(ids.AUDIT_USERS, []),
+                        suggestions=(ids.AUDIT_USERS, []),
                         type="text",
                         placeholder="alle",
                         maxLength=100,
@@ -146,7 +134,7 @@ def layout() -> html.Div:
                     _filter_field(
                         "Bereich",
                         ids.AUDIT_TABLE,
-                        datalist=(f"{ids.AUDIT_TABLE}-liste", TABLE_LABELS.values()),
+                        suggestions=(f"{ids.AUDIT_TABLE}-liste", TABLE_LABELS.values()),
                         type="text",
                         placeholder="alle",
                         maxLength=100,
@@ -196,7 +184,7 @@ def layout() -> html.Div:
         id=ids.ADMIN_AUDIT,
         className="card admin-part",
         role="region",
-        **{"aria-labelledby": "protokoll-titel"},
+        **{"aria-labelledby": ids.AUDIT_TITLE},
     )
 
 
@@ -302,7 +290,7 @@ def _count(shown: int, more: bool) -> str:
 
 def register(app, services: Services) -> None:
     """Add the callback that fills the Änderungsprotokoll (admins only)."""
-    # The section exists only in an admin's layout; the renderer learns its ids from the empty layout.
+    # The part is on the Verwaltung page only; the renderer learns its ids from the empty layout.
     app.validation_layout = html.Div([app.validation_layout, layout()])
 
     @app.callback(

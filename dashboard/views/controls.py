@@ -1,42 +1,33 @@
 """The control bar and the one callback that owns the view state (URL <-> controls <-> store).
 
-Every user action that changes what is shown arrives here; the callback turns it into a new
-:class:`~dashboard.url_state.ViewState`, writes it to the URL (so links and back/forward work) and to
-a store that all other sections read. Keeping it in one callback avoids circular callbacks.
+Every user action that changes what is shown arrives here; the callback hands the events to
+:func:`dashboard.view_reducer.reduce_view`, which makes a new :class:`~dashboard.url_state.ViewState`
+of them, and writes it to the URL (so links and back/forward work) and to a store that all other
+sections read. Keeping it in one callback avoids circular callbacks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 
-from dash import ALL, Input, Output, State, callback_context, html, no_update
+from dash import ALL, Input, Output, State, callback_context, html
 
 from lpr_geo.boundaries import load_layer
-from lpr_geo.coverage import FOUNDED
 from lpr_geo.register.regions import regions
+from lpr_geo.vocabulary import LEVELS
 
 from .. import browser_input, ids
-from ..browser_input import MAX_SEARCH_CHARS, MAX_STOPS, BadInput
-from ..inputs import commit_id, commit_store, register_commit, text_input
+from ..browser_input import MAX_SEARCH_CHARS
+from ..forms import committed_field
+from ..inputs import register_commit, text_input
 from ..services import Services
 from ..text import german_date
-from ..url_state import ViewState, unused_link_parameters
-
-LEVELS = {"kreis": "Kreise", "amt": "Ämter", "gemeinde": "Gemeinden"}
-WHOLE_STATE = "Ganz Brandenburg"
-#: Longest text a field of the control bar commits (network names, Kreis names, dates are far shorter).
-MAX_FIELD_CHARS = 200
+from ..view_reducer import WHOLE_STATE, Places, reduce_view
 
 
-def _text_field(label: str, field_id: str, options: list[str], value: str, **extra) -> list:
-    """A labelled text input with suggestions (native <datalist>: works with keyboard and screen readers)."""
-    return [
-        html.Label(label, htmlFor=field_id),
-        text_input(field_id, type="text", list=f"{field_id}-liste", value=value, autoComplete="off", **extra),
-        commit_store(field_id),
-        html.Datalist([html.Option(value=o) for o in options], id=f"{field_id}-liste"),
-    ]
+def _suggesting(label: str, field_id: str, options: list[str], value: str) -> list:
+    """A field of the bar that suggests its values and acts on Enter or when left."""
+    return committed_field(label, field_id, (f"{field_id}-liste", options), type="text", value=value)
 
 
 def layout(services: Services) -> html.Div:
@@ -45,48 +36,44 @@ def layout(services: Services) -> html.Div:
     return html.Form(
         [
             html.Div(
-                _text_field("Netzwerk", ids.NETWORK, networks, networks[0] if networks else ""),
+                _suggesting("Netzwerk", ids.NETWORK, networks, networks[0] if networks else ""),
                 className="field field-wide",
                 hidden=len(networks) < 2,
             ),
             html.Div(
                 [
-                    html.Span("Ebene", id="ebene-titel", className="field-title"),
+                    html.Span("Ebene", id=ids.LEVEL_TITLE, className="field-title"),
                     html.Div(
                         [
                             html.Button(
-                                label,
+                                words.label,
                                 id={"type": ids.LEVEL, "level": level},
                                 type="button",
                                 className="toggle",
                                 **{"aria-pressed": "true" if level == "gemeinde" else "false"},
                             )
-                            for level, label in LEVELS.items()
+                            for level, words in LEVELS.items()
                         ],
                         role="group",
                         className="toggle-group",
-                        **{"aria-labelledby": "ebene-titel"},
+                        **{"aria-labelledby": ids.LEVEL_TITLE},
                     ),
                 ],
                 className="field",
             ),
             html.Div(
-                _text_field("Kreis", ids.KREIS, [WHOLE_STATE, *kreise["name"]], WHOLE_STATE),
+                _suggesting("Kreis", ids.KREIS, [WHOLE_STATE, *kreise["name"]], WHOLE_STATE),
                 className="field",
             ),
             html.Div(
-                [
-                    html.Label("Stand am (TT.MM.JJJJ)", htmlFor=ids.DATE),
-                    text_input(
-                        ids.DATE,
-                        type="text",
-                        value=german_date(dt.date.today()),
-                        inputMode="numeric",
-                        autoComplete="off",
-                        className="date-field",
-                    ),
-                    commit_store(ids.DATE),
-                ],
+                committed_field(
+                    "Stand am (TT.MM.JJJJ)",
+                    ids.DATE,
+                    type="text",
+                    value=german_date(dt.date.today()),
+                    inputMode="numeric",
+                    className="date-field",
+                ),
                 className="field",
             ),
             html.Div(
@@ -111,71 +98,8 @@ def layout(services: Services) -> html.Div:
     )
 
 
-def parse_date(text: str | None, today: dt.date) -> tuple[dt.date | None, str]:
-    """A date typed as TT.MM.JJJJ (or ISO), kept between the founding of AG 4 and today; with a message."""
-    text = str(text or "").strip()
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
-        try:
-            value = dt.datetime.strptime(text, fmt).date()
-            break
-        except ValueError:
-            continue
-    else:
-        shown = text if len(text) <= 40 else text[:40] + "…"  # the message must not grow with the input
-        return None, f"»{shown}« ist kein Datum. Bitte als TT.MM.JJJJ eingeben, z. B. 01.01.2021."
-    if value < FOUNDED:
-        return FOUNDED, f"Das Netzwerk besteht seit dem {german_date(FOUNDED)}; gezeigt wird dieser Tag."
-    if value > today:
-        return today, "Zukünftige Daten sind nicht möglich; gezeigt wird der heutige Stand."
-    return value, ""
-
-
-def _component_id(prop_id: str) -> str | dict:
-    """``"kreis.n_submit"`` -> ``"kreis"``; pattern-matching ids come back as their dict."""
-    component = prop_id.rsplit(".", 1)[0]
-    return json.loads(component) if component.startswith("{") else component
-
-
-def _not_added(names: list[str]) -> str:
-    """``»A« wurde`` / ``»A« und »B« wurden`` / ``»A«, »B«, »C« und 4 weitere wurden`` nicht hinzugefügt."""
-    quoted = [f"»{name}«" for name in names[:3]]
-    if len(names) > 3:
-        listed = f"{', '.join(quoted)} und {len(names) - 3} weitere"
-    else:
-        listed = " und ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
-    return f"{listed} {'wurde' if len(names) == 1 else 'wurden'} nicht hinzugefügt"
-
-
-def _link_message(notes: list[str]) -> str:
-    if not notes:
-        return ""
-    return f"Der Link enthält Angaben, die nicht passen: {'; '.join(notes)}. Angezeigt wird die Voreinstellung."
-
-
 def register(app, services: Services) -> None:
-    kreise = load_layer("kreis", "land")
-    kreis_keys = set(kreise["key"])
-    kreis_by_name = {name.casefold(): key for key, name in zip(kreise["key"], kreise["name"], strict=True)}
-    kreis_names = dict(zip(kreise["key"], kreise["name"], strict=True))
-    gemeinde_kreis = load_layer("gemeinde", "land").set_index("key")["kreis_key"].to_dict()
-    level_ids = [{"type": ids.LEVEL, "level": level} for level in LEVELS]
-    layers = services.layers
-
-    def region_name(key: str) -> str:
-        level = next(lvl for lvl in LEVELS if key in layers.index[lvl])
-        return str(layers.frames[level]["name"].iat[layers.index[level][key]])
-
-    def with_stops(view: ViewState, added: tuple[str, ...]) -> tuple[ViewState, str]:
-        """The view with ``added`` appended to its stops, up to :data:`MAX_STOPS`; a message names the rest."""
-        stops = tuple(dict.fromkeys(view.stops + added))
-        if len(stops) <= MAX_STOPS:
-            return view.with_changes(stops=stops), ""
-        left_out = [region_name(key) for key in stops[MAX_STOPS:]]
-        message = f"Höchstens {MAX_STOPS} Stationen je Route; {_not_added(left_out)}."
-        return view.with_changes(stops=stops[:MAX_STOPS]), message
-
-    def current(search: str | None) -> ViewState:
-        return ViewState.from_query(search, services.networks(), dt.date.today(), kreis_keys)
+    places = Places.from_layers(services.layers)
 
     @app.callback(
         Output(ids.URL, "search"),
@@ -199,104 +123,11 @@ def register(app, services: Services) -> None:
         Input(ids.ROUTE_CLEAR, "n_clicks"),
         State(ids.VIEW, "data"),
     )
-    def reduce_view(search, *events_and_state):
-        stored = events_and_state[-1]  # the events are read from callback_context.triggered
-        today = dt.date.today()
-        if not stored or any(
-            item["prop_id"].startswith(f"{ids.URL}.") for item in callback_context.triggered
-        ):
-            view = current(search)  # first load, a link, back/forward: the URL is the truth
-            return (
-                no_update,
-                view.to_store(),
-                view.network,
-                kreis_names.get(view.kreis, WHOLE_STATE),
-                german_date(view.on),
-                ["true" if level_id["level"] == view.level else "false" for level_id in level_ids],
-                _link_message(unused_link_parameters(search, view)),
-            )
-        known = services.known_values()
-        before = ViewState.from_store(stored, known)
-        view, messages, committed = before, [], set()
-        # Dash hands over every event since the last call (Enter in one field, leaving another): fold them all
-        for item in callback_context.triggered:
-            trigger = _component_id(item["prop_id"])
-            view, message = apply_event(trigger, item["value"], view, known)
-            if message:
-                messages.append(message)
-            elif isinstance(trigger, str):  # pattern-matching ids are dicts; no field of those is committed
-                committed.add(trigger)
-        if view == before and not messages:
-            # a button only re-rendered, Enter then leaving a field, tabbing through: nothing to redraw
-            return (*(no_update,) * 5, [no_update] * len(LEVELS), "")
-
-        def field(component_id: str, changed: bool, text: str):
-            # a field is rewritten only when its value changed or it was committed (normalised spelling):
-            # never the field the user is typing in, and never a field whose input was refused
-            return text if changed or commit_id(component_id) in committed else no_update
-
-        return (
-            view.to_query(services.networks()[0], today),
-            view.to_store(),
-            field(ids.NETWORK, view.network != before.network, view.network),
-            field(ids.KREIS, view.kreis != before.kreis, kreis_names.get(view.kreis, WHOLE_STATE)),
-            field(ids.DATE, view.on != before.on, german_date(view.on)),
-            ["true" if level_id["level"] == view.level else "false" for level_id in level_ids],
-            " ".join(messages),
-        )
-
-    def apply_event(trigger, value, view: ViewState, known) -> tuple[ViewState, str]:
-        """The view after one user event, and a German message if its input could not be used.
-
-        The event's value and a pattern-matching id are the browser's word: parsed by
-        :mod:`dashboard.browser_input`, which refuses what no page sends.
-        """
-        if not value and trigger not in (ids.MAP_TABLE, ids.GAPS_GRID):
-            return view, ""  # a button or search hit that was only (re)rendered, not pressed
-        if isinstance(trigger, dict) and trigger.get("type") == ids.LEVEL:
-            if trigger.get("level") not in LEVELS:
-                raise BadInput("Ebene: unbekannt.")
-            return view.with_changes(level=trigger["level"]), ""
-        if isinstance(trigger, dict) and trigger.get("type") == ids.SEARCH_HIT:
-            found = trigger.get("key")
-            if found not in gemeinde_kreis:
-                raise BadInput("Suchtreffer: unbekannte Gemeinde.")
-            return view.with_changes(
-                region=found, kreis=gemeinde_kreis.get(found), level="gemeinde", selected=(found,)
-            ), ""
-        if trigger == commit_id(ids.NETWORK):
-            network = browser_input.committed_text(value, "Netzwerk", MAX_FIELD_CHARS)
-            if network in known.networks:
-                return view.with_changes(network=network), ""
-            return view, f"Netzwerk »{network}« gibt es nicht; bitte aus der Liste wählen."
-        if trigger == commit_id(ids.KREIS):
-            wanted = browser_input.committed_text(value, "Kreis", MAX_FIELD_CHARS).strip()
-            key = None if wanted in ("", WHOLE_STATE) else kreis_by_name.get(wanted.casefold())
-            if wanted not in ("", WHOLE_STATE) and key is None:
-                return view, f"Kreis »{wanted}« nicht gefunden; bitte aus der Liste wählen."
-            # choosing a Kreis zooms in and switches to the finer geometry
-            return view.with_changes(
-                kreis=key, level="gemeinde" if key and view.level == "kreis" else view.level
-            ), ""
-        if trigger == commit_id(ids.DATE):
-            typed = browser_input.committed_text(value, "Datum", MAX_FIELD_CHARS)
-            on, message = parse_date(typed, known.today)
-            return (view if on is None else view.with_changes(on=on)), message
-        if trigger == ids.MAP:
-            key = browser_input.clicked_region(value, known)
-            return (view.with_changes(region=key) if key else view), ""
-        if trigger == ids.MAP_TABLE:
-            keys = browser_input.row_keys(value, known, "Karte als Tabelle")
-            return (view.with_changes(region=keys[0]) if keys else view), ""
-        if trigger == ids.GAPS_GRID:
-            return view.with_changes(selected=browser_input.row_keys(value, known, "Auswahl")), ""
-        if trigger == ids.GAPS_TO_ROUTE:
-            return with_stops(view, view.selected)
-        if trigger == ids.ADD_REGION_TO_ROUTE and view.region in known.regions:
-            return with_stops(view, (view.region,))
-        if trigger == ids.ROUTE_CLEAR:
-            return view.with_changes(stops=()), ""
-        return view, ""
+    def view_callback(search, *events_and_state):
+        # the events are read from callback_context.triggered: Dash hands over every event since the
+        # last call (Enter in one field, leaving another)
+        triggered = [(item["prop_id"], item["value"]) for item in callback_context.triggered]
+        return tuple(reduce_view(search, events_and_state[-1], triggered, services.known_values(), places))
 
     @app.callback(Output(ids.SEARCH_HITS, "children"), Input(ids.SEARCH, "value"), prevent_initial_call=True)
     def search_hits(text):

@@ -16,8 +16,6 @@ from ..services import Services
 from ..text import german_date
 from ..url_state import ViewState
 
-LEVEL_OF_KEY = {5: "kreis", 9: "amt", 8: "gemeinde"}
-
 
 def layout() -> html.Section:
     return html.Section(
@@ -54,7 +52,7 @@ def register(app, services: Services) -> None:
             return html.P(
                 "Klicken Sie auf eine Region der Karte oder suchen Sie eine Gemeinde.", className="hint"
             ), True
-        level = LEVEL_OF_KEY.get(len(view.region))
+        level = view.region_level
         table = services.tables(view.network, view.on).table(level).set_index("key")
         if view.region not in table.index:
             return html.P("Diese Region gibt es im aktiven Grenzdatensatz nicht.", className="hint"), True

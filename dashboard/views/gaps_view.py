@@ -63,7 +63,7 @@ EXPORT_HEADERS = {field: header for field, (header, _) in COLUMNS.items()} | {"k
 def layout() -> html.Section:
     return html.Section(
         [
-            html.H2("Noch nicht im Netzwerk", id="luecken", className="section-title"),
+            html.H2("Noch nicht im Netzwerk", id=ids.GAPS_TITLE, className="section-title"),
             html.P(
                 "Regionen der gewählten Ebene, die noch nicht im Netzwerk sind, nach Priorität geordnet. "
                 "Die Priorität ist die Summe der Punkte-Spalten. Ausgewählte Zeilen werden in der Karte "
@@ -111,7 +111,7 @@ def layout() -> html.Section:
             ),
         ],
         className="card",
-        **{"aria-labelledby": "luecken"},
+        **{"aria-labelledby": ids.GAPS_TITLE},
     )
 
 

@@ -82,7 +82,7 @@ def layout(app) -> html.Section:
             ),
             dcc.Store(id=ids.DRAWN),
         ],
-        id="karte-bereich",
+        id=ids.MAP_SECTION,
         className="card map-card",
         **{"aria-label": "Karte"},
     )

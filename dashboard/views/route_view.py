@@ -16,7 +16,7 @@ from ..url_state import ViewState
 def layout() -> html.Section:
     return html.Section(
         [
-            html.H2("Besuchsplanung", id="besuchsplanung", className="section-title"),
+            html.H2("Besuchsplanung", id=ids.ROUTE_TITLE, className="section-title"),
             html.P(
                 "Regionen über die Liste »Noch nicht im Netzwerk« (Auswahl zur Besuchsplanung) oder über die "
                 "Karte (Region anklicken, »Zur Besuchsplanung hinzufügen«) wählen. Start und Ziel: "
@@ -39,7 +39,7 @@ def layout() -> html.Section:
             ),
         ],
         className="card route-card",
-        **{"aria-labelledby": "besuchsplanung"},
+        **{"aria-labelledby": ids.ROUTE_TITLE},
     )
 
 

@@ -16,7 +16,7 @@ from ..url_state import ViewState
 def layout() -> html.Section:
     return html.Section(
         [
-            html.H2("Entwicklung", id="entwicklung-titel", className="section-title"),
+            html.H2("Entwicklung", id=ids.TIMELINE_TITLE, className="section-title"),
             html.P(
                 "Mitglieder und Gemeinden im Netzwerk je Monatsende seit der Gründung am 20.02.2020. "
                 "Die gestrichelte Linie markiert den gewählten Stand; Karte und Kennzahlen zeigen diesen Tag.",
@@ -27,7 +27,7 @@ def layout() -> html.Section:
             ),
         ],
         className="card",
-        **{"aria-labelledby": "entwicklung-titel"},
+        **{"aria-labelledby": ids.TIMELINE_TITLE},
     )
 
 

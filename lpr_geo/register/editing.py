@@ -219,6 +219,19 @@ def _current_status(session: Session, participant: Participant | None, network: 
     return CurrentStatus(Status(event.status), event.effective_date, event.note or "", participant.version)
 
 
+def _has_status(session: Session, participant: Participant | None, network: Network) -> bool:
+    if participant is None:
+        return False
+    return (
+        session.scalar(
+            select(StatusEvent.id)
+            .where(StatusEvent.participant_id == participant.id, StatusEvent.network_id == network.id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def _stale_status(
     engine: Engine, region: Region, network_name: str | None, expected: int, submitted: dict[str, str]
 ) -> StaleEdit:
@@ -282,6 +295,8 @@ def set_status(
         Free text, stored verbatim.
     expected_version : int or None
         :attr:`Versions.participant` as loaded into the form (0 for a region not yet in the register).
+        0 still matches when the region has entered the register since without a status in this
+        network (by a contact person or an activity): the first contact, then the status.
 
     Returns
     -------
@@ -313,7 +328,12 @@ def set_status(
             participant = _find_participant(session, region)
             version = participant.version if participant is not None else 0
             if expected_version is not None and expected_version != version:
-                raise _Outdated
+                # A form loaded before the region was in the register (version 0) may meet the row that
+                # a contact person or an activity has created since, often the editor's own: with no
+                # status in this network yet there is nothing to overwrite. The save goes against the
+                # version just read, so a status saved at the same moment is still a conflict.
+                if expected_version != 0 or _has_status(session, participant, net):
+                    raise _Outdated
             if participant is None:
                 participant = _participant(session, region)
                 new_version = participant.version

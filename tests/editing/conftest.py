@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from playwright.sync_api import Error as PlaywrightError
 
+from dashboard import ids
 from tests.conftest import serve
 
 PASSWORD = "richtig-geheim-42"
@@ -99,6 +102,34 @@ def browser_login(page, url: str, name: str) -> None:
     page.wait_for_selector(f"#anmeldung:has-text('Angemeldet als {name}')")
 
 
+def open_verwaltung(page, url: str, name: str = ADMIN) -> None:
+    """Log in as the admin ``name`` and follow the header's link to the Verwaltung page."""
+    browser_login(page, url, name)
+    page.wait_for_load_state("networkidle")  # the map page has answered: leaving it aborts nothing
+    page.get_by_role("navigation", name="Bereiche").get_by_role("link", name="Verwaltung").click()
+    page.wait_for_url(url + "/verwaltung")
+
+
+def shown_page(client: requests.Session, url: str, path: str) -> str:
+    """The answer to the request a browser at ``path`` sends for its page (what the frame then shows)."""
+    dependencies = client.get(url + "/_dash-dependencies").json()
+    router = next(d for d in dependencies if d["inputs"] == [{"id": ids.PAGE_URL, "property": "pathname"}])
+    outputs = [
+        dict(zip(("id", "property"), part.rsplit(".", 1), strict=True))
+        for part in router["output"][2:-2].split("...")
+    ]
+    body = {
+        "output": router["output"],
+        "outputs": outputs,
+        "inputs": [{"id": ids.PAGE_URL, "property": "pathname", "value": path}],
+        "changedPropIds": [f"{ids.PAGE_URL}.pathname"],
+        "state": [],
+    }
+    response = client.post(url + "/_dash-update-component", json=body)
+    assert response.status_code == 200, response.text
+    return json.dumps(response.json()["response"], ensure_ascii=False)  # "/" unescaped, umlauts as they are
+
+
 @pytest.fixture
 def editing_context(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="de-DE", bypass_csp=True)
@@ -121,5 +152,13 @@ def watch(page) -> tuple[list[str], list[str]]:
     page.on("dialog", lambda dialog: (problems.append(dialog.message), dialog.dismiss()))
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("response", lambda r: "_dash-update-component" in r.url and r.ok and bodies.append(r.text()))
+
+    def record(response) -> None:
+        if "_dash-update-component" in response.url and response.ok:
+            try:
+                bodies.append(response.text())
+            except PlaywrightError:  # the page was left (e.g. for the Verwaltung) before the body came
+                pass
+
+    page.on("response", record)
     return problems, bodies

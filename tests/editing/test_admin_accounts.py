@@ -1,4 +1,4 @@
-"""The admin area's accounts and networks, driven in headless Chromium, and forged requests against them.
+"""The Verwaltung page's accounts and networks, driven in headless Chromium, and forged requests against them.
 
 A server of its own (module fixture): the accounts deactivated and the networks added here would change
 what the other editing tests see on the shared server.
@@ -15,7 +15,7 @@ import requests
 
 from tests.conftest import ARTIFACTS, serve
 
-from .conftest import EDITOR, PASSWORD, VIEWER, add_account, browser_login, count_rows, login_session, watch
+from .conftest import EDITOR, PASSWORD, VIEWER, add_account, count_rows, login_session, open_verwaltung, watch
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def admin_server(tmp_path_factory):
 
 
 def open_admin_area(page, url: str) -> None:
-    browser_login(page, url, ADMIN)
+    open_verwaltung(page, url, ADMIN)
     page.wait_for_selector(f"#konten-liste th:has-text('{ADMIN} (Sie)')")
 
 
@@ -178,14 +178,14 @@ def test_admin_adds_a_network_that_appears_in_the_network_field_and_renames_it(a
     page.wait_for_selector(f"#neues-netzwerk-meldung:has-text('Netzwerk »{NETWORK}« angelegt.')")
     page.wait_for_selector(f"#netzwerke-liste li strong:text-is('{NETWORK}')")
     assert page.locator(f"#netzwerke-liste li:has-text('{XSS}')").count() == 1
-    assert page.locator("#verwaltung-konten img, #verwaltung-konten b").count() == 0
+    assert page.locator("#verwaltung-netzwerke img, #verwaltung-netzwerke b").count() == 0
 
     page.get_by_label("Name des Netzwerks").fill(NETWORK.upper())
     page.get_by_role("button", name="Netzwerk anlegen").click()
     page.wait_for_selector("#neues-netzwerk-meldung [role=alert]:has-text('gibt es bereits')")
 
-    # the network field of the controls offers it after a reload (no restart)
-    page.reload()
+    # the network field of the map page's controls offers it (no restart)
+    page.get_by_role("navigation", name="Bereiche").get_by_role("link", name="Karte").click()
     page.wait_for_selector(f"#netzwerk-liste option[value='{NETWORK}']", state="attached")
     field = page.get_by_label("Netzwerk", exact=True)
     assert field.is_visible()
@@ -193,6 +193,7 @@ def test_admin_adds_a_network_that_appears_in_the_network_field_and_renames_it(a
     field.press("Enter")
     page.wait_for_url(re.compile(r"[?&]netz=Pr"))
     assert page.locator("#eingabe-hinweis").inner_text() == ""
+    page.get_by_role("navigation", name="Bereiche").get_by_role("link", name="Verwaltung").click()
 
     # rename: the form starts with the current name
     page.get_by_role("button", name=f"Umbenennen: {NETWORK}").click()
@@ -214,17 +215,21 @@ def test_admin_adds_a_network_that_appears_in_the_network_field_and_renames_it(a
         ).fetchall()
     assert names[-1] == "Kommunaler Präventionsrat Bad Freienwalde (Oder)"
     assert renamed == [(ADMIN, NETWORK)]
-    page.locator("#verwaltung-konten").screenshot(path=str(ARTIFACTS / "admin-networks.png"))
+    page.locator("#verwaltung-netzwerke").screenshot(path=str(ARTIFACTS / "admin-networks.png"))
     assert problems == []
 
 
 def _body(url: str, client: requests.Session, output_part: str, inputs: list, state: list) -> dict:
     """A Dash update for the callback whose outputs include ``output_part`` (from the app's dependencies)."""
     dependencies = client.get(url + "/_dash-dependencies").json()
-    output = next(d["output"] for d in dependencies if output_part in d["output"])
-    outputs = [
-        dict(zip(("id", "property"), part.rsplit(".", 1), strict=True)) for part in output[2:-2].split("...")
-    ]
+    exact = [d["output"] for d in dependencies if d["output"] == output_part]
+    output = exact[0] if exact else next(d["output"] for d in dependencies if output_part in d["output"])
+    if output.startswith(".."):
+        outputs = [
+            dict(zip(("id", "property"), p.rsplit(".", 1), strict=True)) for p in output[2:-2].split("...")
+        ]
+    else:  # a callback with one output names it alone
+        outputs = dict(zip(("id", "property"), output.rsplit(".", 1), strict=True))
     return {
         "output": output,
         "outputs": outputs,
@@ -250,11 +255,14 @@ def test_forged_account_requests_of_viewers_and_editors_are_refused(admin_server
             {"id": "neues-konto-wiederholung", "property": "value", "value": PASSWORD},
         ],
     )
-    listing = _body(
+    accounts = _body(
+        url, anonymous, "konten-liste.children", [{"id": "konten-laden", "property": "data", "value": 0}], []
+    )
+    networks = _body(
         url,
         anonymous,
-        "netzwerke-liste.children..",
-        [{"id": "konten-laden", "property": "data", "value": 0}],
+        "netzwerke-liste.children",
+        [{"id": "netzwerke-laden", "property": "data", "value": 0}],
         [],
     )
     before = count_rows(db, "users"), count_rows(db, "audit")
@@ -263,7 +271,7 @@ def test_forged_account_requests_of_viewers_and_editors_are_refused(admin_server
         (login_session(url, EDITOR), 403),
         (anonymous, 401),
     ):
-        for body in (add, listing):
+        for body in (add, accounts, networks):
             response = client.post(url + "/_dash-update-component", json=body)
             assert response.status_code == refused, response.text
             assert ADMIN not in response.text
@@ -276,5 +284,7 @@ def test_forged_account_requests_of_viewers_and_editors_are_refused(admin_server
     assert response.status_code == 200, response.text
     assert "Konto »eindringling« mit der Rolle »Administrator« angelegt." in response.text
     assert account(db, "eindringling") == ("admin", 1)
-    shown = admin.post(url + "/_dash-update-component", json=listing)
+    shown = admin.post(url + "/_dash-update-component", json=accounts)
     assert shown.status_code == 200 and ADMIN in shown.text
+    shown = admin.post(url + "/_dash-update-component", json=networks)
+    assert shown.status_code == 200 and "Standardnetzwerk" in shown.text

@@ -1,4 +1,4 @@
-"""The Änderungsprotokoll in the Verwaltung section: only admins get it, filtered by user, area, date and text."""
+"""The Änderungsprotokoll on the Verwaltung page: only admins get it, filtered by user, area, date and text."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from sqlalchemy import create_engine
 from lpr_geo.auth import User, add_user
 from lpr_geo.register.editing import set_status
 
-from .conftest import EDITOR, PASSWORD, VIEWER, browser_login, login_session
+from .conftest import EDITOR, PASSWORD, VIEWER, login_session, open_verwaltung, shown_page
 
 REGION = "12070296"  # Perleberg: no other test touches it
 XSS = "<img src=x onerror=alert(1)>"
@@ -81,22 +81,30 @@ def audit_body(user: str | None = None, text: str | None = None) -> dict:
     }
 
 
-def test_only_an_admin_gets_the_verwaltung_section_and_the_audit_trail(editing_server, admin, edited):
+def test_only_an_admin_gets_the_verwaltung_page_and_the_audit_trail(editing_server, admin, edited):
     body = audit_body(text=MARKER)
     for name in (VIEWER, EDITOR):
         client = login_session(editing_server, name)
-        layout = client.get(editing_server + "/_dash-layout")
-        assert layout.status_code == 200
-        assert "verwaltung" not in layout.text and "Änderungsprotokoll" not in layout.text
+        page = client.get(editing_server + "/verwaltung", allow_redirects=False)
+        assert page.status_code == 403 and "Administrator" in page.text, name
+        assert "verwaltung" not in shown_page(client, editing_server, "/")  # no link to it
+        shown = shown_page(client, editing_server, "/verwaltung")  # the page's request, forged
+        assert "Änderungsprotokoll" not in shown and "Administrator" in shown
         forged = client.post(editing_server + "/_dash-update-component", json=body)
         assert forged.status_code == 403, name
         assert MARKER not in forged.text and "rowData" not in forged.text
     anonymous = requests.Session()
     anonymous.headers["Origin"] = editing_server
     assert anonymous.post(editing_server + "/_dash-update-component", json=body).status_code == 401
+    redirected = anonymous.get(editing_server + "/verwaltung", allow_redirects=False)
+    assert redirected.status_code == 303 and redirected.headers["Location"].endswith("/anmelden")
 
     client = login_session(editing_server, admin)
-    assert "Änderungsprotokoll" in client.get(editing_server + "/_dash-layout").text
+    assert client.get(editing_server + "/verwaltung").status_code == 200
+    assert "/verwaltung" in shown_page(client, editing_server, "/")  # the header links to it
+    map_page = shown_page(client, editing_server, "/")
+    assert "Änderungsprotokoll" not in map_page and "protokoll-tabelle" not in map_page  # not on the map page
+    assert "Änderungsprotokoll" in shown_page(client, editing_server, "/verwaltung")
     seen = client.post(editing_server + "/_dash-update-component", json=body)
     assert seen.status_code == 200, seen.text
     rows = seen.json()["response"]["protokoll-tabelle"]["rowData"]
@@ -153,8 +161,7 @@ def test_an_admin_filters_the_audit_trail_by_user_and_text(editing_server, editi
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.on("pageerror", lambda error: dialogs.append(str(error)))
     sent = _record_rows(page)
-    browser_login(page, editing_server, admin)
-    page.locator("#verwaltung").scroll_into_view_if_needed()
+    open_verwaltung(page, editing_server, admin)
     page.wait_for_selector(GRID_ROWS, state="attached")
     # the sample register alone has far more than a page: 200 now, 200 more on request
     page.wait_for_selector("#protokoll-anzahl:has-text('Die neuesten 200 Einträge')")

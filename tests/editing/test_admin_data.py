@@ -1,4 +1,4 @@
-"""Register import (checked, then applied) and export in the Verwaltung section, driven as an admin would."""
+"""Register import (checked, then applied) and export on the Verwaltung page, driven as an admin would."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from lpr_geo.register.tabular import read_table
 from tests.a11y.axe import serious_violations
 from tests.conftest import ARTIFACTS
 
-from .conftest import ADMIN, EDITOR, VIEWER, browser_login, count_rows, login_session, watch
+from .conftest import ADMIN, EDITOR, VIEWER, browser_login, count_rows, login_session, open_verwaltung, watch
 
 XSS = "<img src=x onerror=alert(1)>"
 IMPORTED = ("12073572", "Templin")  # no other test touches it
@@ -49,8 +49,7 @@ def counts(db) -> dict[str, int]:
 
 
 def open_admin(page, url: str) -> None:
-    browser_login(page, url, ADMIN)
-    page.locator("#verwaltung").scroll_into_view_if_needed()
+    open_verwaltung(page, url)
     page.wait_for_selector("#register-upload input[type=file]", state="attached")
 
 

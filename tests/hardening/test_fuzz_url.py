@@ -23,7 +23,7 @@ from dashboard.browser_input import MAX_STOPS, KnownValues
 from dashboard.embed import embed_query, snippet
 from dashboard.standalone import kreis_keys
 from dashboard.url_state import LEVELS, MAX_KEYS, ViewState, unused_link_parameters
-from dashboard.views.controls import FOUNDED, parse_date
+from dashboard.view_reducer import FOUNDED, parse_date
 from lpr_geo.coverage import PARTICIPANT_LEVELS, load_layers
 from lpr_geo.register.models import DEFAULT_NETWORK
 

@@ -93,6 +93,34 @@ def test_stale_form_for_a_region_someone_else_just_added(register):
         set_status(register, ERIKA, *ELSTERWERDA, None, "Mitglied", "2021-03-02", "", 0)
 
 
+@pytest.mark.parametrize(
+    "first_contact",
+    [
+        lambda engine: save_contact(engine, ERIKA, *ELSTERWERDA, name="Anja Heinrich"),
+        lambda engine: add_activity(engine, ERIKA, *ELSTERWERDA, "2021-06-07", "Besuch"),
+    ],
+    ids=["contact person", "activity"],
+)
+def test_first_contact_then_status_of_a_region_new_to_the_register(register, first_contact):
+    """The form was loaded at version 0; the contact made the row since, but there is no status to overwrite."""
+    assert participant_versions(register, *ELSTERWERDA).participant == 0
+    first_contact(register)
+    created = participant_versions(register, *ELSTERWERDA).participant
+    saved = set_status(register, ERIKA, *ELSTERWERDA, None, "Angefragt", "2021-06-07", "", 0)
+    assert saved.version == created + 1
+    assert current_status(register, *ELSTERWERDA).status is Status.REQUESTED
+
+
+def test_first_contact_then_a_status_saved_meanwhile_is_still_a_conflict(register):
+    save_contact(register, ERIKA, *ELSTERWERDA, name="Anja Heinrich")
+    set_status(register, OTTO, *ELSTERWERDA, None, "Im Gespräch", "2021-06-07", "", 0)
+    before = row_counts(register)
+    with pytest.raises(StaleEdit, match="inzwischen von otto geändert"):
+        set_status(register, ERIKA, *ELSTERWERDA, None, "Angefragt", "2021-06-08", "", 0)
+    assert row_counts(register) == before
+    assert current_status(register, *ELSTERWERDA).status is Status.IN_TALKS
+
+
 def test_activity_is_recorded_without_personal_data_in_the_summary(register):
     saved = add_activity(
         register, ERIKA, *ELSTERWERDA, "2021-06-07", "Besuch", place="Rathaus Elsterwerda",

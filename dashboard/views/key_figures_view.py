@@ -1,4 +1,4 @@
-"""Key figures (cards) for the view, and the per-Kreis section (bar chart and table)."""
+"""The key-figure cards of the view and the Kreis overview (bar chart and table), from one callback."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def cards_layout() -> html.Section:
 def kreise_layout() -> html.Section:
     return html.Section(
         [
-            html.H2("Kreise im Überblick", id="kreise", className="section-title"),
+            html.H2("Kreise im Überblick", id=ids.KREISE_TITLE, className="section-title"),
             dcc.Graph(id=ids.KREIS_BARS, config={"displaylogo": False, "displayModeBar": False}),
             dag.AgGrid(
                 id=ids.KREIS_GRID,
@@ -66,7 +66,7 @@ def kreise_layout() -> html.Section:
             ),
         ],
         className="card",
-        **{"aria-labelledby": "kreise"},
+        **{"aria-labelledby": ids.KREISE_TITLE},
     )
 
 
