@@ -36,7 +36,7 @@ from .static_routes import (
     register_geometry_route,
 )
 from .text import german_date
-from .views import data_view, editor_view
+from .views import editor_view
 
 INDEX = """<!DOCTYPE html>
 <html lang="de">
@@ -66,11 +66,10 @@ def create_app(settings: Settings) -> dash.Dash:
         routes_pathname_prefix="/",
     )
     app.server.secret_key = settings.secret_key or secrets.token_hex(32)
-    app.server.config[data_view.IMPORT_MAX_MB] = settings.import_max_mb  # the admin upload's limit
     # no request body beyond the largest upload (base64 in a Dash callback: 4/3 of the file, plus JSON):
     # anyone can POST, and the role check reads the body before it can refuse
     app.server.config["MAX_CONTENT_LENGTH"] = (
-        data_view.max_upload_bytes(settings.import_max_mb) * 4 // 3 + 2**20
+        ReadLimits.from_settings(settings).max_bytes * 4 // 3 + 2**20
     )
     app.server.wsgi_app = PrefixMiddleware(app.server.wsgi_app, settings.url_prefix)
     health.register(app.server, engine)

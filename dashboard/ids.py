@@ -162,6 +162,7 @@ AUDIT_GRID = "protokoll-tabelle"
 AUDIT_MORE = "protokoll-weitere"  # "Weitere laden": the next 200 entries
 AUDIT_PAGE = "protokoll-seite"  # dcc.Store: paging state of the loaded entries
 # register import and export (data_view): every output of its server callbacks is in data_view.ADMIN_OUTPUTS
+DATA_TITLE = "daten-titel"  # heading of the register import and export card
 DATA_EXPORT_CSV = "register-export-csv"
 DATA_EXPORT_XLSX = "register-export-xlsx"
 DATA_DOWNLOAD = "register-download"

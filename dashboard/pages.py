@@ -85,13 +85,13 @@ def map_page(app, services: Services) -> list:
     ]
 
 
-def admin_page() -> html.Main:
+def admin_page(services: Services) -> html.Main:
     """The Verwaltung page: Änderungsprotokoll, register import and export, accounts, networks."""
     return html.Main(
         html.Section(
             [
                 html.H2("Verwaltung", id=ids.ADMIN_TITLE, className="section-title"),
-                *(section.layout() for section in ADMIN_SECTIONS),
+                *(section.layout(services) for section in ADMIN_SECTIONS),
             ],
             className="admin-area",
             **{"aria-labelledby": ids.ADMIN_TITLE},
@@ -158,7 +158,7 @@ def register(app, services: Services) -> None:
         if path.rstrip("/") != admin_path:
             return map_page(app, services), map_links(app, admin), False
         # the embed dialog offers the map of the current view: there is none here
-        return (admin_page() if admin else _refused()), admin_links(app), True
+        return (admin_page(services) if admin else _refused()), admin_links(app), True
 
     for section in (*MAP_SECTIONS, *ADMIN_SECTIONS):
         section.register(app, services)

@@ -115,7 +115,7 @@ def _new_account_form() -> html.Div:
     )
 
 
-def layout() -> html.Div:
+def layout(_services: Services) -> html.Div:
     """The part's frame; the list is filled by a callback for admins only."""
     return html.Div(
         [
@@ -221,7 +221,7 @@ def _accounts_table(users: list[User], me: str) -> html.Table | html.P:
 def register(app, services: Services) -> None:
     """Add the callbacks of the accounts part of the Verwaltung page."""
     # The renderer checks every callback's ids against the layout; this part is on the admin page only.
-    app.validation_layout = html.Div([app.validation_layout, layout()])
+    app.validation_layout = html.Div([app.validation_layout, layout(services)])
     engine = services.engine
 
     def accounts(actor: User | None):

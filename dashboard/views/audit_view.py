@@ -112,7 +112,7 @@ def _date_field(label: str, component_id: str) -> html.Div:
     )
 
 
-def layout() -> html.Div:
+def layout(_services: Services) -> html.Div:
     return html.Div(
         [
             html.H3("Änderungsprotokoll", id=ids.AUDIT_TITLE, className="section-title"),
@@ -291,7 +291,7 @@ def _count(shown: int, more: bool) -> str:
 def register(app, services: Services) -> None:
     """Add the callback that fills the Änderungsprotokoll (admins only)."""
     # The part is on the Verwaltung page only; the renderer learns its ids from the empty layout.
-    app.validation_layout = html.Div([app.validation_layout, layout()])
+    app.validation_layout = html.Div([app.validation_layout, layout(services)])
 
     @app.callback(
         Output(ids.AUDIT_GRID, "rowData"),

@@ -20,14 +20,12 @@ from pathlib import Path
 
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
-from flask import current_app, has_app_context
 
 from lpr_geo.auth import User, require_role
 from lpr_geo.register import ImportReport, NotChecked, RegisterError, StagingGone, export_members
 from lpr_geo.register.tabular import SUFFIXES
-from lpr_geo.settings import DEFAULT_IMPORT_MAX_MB
 
-from .. import ids
+from .. import forms, ids
 from ..login import current_user
 from ..services import Services
 from ..text import german_number
@@ -42,8 +40,6 @@ ADMIN_OUTPUTS: tuple[str, ...] = (
     ids.DATA_APPLY,
     ids.DATA_REPORT,
 )
-#: Flask config key of the import size limit in MB (the app shell sets it from Settings.import_max_mb).
-IMPORT_MAX_MB = "LPR_GEO_IMPORT_MAX_MB"
 COUNT_LABELS = {
     "participants_added": "Regionen neu",
     "events_added": "Statuseinträge neu",
@@ -54,17 +50,6 @@ COUNT_LABELS = {
 NO_FILE = "Noch keine Datei hochgeladen."
 
 
-def _max_mb() -> float:
-    configured = current_app.config.get(IMPORT_MAX_MB) if has_app_context() else None
-    return float(configured or DEFAULT_IMPORT_MAX_MB)
-
-
-def max_upload_bytes(max_mb: float | None = None) -> int:
-    """The import size limit in bytes: ``max_mb``, else the app's configured one, else lpr_geo's default.
-
-    MB means MiB here, as in :mod:`lpr_geo.register.tabular`.
-    """
-    return int((max_mb or _max_mb()) * 1024 * 1024)
 
 
 def _size(n: int) -> str:
@@ -74,11 +59,11 @@ def _size(n: int) -> str:
     return f"{german_number(math.ceil(n / 104857.6) / 10, 1)} MB"
 
 
-def layout() -> html.Div:
-    limit = max_upload_bytes()
+def layout(services: Services) -> html.Div:
+    limit = services.imports.limits.max_bytes
     return html.Div(
         [
-            html.H3("Register importieren und exportieren", id="daten-titel", className="section-title"),
+            html.H3("Register importieren und exportieren", id=ids.DATA_TITLE, className="section-title"),
             html.H4("Export"),
             html.P(
                 "Das ganze Register (alle Netzwerke) mit Status, Bemerkungen und Kontaktpersonen. Die Datei "
@@ -137,7 +122,7 @@ def layout() -> html.Div:
         id=ids.ADMIN_DATA,
         className="card admin-part",
         role="region",
-        **{"aria-labelledby": "daten-titel"},
+        **{"aria-labelledby": ids.DATA_TITLE},
     )
 
 
@@ -156,10 +141,6 @@ def _decode(contents: str) -> bytes | None:
 
 
 # --- report -----------------------------------------------------------------------------------------------
-
-
-def _error(message: str) -> html.P:
-    return html.P(message, className="form-error", role="alert")
 
 
 def _counts_table(report: ImportReport, caption: str) -> html.Table:
@@ -219,7 +200,7 @@ def report_view(report: ImportReport) -> list:
     if report.problems:
         n = len(report.problems)
         return [
-            _error(
+            forms.error(
                 f"{_rows(report.rows)}, {n} {'Problem' if n == 1 else 'Probleme'}: die Datei kann so nicht "
                 "übernommen werden. Nichts wurde gespeichert. Bitte die Datei korrigieren und neu hochladen."
             ),
@@ -242,7 +223,7 @@ def report_view(report: ImportReport) -> list:
         if not report.changed:
             summary = f"Übernommen: {_rows(report.rows)}; alle Zeilen entsprachen schon dem Register."
         caption = "Übernommene Änderungen"
-    return [html.P(summary, className="form-success"), _counts_table(report, caption), *_notes(report)]
+    return [forms.done(summary), _counts_table(report, caption), *_notes(report)]
 
 
 # --- the three steps ----------------------------------------------------------------------------------------
@@ -262,19 +243,20 @@ def _upload(contents: str, filename: str | None, stored: object, user: User, ser
         problem = f"»{name}« ist keine CSV- oder XLSX-Datei (Endung .csv oder .xlsx)."
     elif data is None:
         problem = f"»{name}« konnte nicht gelesen werden; bitte erneut hochladen."
-    elif len(data) > max_upload_bytes():
-        problem = f"»{name}« ist {_size(len(data))} groß; erlaubt sind höchstens {_size(max_upload_bytes())}."
+    elif len(data) > services.imports.limits.max_bytes:
+        limit = _size(services.imports.limits.max_bytes)
+        problem = f"»{name}« ist {_size(len(data))} groß; erlaubt sind höchstens {limit}."
     else:
         token = services.imports.stage(data, name, user.name)
         info = f"Hochgeladen: »{name}« ({_size(len(data))}). Als Nächstes »Prüfen«."
         return {"token": token, "name": name}, info, None, False, True
-    return None, NO_FILE, _error(problem), True, True
+    return None, NO_FILE, forms.error(problem), True, True
 
 
 def register(app, services: Services) -> None:
     """Add the callbacks of the export and the import (admins only) and the browser's size check."""
     # The section exists only in an admin's layout; the renderer learns its ids from the empty layout.
-    app.validation_layout = html.Div([app.validation_layout, layout()])
+    app.validation_layout = html.Div([app.validation_layout, layout(services)])
 
     @app.callback(
         Output(ids.DATA_DOWNLOAD, "data"),
@@ -312,14 +294,14 @@ def register(app, services: Services) -> None:
         try:
             user = require_role(current_user(), "admin")
         except RegisterError as denied:  # refused before it runs; this is the second lock
-            return None, NO_FILE, _error(str(denied)), True, True, None
+            return None, NO_FILE, forms.error(str(denied)), True, True, None
         step = ctx.triggered_id
         if step == ids.DATA_UPLOAD:
             if not contents:  # the reset below
                 raise PreventUpdate
             # the contents go back to None: the same file can be uploaded again after a fix
             return *_upload(contents, filename, stored, user, services), None
-        gone = _error(str(StagingGone()))
+        gone = forms.error(str(StagingGone()))
         if not isinstance(stored, dict):  # the browser's store, not ours: anything may come
             return None, NO_FILE, gone, True, True, no_update
         name = str(stored.get("name", ""))
@@ -330,18 +312,18 @@ def register(app, services: Services) -> None:
             except StagingGone:
                 return None, NO_FILE, gone, True, True, no_update
             except RegisterError as error:  # unreadable file, over a limit: German messages
-                return None, fix, _error(str(error)), True, True, no_update
+                return None, fix, forms.error(str(error)), True, True, no_update
             if not report.ok:
                 return None, fix, report_view(report), True, True, no_update
             return no_update, no_update, report_view(report), False, False, no_update
         try:
             result = report_view(services.imports.apply(_token(stored), user.name))
         except NotChecked as error:
-            return no_update, no_update, _error(str(error)), False, True, no_update
+            return no_update, no_update, forms.error(str(error)), False, True, no_update
         except StagingGone:
             return None, NO_FILE, gone, True, True, no_update
         except RegisterError as error:
-            result = _error(str(error))
+            result = forms.error(str(error))
         info = f"»{name}« ist verarbeitet; für einen weiteren Import bitte eine neue Datei hochladen."
         return None, info, result, True, True, no_update
 

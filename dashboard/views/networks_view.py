@@ -85,7 +85,7 @@ def _new_network_form() -> html.Div:
     )
 
 
-def layout() -> html.Div:
+def layout(_services: Services) -> html.Div:
     """The part's frame; the list is filled by a callback for admins only."""
     return html.Div(
         [
@@ -137,7 +137,7 @@ def _networks_list(networks) -> html.Ul:
 def register(app, services: Services) -> None:
     """Add the callbacks of the networks part of the Verwaltung page."""
     # The renderer checks every callback's ids against the layout; this part is on the admin page only.
-    app.validation_layout = html.Div([app.validation_layout, layout()])
+    app.validation_layout = html.Div([app.validation_layout, layout(services)])
     engine = services.engine
 
     @app.callback(Output(ids.NETWORKS_LIST, "children"), Input(ids.NETWORKS_LOAD, "data"))

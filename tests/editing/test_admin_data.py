@@ -12,10 +12,10 @@ import requests
 from openpyxl import load_workbook
 from sqlalchemy import create_engine
 
-from dashboard.views.data_view import max_upload_bytes
 from lpr_geo.register import export_members
 from lpr_geo.register.columns import EXPORT_FIELDS, HEADERS
 from lpr_geo.register.tabular import read_table
+from lpr_geo.spreadsheets import ReadLimits
 from tests.a11y.axe import serious_violations
 from tests.conftest import ARTIFACTS
 
@@ -125,7 +125,7 @@ def test_forged_import_and_export_requests_of_viewers_and_editors_are_refused(
 
 def test_an_upload_over_the_limit_is_refused_on_the_server_too(editing_server, admin):
     client = login_session(editing_server, admin)
-    big = base64.b64encode(b"x" * (max_upload_bytes() + 1)).decode()
+    big = base64.b64encode(b"x" * (ReadLimits().max_bytes + 1)).decode()
     response = client.post(
         editing_server + "/_dash-update-component",
         json=import_body(f"data:text/csv;base64,{big}", "register-upload.contents"),
@@ -277,7 +277,7 @@ def test_a_file_over_the_size_limit_is_refused_in_the_browser(editing_server, ed
     posts: list[str] = []
     page.on("request", lambda r: r.method == "POST" and posts.append(r.post_data or ""))
     open_admin(page, editing_server)
-    upload(page, "zu-gross.csv", b"x" * (max_upload_bytes() + 1))
+    upload(page, "zu-gross.csv", b"x" * (ReadLimits().max_bytes + 1))
     page.wait_for_selector("#register-upload-abgelehnt:has-text('»zu-gross.csv« ist')")
     message = page.locator("#register-upload-abgelehnt").inner_text()
     assert "erlaubt sind höchstens" in message and "nicht hochgeladen" in message
