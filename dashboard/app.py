@@ -46,6 +46,7 @@ from .views import (
     figures_view,
     gaps_view,
     map_view,
+    privacy_view,
     route_view,
     timeline_view,
 )
@@ -58,7 +59,7 @@ INDEX = """<!DOCTYPE html>
 
 SECTIONS = (controls, map_view, detail_view, editor_view, figures_view, gaps_view, route_view, timeline_view)
 #: Parts of the Verwaltung section, in an admin's layout only; each declares its ``ADMIN_OUTPUTS``.
-ADMIN_SECTIONS = (audit_view, data_view, accounts_view)
+ADMIN_SECTIONS = (audit_view, data_view, accounts_view, privacy_view)
 
 
 def create_app(settings: Settings) -> dash.Dash:

@@ -143,8 +143,9 @@ def erase_command(
         )
     if erasure.remnants:
         fail(
-            f"Im Register ist alles gelöscht, aber {', '.join(erasure.remnants)} enthält die Werte noch, "
-            "weil ein anderes Programm die Datenbank belegt. Bitte bei gestopptem Dienst erneut ausführen."
+            f"Im Register ist alles gelöscht, aber {', '.join(erasure.remnants)} kann die Werte noch "
+            "enthalten, weil ein anderes Programm die Datenbank belegt hielt. Bitte den Befehl wiederholen, "
+            "notfalls bei gestopptem Dienst."
         )
 
 

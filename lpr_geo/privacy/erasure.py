@@ -22,7 +22,7 @@ A value another remaining contact record holds (a shared office address) stays: 
 An editor's dashboard account is never erased here (its name stays in the trail as who changed what;
 deactivate it with ``lpr-geo users deactivate``).
 
-On SQLite the database file is then cleaned as well (:mod:`.storage`): the erased values must not be
+On SQLite the database file is then rebuilt as well (:mod:`.storage`): the erased values must not be
 readable from the file's bytes. PostgreSQL keeps old row versions until it vacuums; see
 ``docs/datenschutz.md``.
 """
@@ -149,8 +149,8 @@ class ErasurePlan:
             sections.append(
                 (
                     f"Zur Prüfung (wird nicht geändert): {TEXT_PASSAGE.count(len(self.mentions))} mit dem "
-                    "Namen; ist dort diese Person gemeint, die Löschung mit »Auch Namen ersetzen« "
-                    "(Befehl: --replace-names) wiederholen",
+                    "Namen; ist dort diese Person gemeint, die Löschung wiederholen und die Namen ersetzen "
+                    "lassen (»Endgültig löschen und Namen ersetzen«, Befehl: --replace-names)",
                     [str(place) for place in self.mentions],
                 )
             )
@@ -167,7 +167,7 @@ class ErasurePlan:
 
 @dataclass(frozen=True)
 class Erasure:
-    """A finished erasure: what was done, and database files that still hold an erased value (SQLite)."""
+    """A finished erasure: what was done, and database files that may still hold an erased value (SQLite)."""
 
     plan: ErasurePlan
     remnants: tuple[str, ...] = ()
@@ -423,10 +423,9 @@ def erase_person(
     who = acting(actor, by)
     now = now or dt.datetime.now(dt.UTC)
     with serialised(engine, "privacy-erasure") as connection:
-        plan, changes, person = _prepare(connection, query, replace_names)
+        plan, changes, _ = _prepare(connection, query, replace_names)
         if not plan.empty:
             _apply(connection, changes, who, now)
             record_event(connection, who, ERASURE, _summary(plan), now)
-    erasable = person.erasable
-    remnants = clean_files(engine, [*erasable.emails, *erasable.phones]) if not plan.empty else ()
-    return Erasure(plan, tuple(remnants), engine.dialect.name)
+    # also when there was nothing left to erase: a repeat after a busy database finishes the files
+    return Erasure(plan, tuple(clean_files(engine)), engine.dialect.name)

@@ -2,16 +2,19 @@
 
 Every connection deletes with ``secure_delete`` (:mod:`lpr_geo.register.database`), so a page written
 after the erasure holds zeros where the values were. Older copies can remain in two places: in the
-write-ahead log (``register.sqlite-wal``), which keeps every page version until a checkpoint, and in free
-space of pages written before ``secure_delete`` was on. So the log is checkpointed into the file and
-truncated; if the file's bytes still hold a value, it is rebuilt (``VACUUM``) and checkpointed again.
-Other databases are left alone here (PostgreSQL: see ``docs/datenschutz.md``).
+write-ahead log (``register.sqlite-wal``), which keeps earlier versions of every page until a checkpoint,
+and in free space of pages written before ``secure_delete`` was on (a register older than this release).
+So the file is rebuilt from its live rows (``VACUUM``) and the log is then checkpointed into it and
+truncated. Whether a rebuild is needed cannot be found out by reading the file from this process: closing
+any file handle of a database file drops every lock the process's SQLite connections hold on it (POSIX
+advisory locks), which corrupts their view of the log. The rebuild costs well under a second for a
+register of this size, and erasures are rare. Other databases are left alone here (PostgreSQL: see
+``docs/datenschutz.md``).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -42,43 +45,26 @@ def _checkpoint(engine: Engine) -> bool:
             time.sleep(0.1)  # another process reads an old snapshot: wait for it to finish
 
 
-def remnants(engine: Engine, values: Iterable[str]) -> list[str]:
-    """Names of the database files whose bytes hold one of ``values`` (ASCII letters in any case)."""
-    needles = [value.encode("utf-8").lower() for value in values if value]
-    found = []
-    for path in database_files(engine):
-        data = path.read_bytes().lower()
-        if any(needle in data for needle in needles):
-            found.append(path.name)
-    return found
-
-
-def clean_files(engine: Engine, values: Iterable[str]) -> list[str]:
+def clean_files(engine: Engine) -> list[str]:
     """Make erased values unreadable from a SQLite register's files (no-op for other databases).
 
     Parameters
     ----------
     engine : sqlalchemy.Engine
-        Engine of the register.
-    values : iterable of str
-        The erased e-mail addresses and phone numbers.
+        Engine of the register, after the erasure has been committed.
 
     Returns
     -------
     list of str
-        Files that still hold one of them (empty when all is clean): possible only while another process
-        holds the database busy for longer than :data:`CHECKPOINT_PATIENCE` seconds.
+        Files that may still hold an erased value (empty when all is clean): possible only while another
+        process holds the database busy for longer than its busy timeout or :data:`CHECKPOINT_PATIENCE`.
     """
-    values = list(values)
-    if not database_files(engine) or not values:
-        return []
-    _checkpoint(engine)
-    if not remnants(engine, values):
+    files = database_files(engine)
+    if not files:
         return []
     try:
         with engine.connect() as connection:
             connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM")
-    except OperationalError:  # locked by another process for longer than the busy timeout: reported below
-        return remnants(engine, values)
-    _checkpoint(engine)
-    return remnants(engine, values)
+    except OperationalError:  # locked by another process for longer than the busy timeout
+        return [path.name for path in files]
+    return [] if _checkpoint(engine) else [files[0].name + "-wal"]
