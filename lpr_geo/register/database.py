@@ -100,11 +100,12 @@ def make_engine(url: str) -> Engine:
     sqlalchemy.Engine
         For SQLite every connection runs with ``foreign_keys=ON``, ``journal_mode=WAL`` and
         ``secure_delete=ON``. Other databases get ``pool_pre_ping``; PostgreSQL connects with a timeout of
-        :data:`CONNECT_TIMEOUT` seconds.
+        :data:`CONNECT_TIMEOUT` seconds. Error messages never show a statement's parameters.
     """
     parsed = make_url(normalise_url(url))
+    # a failed statement's message must not carry its values (names, addresses) into a log
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed)
+        engine = create_engine(parsed, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     connect_args = {}
@@ -112,7 +113,7 @@ def make_engine(url: str) -> Engine:
         connect_args["connect_timeout"] = CONNECT_TIMEOUT
     # pre-ping: a connection the server dropped (restart, failover, idle timeout) is replaced on checkout
     # instead of failing the request that drew it; a failed ping also retires the rest of the pool.
-    return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, hide_parameters=True)
 
 
 _REASONS: tuple[tuple[tuple[str, ...], str], ...] = (
