@@ -87,9 +87,7 @@ DAY = Noun("Tag", "Tage", "Tagen")
 YEAR = Noun("Jahr", "Jahre", "Jahren")
 AUDIT_ENTRY = Noun("Protokolleintrag", "Protokolleinträge", "Protokolleinträgen")
 TEXT_PASSAGE = Noun("Textstelle", "Textstellen")
-ACCOUNT = Noun("Benutzerkonto", "Benutzerkonten")
 LOGIN_ATTEMPT = Noun("Anmeldeversuch", "Anmeldeversuche", "Anmeldeversuchen")
-LOGIN_SESSION = Noun("Anmeldesitzung", "Anmeldesitzungen")
 
 
 def counted(n: int, noun: Noun) -> str:

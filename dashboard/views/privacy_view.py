@@ -32,7 +32,7 @@ from lpr_geo.privacy import (
 )
 from lpr_geo.privacy.access import SECTIONS
 from lpr_geo.register.errors import RegisterError
-from lpr_geo.vocabulary import CONTACT_PERSON, ENTRY, YEAR, date
+from lpr_geo.vocabulary import CONTACT_PERSON, ENTRY, REGION, YEAR, date
 
 from .. import browser_input, ids
 from ..login import current_user
@@ -194,6 +194,18 @@ def _searched(query: PersonQuery) -> str:
     return f"E-Mail-Adresse »{query.email}«" if query.email else f"Name »{query.name}«"
 
 
+def _namesakes(report) -> html.P | None:
+    """A name search that found several contact records: they may be different people."""
+    regions = {contact["region"] for contact in report.sections["ansprechpartner"]}
+    if report.query.name is None or len(regions) < 2:
+        return None
+    return html.P(
+        f"Den Namen tragen Ansprechpartner in {REGION.count(len(regions))}. Sind es verschiedene Personen, "
+        "bitte nach der E-Mail-Adresse suchen.",
+        className="form-error",
+    )
+
+
 def _counts(report) -> html.Div:
     if not report.items:
         return html.P(
@@ -221,6 +233,7 @@ def _counts(report) -> html.Div:
                 ],
                 className="route-table privacy-counts",
             ),
+            _namesakes(report),
         ]
     )
 

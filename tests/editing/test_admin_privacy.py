@@ -99,11 +99,15 @@ def test_viewers_editors_and_visitors_get_no_privacy_data(editing_server, regist
     assert "Greta Geheim" in contact_names(register_db)
 
     # the admin's same request answers: the refusals above are not an accident
-    answer = login_session(editing_server, admin).post(editing_server + "/_dash-update-component", json=body)
+    client = login_session(editing_server, admin)
+    answer = client.post(editing_server + "/_dash-update-component", json=body)
     assert answer.status_code == 200
-    assert "Gespeichert zu E-Mail-Adresse" in answer.text and answer.json()["response"][
-        "datenschutz-loeschen"
-    ] == {"disabled": False}
+    assert "Gespeichert zu E-Mail-Adresse" in answer.text
+    assert answer.json()["response"]["datenschutz-loeschen"] == {"disabled": False}
+    # a name the sample register gives contacts in several regions: maybe different people
+    namesakes = client.post(editing_server + "/_dash-update-component", json=search_body("anna  beispiel"))
+    assert "Gespeichert zu Name »anna beispiel«" in namesakes.text
+    assert "Den Namen tragen Ansprechpartner in 4 Regionen" in namesakes.text
 
 
 def problems_of(page) -> list[str]:
