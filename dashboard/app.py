@@ -54,6 +54,7 @@ def create_app(settings: Settings) -> dash.Dash:
         engine,
         geometry_url=lambda level, kreis: app.get_relative_path(geometry_path(token, level, kreis)),
         imports=ImportStaging(settings.data_dir, engine, ReadLimits.from_settings(settings)),
+        settings=settings,
     )
     app = dash.Dash(
         __name__,

@@ -173,4 +173,25 @@ DATA_FILE_INFO = "register-datei-info"
 DATA_CHECK = "register-pruefen"
 DATA_APPLY = "register-uebernehmen"
 DATA_REPORT = "register-bericht"
+# Datenschutz (privacy_view): access, erasure, retention review; every plain id written by its callbacks
+# is in privacy_view.ADMIN_OUTPUTS
+ADMIN_PRIVACY = "verwaltung-datenschutz"
+PRIVACY_TEXT = "datenschutz-suchtext"  # an e-mail address (holds "@") or a name
+PRIVACY_SEARCH = "datenschutz-suchen"
+PRIVACY_FOUND = "datenschutz-person"  # dcc.Store: the request the shown result is for
+PRIVACY_RESULT = "datenschutz-ergebnis"  # what is stored, in counts
+PRIVACY_EXPORT = "datenschutz-auskunft"  # "Auskunft herunterladen"
+PRIVACY_DOWNLOAD = "datenschutz-download"
+PRIVACY_ERASE = "datenschutz-loeschen"  # "Löschen…": asks first
+PRIVACY_PENDING = "datenschutz-vorgemerkt"  # dcc.Store: the request awaiting confirmation
+PRIVACY_CONFIRM = "datenschutz-frage"  # confirmation box, hidden unless an erasure is pending
+PRIVACY_CONFIRM_TEXT = "datenschutz-frage-text"
+PRIVACY_CONFIRM_PLAN = "datenschutz-frage-plan"
+PRIVACY_CONFIRM_YES = "datenschutz-loeschen-ja"
+PRIVACY_CONFIRM_NAMES = "datenschutz-loeschen-mit-namen"  # erase and replace the name in free text too
+PRIVACY_CONFIRM_NO = "datenschutz-loeschen-nein"
+PRIVACY_MESSAGE = "datenschutz-meldung"
+RETENTION_LOAD = "datenschutz-fristen-laden"  # dcc.Store whose change (re)fills the review list
+RETENTION_LIST = "datenschutz-fristen"
+RETENTION_ERASE = "datenschutz-frist-loeschen"  # pattern-matching id type of each due row's button
 # -- end admin area

@@ -36,6 +36,7 @@ from .views import (
     key_figures_view,
     map_view,
     networks_view,
+    privacy_view,
     route_view,
     timeline_view,
 )
@@ -54,7 +55,7 @@ MAP_SECTIONS = (
     route_view,
     timeline_view,
 )
-ADMIN_SECTIONS = (audit_view, data_view, accounts_view, networks_view)
+ADMIN_SECTIONS = (audit_view, data_view, accounts_view, networks_view, privacy_view)
 
 
 def map_page(app, services: Services) -> list:

@@ -34,6 +34,7 @@ from lpr_geo.coverage import (
 )
 from lpr_geo.register import DEFAULT_NETWORK, ImportStaging, Network, last_contacts, networks, status_events
 from lpr_geo.register.history import region_activities, region_history, revision
+from lpr_geo.settings import Settings
 
 from .browser_input import KnownValues
 
@@ -62,8 +63,11 @@ class Services:
         engine: Engine,
         geometry_url: Callable[[str, str | None], str],
         imports: ImportStaging | None = None,
+        settings: Settings | None = None,
     ):
         self.engine = engine
+        #: The settings the app was built with (None where a command uses the services alone).
+        self.settings = settings
         #: The admin upload's staged member imports (under the data directory); None where unused.
         self.imports = imports
         #: URL of the GeoJSON of a level (whole Land, or one Kreis): see dashboard.static_routes.

@@ -37,6 +37,11 @@ DEFAULT_IMPORT_MAX_ROWS = 50_000
 #: Most cells an imported file may hold, empty ones included (what reading costs): 50,000 rows of the
 #: export's 13 columns are 650,000 cells.
 DEFAULT_IMPORT_MAX_CELLS = 1_000_000
+#: Years contact data is kept after a region's last activity or status event, or after it declined or left
+#: (see README, "Datenschutz", for why three).
+DEFAULT_RETENTION_YEARS = 3
+#: Longest retention period accepted, in years: beyond it a typo, not a policy.
+MAX_RETENTION_YEARS = 30
 CONFIG_ENV = "LPR_GEO_CONFIG"
 _ORIGIN = re.compile(r"^(https?://[A-Za-z0-9.\-]+(:\d+)?|'self'|'none')$")
 _PATH_PART = re.compile(r"[A-Za-z0-9._~\-]+")
@@ -107,6 +112,15 @@ def _hours(value: object) -> float:
             f"{MAX_SESSION_HOURS}, z. B. 8 oder 0,5"
         )
     return number
+
+
+def _years(value: object) -> int:
+    text = _text(value)
+    if re.fullmatch(r"\d+", text) and 1 <= int(text) <= MAX_RETENTION_YEARS:
+        return int(text)
+    raise ValueError(
+        f"»{value}« ist keine gültige Frist; erwartet ganze Jahre von 1 bis {MAX_RETENTION_YEARS}, z. B. 3"
+    )
 
 
 def _boolean(value: object) -> bool:
@@ -335,6 +349,16 @@ class Settings:
         "des Sitzungs-Cookies.",
         section="Anmeldung",
         default_text="12",
+    )
+    retention_years: int = _setting(
+        "LPR_GEO_RETENTION_YEARS",
+        DEFAULT_RETENTION_YEARS,
+        _years,
+        "Aufbewahrungsfrist für Kontaktdaten in Jahren: fällig zur Löschung sind die Ansprechpartner einer "
+        "Region, deren letzte Aktivität (oder letzter Statuseintrag) länger zurückliegt oder die länger "
+        "»Kein Interesse« hat oder ausgetreten ist. »lpr-geo privacy review« und die Verwaltung listen sie; "
+        "gelöscht wird nur nach Prüfung.",
+        section="Datenschutz",
     )
     config_file: Path | None = field(default=None, compare=False)
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)

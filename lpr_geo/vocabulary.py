@@ -84,6 +84,10 @@ STATUS_ENTRY = Noun("Statuseintrag", "Statuseinträge", "Statuseinträgen")
 ACTIVITY = Noun("Aktivität", "Aktivitäten")
 MINUTE = Noun("Minute", "Minuten")
 DAY = Noun("Tag", "Tage", "Tagen")
+YEAR = Noun("Jahr", "Jahre", "Jahren")
+AUDIT_ENTRY = Noun("Protokolleintrag", "Protokolleinträge", "Protokolleinträgen")
+TEXT_PASSAGE = Noun("Textstelle", "Textstellen")
+LOGIN_ATTEMPT = Noun("Anmeldeversuch", "Anmeldeversuche", "Anmeldeversuchen")
 
 
 def counted(n: int, noun: Noun) -> str:
@@ -153,6 +157,56 @@ STATUS_LABELS: dict[str, str] = {
 }
 #: German labels of the role codes.
 ROLE_LABELS: dict[str, str] = {"viewer": "Betrachter", "editor": "Bearbeiter", "admin": "Administrator"}
+
+
+#: Tables of the register as the Änderungsprotokoll names them (``privacy``: requests for access and erasure).
+AUDIT_TABLE_LABELS: dict[str, str] = {
+    "participants": "Region",
+    "status_events": "Status",
+    "contacts": "Kontaktperson",
+    "activities": "Aktivität",
+    "networks": "Netzwerk",
+    "users": "Benutzerkonto",
+    "privacy": "Datenschutz",
+}
+#: Column names in German; (table, column) where a name means different things in different tables.
+AUDIT_FIELD_LABELS: dict[str | tuple[str, str], str] = {
+    "level": "Ebene",
+    "key": "Schlüssel",
+    "name": "Name",
+    "kreis_key": "Kreisschlüssel",
+    "description": "Beschreibung",
+    "founded": "Gegründet",
+    "is_sample": "Beispieldaten",
+    "participant_id": "Region (Nr.)",
+    "network_id": "Netzwerk (Nr.)",
+    "status": "Status",
+    "effective_date": "Gültig ab",
+    "note": "Notiz",
+    "created_at": "Angelegt am",
+    "created_by": "Angelegt von",
+    "role": "Funktion",
+    ("users", "role"): "Rolle",
+    "organisation": "Organisation",
+    "email": "E-Mail",
+    "phone": "Telefon",
+    "date": "Datum",
+    "kind": "Art",
+    "place": "Ort",
+    "attendees": "Teilnehmende",
+    "outcome": "Ergebnis",
+    "next_step": "Nächster Schritt",
+    "next_step_due": "Fällig am",
+    "password_hash": "Passwort",
+    "active": "Aktiv",
+    ("privacy", "access"): "Auskunft",
+    ("privacy", "erasure"): "Löschung",
+}
+
+
+def audit_field_label(table: str, field: str) -> str:
+    """A column of the register in German, as the Änderungsprotokoll names it (unknown: the code)."""
+    return AUDIT_FIELD_LABELS.get((table, field)) or AUDIT_FIELD_LABELS.get(field) or field
 
 
 def status_since(status_code: str, since: dt.date | str | None) -> str:

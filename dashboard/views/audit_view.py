@@ -19,6 +19,7 @@ from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 from lpr_geo.auth import ROLE_LABELS, User, has_role, list_users
 from lpr_geo.register import audit_entries
 from lpr_geo.status import Status
+from lpr_geo.vocabulary import AUDIT_TABLE_LABELS, audit_field_label
 
 from .. import browser_input, ids
 from ..forms import committed_field
@@ -41,47 +42,8 @@ PAGE_SIZE = 200
 MAX_FILTER_CHARS = 200
 FILTER_FIELDS = (ids.AUDIT_USER, ids.AUDIT_TABLE, ids.AUDIT_SINCE, ids.AUDIT_UNTIL, ids.AUDIT_TEXT)
 LOCAL_TIME = ZoneInfo("Europe/Berlin")
-#: Tables of the register as the Änderungsprotokoll names them.
-TABLE_LABELS = {
-    "participants": "Region",
-    "status_events": "Status",
-    "contacts": "Kontaktperson",
-    "activities": "Aktivität",
-    "networks": "Netzwerk",
-    "users": "Benutzerkonto",
-}
+TABLE_LABELS = AUDIT_TABLE_LABELS
 TABLES_BY_LABEL = {label.casefold(): table for table, label in TABLE_LABELS.items()}
-#: Column names in German; (table, column) where a name means different things in different tables.
-FIELD_LABELS = {
-    "level": "Ebene",
-    "key": "Schlüssel",
-    "name": "Name",
-    "kreis_key": "Kreisschlüssel",
-    "description": "Beschreibung",
-    "founded": "Gegründet",
-    "is_sample": "Beispieldaten",
-    "participant_id": "Region (Nr.)",
-    "network_id": "Netzwerk (Nr.)",
-    "status": "Status",
-    "effective_date": "Gültig ab",
-    "note": "Notiz",
-    "created_at": "Angelegt am",
-    "created_by": "Angelegt von",
-    "role": "Funktion",
-    ("users", "role"): "Rolle",
-    "organisation": "Organisation",
-    "email": "E-Mail",
-    "phone": "Telefon",
-    "date": "Datum",
-    "kind": "Art",
-    "place": "Ort",
-    "attendees": "Teilnehmende",
-    "outcome": "Ergebnis",
-    "next_step": "Nächster Schritt",
-    "next_step_due": "Fällig am",
-    "password_hash": "Passwort",
-    "active": "Aktiv",
-}
 COLUMNS = {
     "zeitpunkt": ("Zeitpunkt", {"width": 160, "pinned": "left"}),
     "benutzer": ("Benutzer", {"width": 140}),
@@ -228,10 +190,6 @@ def _filters(user, table, since_text, until_text, text) -> tuple[dict, str]:
     return filters, " ".join(errors)
 
 
-def _field_label(table: str, field: str) -> str:
-    return FIELD_LABELS.get((table, field)) or FIELD_LABELS.get(field) or field
-
-
 def _value(field: str, value) -> str:
     """A stored value as text; status and role codes with their German label (the code stays filterable)."""
     if pd.isna(value):
@@ -251,7 +209,7 @@ def grid_rows(entries: pd.DataFrame) -> list[dict]:
             "benutzer": entry.changed_by,
             "bereich": TABLE_LABELS.get(entry.table_name, entry.table_name),
             "datensatz": int(entry.record_id),
-            "feld": _field_label(entry.table_name, entry.field),
+            "feld": audit_field_label(entry.table_name, entry.field),
             "alt": _value(entry.field, entry.old_value),
             "neu": _value(entry.field, entry.new_value),
         }

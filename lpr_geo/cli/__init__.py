@@ -20,6 +20,7 @@ from .config import settings_command
 from .db import db
 from .geodata import geodata
 from .members import members
+from .privacy import privacy
 from .users import users
 
 german.install()  # before @click.version_option below, which words its help text when applied
@@ -38,6 +39,7 @@ main.add_command(route)
 main.add_command(members)
 main.add_command(db)
 main.add_command(users)
+main.add_command(privacy)
 main.add_command(settings_command)
 for _entry in entry_points(group="lpr_geo.commands"):
     main.add_command(_entry.load(), _entry.name)

@@ -1,8 +1,9 @@
 """Connecting to the register: engines, schema migrations and audited sessions.
 
-Dialect quirks live here and only here: SQLite gets WAL mode, foreign keys and a busy timeout on every
-connection; PostgreSQL URLs are mapped to the psycopg 3 driver, connect with a timeout and test a pooled
-connection before handing it out (``pool_pre_ping``), so a restarted database server costs no request.
+Dialect quirks live here and only here: SQLite gets WAL mode, foreign keys, a busy timeout and
+``secure_delete`` on every connection; PostgreSQL URLs are mapped to the psycopg 3 driver, connect with a
+timeout and test a pooled connection before handing it out (``pool_pre_ping``), so a restarted database
+server costs no request.
 A check and the write it guards run as one step in :func:`serialised` (SQLite: ``BEGIN IMMEDIATE``,
 PostgreSQL: advisory locks).
 
@@ -80,6 +81,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # deleted and overwritten content is zeroed in the file, not left in free space: an erased e-mail
+    # address (DSGVO Art. 17, lpr_geo.privacy) must not be readable from the bytes afterwards
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -94,12 +98,14 @@ def make_engine(url: str) -> Engine:
     Returns
     -------
     sqlalchemy.Engine
-        For SQLite every connection runs with ``foreign_keys=ON`` and ``journal_mode=WAL``. Other databases
-        get ``pool_pre_ping``; PostgreSQL connects with a timeout of :data:`CONNECT_TIMEOUT` seconds.
+        For SQLite every connection runs with ``foreign_keys=ON``, ``journal_mode=WAL`` and
+        ``secure_delete=ON``. Other databases get ``pool_pre_ping``; PostgreSQL connects with a timeout of
+        :data:`CONNECT_TIMEOUT` seconds. Error messages never show a statement's parameters.
     """
     parsed = make_url(normalise_url(url))
+    # a failed statement's message must not carry its values (names, addresses) into a log
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed)
+        engine = create_engine(parsed, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     connect_args = {}
@@ -107,7 +113,7 @@ def make_engine(url: str) -> Engine:
         connect_args["connect_timeout"] = CONNECT_TIMEOUT
     # pre-ping: a connection the server dropped (restart, failover, idle timeout) is replaced on checkout
     # instead of failing the request that drew it; a failed ping also retires the rest of the pool.
-    return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, hide_parameters=True)
 
 
 _REASONS: tuple[tuple[tuple[str, ...], str], ...] = (
