@@ -33,7 +33,6 @@ GAPS_DOWNLOAD = "luecken-download"
 GAPS_TO_ROUTE = "luecken-zur-route"
 GAPS_POPULATION_NOTE = "luecken-einwohner"
 
-ROUTE_STOPS = "route-stopps"
 ROUTE_RESULT = "route-ergebnis"
 ROUTE_CLEAR = "route-leeren"
 ROUTE_PRINT = "route-drucken"

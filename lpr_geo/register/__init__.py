@@ -34,7 +34,7 @@ from .models import (
 )
 from .networks import add_network
 from .personal import contacts_for
-from .queries import last_contacts, networks, status_events, status_on
+from .queries import last_contacts, networks, status_events
 from .sample import ensure_sample_register, fill_sample
 
 __all__ = [
@@ -79,6 +79,5 @@ __all__ = [
     "save_contact",
     "set_status",
     "status_events",
-    "status_on",
     "upgrade",
 ]

@@ -28,8 +28,6 @@ from lpr_geo.status import EVENT_STATUSES
 
 #: Name of the network every register starts with.
 DEFAULT_NETWORK = "AG 4 Vernetzungsgremium Kriminalprävention vor Ort"
-#: Formal founding date of AG 4.
-DEFAULT_NETWORK_FOUNDED = dt.date(2020, 2, 20)
 
 #: Participant levels and the length of their keys.
 KEY_LENGTHS: dict[str, int] = {"kreis": 5, "amt": 9, "gemeinde": 8}

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from lpr_geo.coverage import coverage_tables, load_layers
 from lpr_geo.register import (
     DEFAULT_NETWORK,
     AuditEntry,
@@ -17,7 +18,6 @@ from lpr_geo.register import (
     networks,
     register_session,
     status_events,
-    status_on,
 )
 from lpr_geo.status import EVENT_STATUSES
 
@@ -38,11 +38,13 @@ def test_status_events_contract(register):
 
 
 def test_history_reconstructs_past_dates(register):
+    """The register's events, as the map reads them: each Gemeinde's own status on a past day."""
     fill_sample(register)
+    events, layers = status_events(register), load_layers()
 
     def state(day: str) -> dict[str, str]:
-        frame = status_on(register, dt.date.fromisoformat(day))
-        return dict(zip(frame["key"], frame["status"], strict=True))
+        frame = coverage_tables(layers, events, dt.date.fromisoformat(day)).gemeinde
+        return {k: s for k, s in zip(frame["key"], frame["status"], strict=True) if s != "not_contacted"}
 
     assert state("2020-02-19") == {}
     assert state("2021-06-06")["12062124"] == "requested"
