@@ -32,7 +32,7 @@ from flask import Flask, abort, current_app, g, redirect, render_template_string
 from sqlalchemy import Engine
 
 from lpr_geo.auth import (
-    ROLE_LABELS,
+    ROLES,
     LoginBlocked,
     SessionLifetime,
     User,
@@ -43,8 +43,8 @@ from lpr_geo.auth import (
     open_session,
     session_user,
 )
-from lpr_geo.register.models import ROLES
 from lpr_geo.settings import Settings
+from lpr_geo.vocabulary import ROLE_LABELS
 
 LOGIN_PATH = "/anmelden"
 LOGOUT_PATH = "/abmelden"

@@ -15,7 +15,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from lpr_geo.auth import (
-    ROLE_LABELS,
+    ROLES,
     User,
     activate_user,
     add_user,
@@ -27,8 +27,8 @@ from lpr_geo.auth import (
     set_role,
 )
 from lpr_geo.register.errors import RegisterError
-from lpr_geo.register.models import ROLES
 from lpr_geo.register.networks import MAX_NAME_LENGTH, add_network, network_overview, rename_network
+from lpr_geo.vocabulary import ROLE_LABELS
 
 from .. import ids
 from ..login import current_user

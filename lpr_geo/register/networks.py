@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 
 from .database import register_session
 from .errors import RegisterError
 from .models import DEFAULT_NETWORK, Network
-from .roles import require_role
-
-if TYPE_CHECKING:
-    from lpr_geo.auth import User
+from .permissions import User, require_role
 
 #: Longest network name (the column ``networks.name``).
 MAX_NAME_LENGTH = 200
