@@ -93,6 +93,7 @@ def _view(services: Services, search: str) -> ViewState:
 
 def register(app: dash.Dash, services: Services, settings: Settings) -> None:
     """Add ``/embed``, ``/export/karte.<format>`` and the dialog's callback to the app."""
+    lock = exports.render_lock(settings.data_dir)
     plotly_js = f"/_dash-component-suites/plotly/package_data/plotly.min.js?v={get_plotlyjs_version()}"
 
     @app.server.route(EMBED_PATH)
@@ -113,7 +114,7 @@ def register(app: dash.Dash, services: Services, settings: Settings) -> None:
         if fmt not in exports.FORMATS:
             return Response("Unbekanntes Format", status=404, mimetype="text/plain")
         view = _view(services, _query())
-        slot = contextlib.nullcontext() if fmt == "html" else exports.render_slot()
+        slot = contextlib.nullcontext() if fmt == "html" else exports.render_slot(lock)
         try:
             with slot:
                 result = exports.export(services, view, fmt, chromium=settings.chromium)
