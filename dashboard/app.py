@@ -16,7 +16,7 @@ from flask_compress import Compress
 
 from lpr_geo.auth import has_role
 from lpr_geo.boundaries import active_dir, dataset_info, use_dataset
-from lpr_geo.register import ensure_sample_register
+from lpr_geo.register import SAMPLE_FACTS, ensure_sample_register
 from lpr_geo.settings import Settings
 
 from . import embed, health, ids, login, request_bounds, security_headers
@@ -25,6 +25,7 @@ from .figures import map_figure_dict
 from .geometry import geojson_bytes
 from .proxy import PrefixMiddleware
 from .services import Services
+from .standalone import SAMPLE_NOTICE
 from .static_routes import (
     ON_DEMAND_SCRIPTS,
     StaticCompressionCache,
@@ -172,9 +173,7 @@ def _layout(app: dash.Dash, services: Services, settings: Settings) -> html.Div:
                 className="site",
             ),
             html.P(
-                "Beispieldaten: Das Register enthält ein Beispiel, keine echten Mitgliedsdaten. "
-                "Öffentlich belegt sind nur Gründung (20.02.2020), Elsterwerda (07.06.2021), Falkensee "
-                "(04.12.2025) und Senftenberg (Präventionspreis 2017).",
+                f"{SAMPLE_NOTICE} {SAMPLE_FACTS}",
                 id=ids.SAMPLE_BANNER,
                 className="sample-banner",
                 hidden=not sample,

@@ -39,6 +39,11 @@ class KnownValues:
     regions: Mapping[str, str]  # key -> level, every level of the active boundary dataset
     kreise: frozenset[str]
     today: dt.date
+    founded: Mapping[str, dt.date]  # network -> first day it can be shown (lpr_geo.register.founding_dates)
+
+    def date_within(self, network: str, day: dt.date) -> dt.date:
+        """``day`` kept between the network's founding and today."""
+        return min(max(day, self.founded[network]), self.today)
 
 
 def mapping(value: object, what: str) -> dict:

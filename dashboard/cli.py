@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
+from lpr_geo import vocabulary as words
 from lpr_geo.cli.options import fail, uses_settings
-from lpr_geo.register import RegisterError
+from lpr_geo.register import RegisterError, ensure_sample_register, founding_dates
 from lpr_geo.settings import Settings
 
 
@@ -45,8 +46,6 @@ def serve(host: str, port: int, settings: Settings) -> None:
 @uses_settings(db=True)
 def export(fmt, out, level, kreis, stand, network, size, settings: Settings) -> None:
     """Karte offline exportieren: eigenständige HTML-Datei oder PNG/SVG/PDF mit Legende, Stand und Quellen."""
-    from lpr_geo.register import ensure_sample_register
-
     from .exports import ExportError
     from .exports import export as render
     from .services import Services
@@ -70,11 +69,14 @@ def export(fmt, out, level, kreis, stand, network, size, settings: Settings) -> 
         raise click.BadParameter(
             f"{kreis!r} ist kein Kreisschlüssel des aktiven Datensatzes", param_hint="--kreis"
         )
-    today = dt.date.today()
+    network = network or networks[0]
+    founded, today = founding_dates(engine)[network], dt.date.today()
     on = stand.date() if stand else today
-    if not dt.date(2020, 2, 20) <= on <= today:
-        raise click.BadParameter("Stichtag muss zwischen 20.02.2020 und heute liegen", param_hint="--stand")
-    view = ViewState(network=network or networks[0], on=on, level=level, kreis=kreis)
+    if not founded <= on <= today:
+        raise click.BadParameter(
+            f"Stichtag muss zwischen {words.date(founded)} (Gründung) und heute liegen", param_hint="--stand"
+        )
+    view = ViewState(network=network, on=on, level=level, kreis=kreis)
     try:
         result = render(services, view, fmt, chromium=settings.chromium, size=(width, height))
     except ExportError as exc:

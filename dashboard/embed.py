@@ -8,7 +8,6 @@ its iframe, configured by the dashboard's URL parameters (``netz``, ``ebene``, `
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from html import escape
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -21,7 +20,7 @@ from lpr_geo.settings import Settings
 
 from . import exports, ids
 from .services import Services
-from .standalone import build, kreis_keys, page
+from .standalone import build, page
 from .url_state import ViewState
 
 EMBED_PATH = "/embed"
@@ -88,7 +87,7 @@ def _query() -> str:
 
 
 def _view(services: Services, search: str) -> ViewState:
-    return ViewState.from_query(search, services.networks(), dt.date.today(), kreis_keys())
+    return ViewState.from_query(search, services.known_values())
 
 
 def register(app: dash.Dash, services: Services, settings: Settings) -> None:

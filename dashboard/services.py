@@ -32,7 +32,7 @@ from lpr_geo.coverage import (
     resolve_place,
     tables_on,
 )
-from lpr_geo.register import DEFAULT_NETWORK, Network, last_contacts, networks, status_events
+from lpr_geo.register import DEFAULT_NETWORK, Network, founding_dates, last_contacts, networks, status_events
 from lpr_geo.register.history import region_activities, region_history, revision
 
 from .browser_input import KnownValues
@@ -101,8 +101,9 @@ class Services:
         return sorted(networks(self.engine), key=lambda name: (name != DEFAULT_NETWORK, name))
 
     def known_values(self) -> KnownValues:
-        """What browser data may name now: the networks, the active layers' regions, today."""
-        return KnownValues(tuple(self.networks()), self._regions, self._kreise, dt.date.today())
+        """What browser data may name now: the networks (with founding dates), the active layers' regions, today."""
+        founded = founding_dates(self.engine)  # in the order of networks()
+        return KnownValues(tuple(founded), self._regions, self._kreise, dt.date.today(), founded)
 
     def is_sample(self, network: str) -> bool:
         """Whether the network holds the sample register (shown as such everywhere)."""
@@ -138,7 +139,8 @@ class Services:
         return self._gaps(network, on, level, self.revision())
 
     def _series_uncached(self, network: str, end: dt.date, rev: tuple[int, ...]) -> pd.DataFrame:
-        return coverage_series(self.layers, self._events(rev)[0], end=end, network=network)
+        start = founding_dates(self.engine)[network]
+        return coverage_series(self.layers, self._events(rev)[0], start, end, network=network)
 
     def series(self, network: str, end: dt.date) -> pd.DataFrame:
         """Members and coverage per month up to ``end``."""

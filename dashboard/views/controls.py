@@ -13,7 +13,6 @@ import json
 from dash import ALL, Input, Output, State, callback_context, html, no_update
 
 from lpr_geo.boundaries import load_layer
-from lpr_geo.coverage import FOUNDED
 from lpr_geo.register.regions import regions
 
 from .. import browser_input, ids
@@ -111,8 +110,8 @@ def layout(services: Services) -> html.Div:
     )
 
 
-def parse_date(text: str | None, today: dt.date) -> tuple[dt.date | None, str]:
-    """A date typed as TT.MM.JJJJ (or ISO), kept between the founding of AG 4 and today; with a message."""
+def parse_date(text: str | None, today: dt.date, founded: dt.date) -> tuple[dt.date | None, str]:
+    """A date typed as TT.MM.JJJJ (or ISO), kept between the network's founding and today; with a message."""
     text = str(text or "").strip()
     for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
         try:
@@ -123,8 +122,8 @@ def parse_date(text: str | None, today: dt.date) -> tuple[dt.date | None, str]:
     else:
         shown = text if len(text) <= 40 else text[:40] + "…"  # the message must not grow with the input
         return None, f"»{shown}« ist kein Datum. Bitte als TT.MM.JJJJ eingeben, z. B. 01.01.2021."
-    if value < FOUNDED:
-        return FOUNDED, f"Das Netzwerk besteht seit dem {german_date(FOUNDED)}; gezeigt wird dieser Tag."
+    if value < founded:
+        return founded, f"Das Netzwerk besteht seit dem {german_date(founded)}; gezeigt wird dieser Tag."
     if value > today:
         return today, "Zukünftige Daten sind nicht möglich; gezeigt wird der heutige Stand."
     return value, ""
@@ -154,7 +153,6 @@ def _link_message(notes: list[str]) -> str:
 
 def register(app, services: Services) -> None:
     kreise = load_layer("kreis", "land")
-    kreis_keys = set(kreise["key"])
     kreis_by_name = {name.casefold(): key for key, name in zip(kreise["key"], kreise["name"], strict=True)}
     kreis_names = dict(zip(kreise["key"], kreise["name"], strict=True))
     gemeinde_kreis = load_layer("gemeinde", "land").set_index("key")["kreis_key"].to_dict()
@@ -175,7 +173,7 @@ def register(app, services: Services) -> None:
         return view.with_changes(stops=stops[:MAX_STOPS]), message
 
     def current(search: str | None) -> ViewState:
-        return ViewState.from_query(search, services.networks(), dt.date.today(), kreis_keys)
+        return ViewState.from_query(search, services.known_values())
 
     @app.callback(
         Output(ids.URL, "search"),
@@ -267,7 +265,7 @@ def register(app, services: Services) -> None:
         if trigger == commit_id(ids.NETWORK):
             network = browser_input.committed_text(value, "Netzwerk", MAX_FIELD_CHARS)
             if network in known.networks:
-                return view.with_changes(network=network), ""
+                return view.with_changes(network=network, on=known.date_within(network, view.on)), ""
             return view, f"Netzwerk »{network}« gibt es nicht; bitte aus der Liste wählen."
         if trigger == commit_id(ids.KREIS):
             wanted = browser_input.committed_text(value, "Kreis", MAX_FIELD_CHARS).strip()
@@ -280,7 +278,7 @@ def register(app, services: Services) -> None:
             ), ""
         if trigger == commit_id(ids.DATE):
             typed = browser_input.committed_text(value, "Datum", MAX_FIELD_CHARS)
-            on, message = parse_date(typed, known.today)
+            on, message = parse_date(typed, known.today, known.founded[view.network])
             return (view if on is None else view.with_changes(on=on)), message
         if trigger == ids.MAP:
             key = browser_input.clicked_region(value, known)

@@ -33,13 +33,12 @@ from .route import (
 )
 from .rules import CoverageOptions
 from .state import CONTACT_COLUMNS, EVENT_COLUMNS, status_on
-from .timeline import FOUNDED, SERIES_COLUMNS, coverage_series, series_dates
+from .timeline import SERIES_COLUMNS, coverage_series, series_dates
 
 __all__ = [
     "AVERAGE_SPEED_KMH",
     "CONTACT_COLUMNS",
     "EVENT_COLUMNS",
-    "FOUNDED",
     "GAP_COLUMNS",
     "MAX_STOPS",
     "MINISTRY",

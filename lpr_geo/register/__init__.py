@@ -32,14 +32,15 @@ from .models import (
     Participant,
     StatusEvent,
 )
-from .networks import add_network
+from .networks import add_network, founding_dates
 from .personal import contacts_for
 from .queries import last_contacts, networks, status_events
-from .sample import ensure_sample_register, fill_sample
+from .sample import SAMPLE_FACTS, ensure_sample_register, fill_sample
 
 __all__ = [
     "ACTIVITY_KINDS",
     "DEFAULT_NETWORK",
+    "SAMPLE_FACTS",
     "Activity",
     "AuditEntry",
     "ConflictError",
@@ -66,6 +67,7 @@ __all__ = [
     "ensure_sample_register",
     "export_members",
     "fill_sample",
+    "founding_dates",
     "import_members",
     "last_contacts",
     "make_engine",

@@ -22,6 +22,11 @@ from .models import DEFAULT_NETWORK, Activity, Contact, Network, Participant, St
 from .regions import level_of_key, regions
 
 SAMPLE_USER = "Beispieldaten"
+#: What the dashboard's banner says about the sample register: which of its entries are public facts.
+SAMPLE_FACTS = (
+    "Öffentlich belegt sind nur Gründung (20.02.2020), Elsterwerda (07.06.2021), Falkensee "
+    "(04.12.2025) und Senftenberg (Präventionspreis 2017)."
+)
 SAMPLE_DESCRIPTION = (
     "Beispieldaten: fiktive Einträge zur Erprobung. Belegt sind nur die Gründung am 20.02.2020, "
     "Elsterwerda (07.06.2021), Falkensee (Sitzung 04.12.2025) und der Präventionsrat Senftenberg."

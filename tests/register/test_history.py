@@ -14,6 +14,7 @@ from lpr_geo.register import (
     StatusEvent,
     add_network,
     fill_sample,
+    founding_dates,
     last_contacts,
     networks,
     register_session,
@@ -99,3 +100,15 @@ def test_audit_trail_records_who_old_and_new(register):
         ]
         inserted = session.scalars(select(AuditEntry).where(AuditEntry.changed_by == "Beispieldaten")).all()
         assert {e.table_name for e in inserted} >= {"participants", "status_events", "contacts", "activities"}
+
+
+def test_each_network_starts_on_its_founding_date(register):
+    """The default network's date comes with the migration; a network added without one starts with it."""
+    add_network(register, "Kommunaler Präventionsrat Beispielstadt", founded=dt.date(2017, 1, 1))
+    add_network(register, "CTC Ohnedatum")
+    assert founding_dates(register) == {
+        DEFAULT_NETWORK: dt.date(2020, 2, 20),
+        "CTC Ohnedatum": dt.date(2020, 2, 20),
+        "Kommunaler Präventionsrat Beispielstadt": dt.date(2017, 1, 1),
+    }
+    assert list(founding_dates(register))[0] == DEFAULT_NETWORK
