@@ -8,9 +8,7 @@ module globals.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
-from functools import lru_cache
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -32,26 +30,11 @@ from lpr_geo.coverage import (
     resolve_place,
     tables_on,
 )
+from lpr_geo.memo import Memo
 from lpr_geo.register import DEFAULT_NETWORK, Network, founding_dates, last_contacts, networks, status_events
 from lpr_geo.register.history import region_activities, region_history, revision
 
 from .browser_input import KnownValues
-
-
-def _computed_once(function: Callable, maxsize: int) -> Callable:
-    """Memoise ``function``; concurrent callers of a missing key wait for one computation.
-
-    A view change starts ~10 callbacks at once that all need the same coverage tables; without the
-    lock each would compute them (under the GIL, on two cores), multiplying the wait.
-    """
-    cached = lru_cache(maxsize=maxsize)(function)
-    lock = threading.RLock()
-
-    def call(*args):
-        with lock:
-            return cached(*args)
-
-    return call
 
 
 class Services:
@@ -64,18 +47,18 @@ class Services:
         self.layers = load_layers()
         self._regions = {key: level for level in PARTICIPANT_LEVELS for key in self.layers.index[level]}
         self._kreise = frozenset(self.layers.index["kreis"])
-        # bound per instance so caches die with the app and never leak across apps in tests
-        self._tables = _computed_once(self._tables_uncached, 64)
-        self._events = _computed_once(self._events_uncached, 4)
+        # Bound per instance, so caches die with the app and never leak across apps in tests. A view
+        # change starts ~10 callbacks at once that need the same tables: callers of one key wait for one
+        # computation, callers of different keys (another date, network) compute side by side.
+        self._tables = Memo(self._tables_uncached, 64)
+        self._events = Memo(self._events_uncached, 4)
         # checked and keyed by body once per register revision, not once per date shown
-        self._prepared = _computed_once(
+        self._prepared = Memo(
             lambda network, rev: prepare_events(self.layers, self._events(rev)[0], network), 8
         )
-        self._series = _computed_once(self._series_uncached, 8)
-        self._figures = _computed_once(
-            lambda network, on, rev: coverage_figures(self._tables(network, on, rev)), 64
-        )
-        self._gaps = _computed_once(
+        self._series = Memo(self._series_uncached, 8)
+        self._figures = Memo(lambda network, on, rev: coverage_figures(self._tables(network, on, rev)), 64)
+        self._gaps = Memo(
             lambda network, on, level, rev: find_gaps(
                 self._tables(network, on, rev), level, contacts=self._events(rev)[1]
             ),
