@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lpr_geo.boundaries import Boundaries
 from lpr_geo.coverage import (
     EVENT_COLUMNS,
     MINISTRY,
@@ -156,7 +157,7 @@ def germany_layers(brandenburg: Layers) -> tuple[Layers, str]:
             print(f"  could not build it ({problems[0]}); using the synthetic case", file=sys.stderr)
             synthetic = germany_sized(brandenburg, 27)
             return synthetic, "SYNTHETIC (Brandenburg tiled 27 times with fresh keys)"
-    return load_layers(GERMANY_DIR), "VG250 2016, all 16 Länder (real data)"
+    return load_layers(Boundaries(GERMANY_DIR)), "VG250 2016, all 16 Länder (real data)"
 
 
 if __name__ == "__main__":

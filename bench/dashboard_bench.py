@@ -91,14 +91,15 @@ def obvious_app():
     import plotly.express as px
     from dash import Input, Output, dcc, html
 
-    from lpr_geo.boundaries import active_dir, load_layer, use_dataset
+    from lpr_geo.boundaries import Boundaries
     from lpr_geo.coverage import coverage_tables, load_layers
     from lpr_geo.register import ensure_sample_register, networks, status_events
     from lpr_geo.settings import load_settings
 
     settings = load_settings()
-    use_dataset(active_dir(settings))
-    engine = ensure_sample_register(settings)
+    boundaries = Boundaries.active(settings)
+    engine = ensure_sample_register(settings, boundaries)
+    layers = load_layers(boundaries)  # as lpr_geo's own cache kept it before: built once
     app = dash.Dash(__name__, serve_locally=True, update_title=None)
     app.layout = html.Div(
         [
@@ -120,10 +121,10 @@ def obvious_app():
         except ValueError:
             on = dt.date.today()
         network = sorted(networks(engine), key=lambda n: (not n.startswith("AG 4"), n))[0]
-        table = coverage_tables(load_layers(), status_events(engine), on, network=network).table(level)
+        table = coverage_tables(layers, status_events(engine), on, network=network).table(level)
         via_other = table["covered"].to_numpy(dtype=bool) & (table["via"].to_numpy(dtype=object) != "self")
         table = table.assign(status=np.where(via_other, "covered_via", table["effective_status"]))
-        geojson = json.loads(load_layer(level, "full")[["key", "name", "geometry"]].to_json())
+        geojson = json.loads(boundaries.layer(level, "full")[["key", "name", "geometry"]].to_json())
         fig = px.choropleth(
             table,
             geojson=geojson,

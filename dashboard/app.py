@@ -15,14 +15,14 @@ from flask import has_request_context
 from flask_compress import Compress
 
 from lpr_geo.auth import has_role
-from lpr_geo.boundaries import active_dir, dataset_info, use_dataset
+from lpr_geo.boundaries import Boundaries
 from lpr_geo.register import SAMPLE_FACTS, ensure_sample_register
+from lpr_geo.register.regions import set_fallback
 from lpr_geo.settings import Settings
 
 from . import embed, health, ids, login, request_bounds, security_headers
 from .accessibility import register_statement_route
 from .figures import map_figure_dict
-from .geometry import geojson_bytes
 from .proxy import PrefixMiddleware
 from .services import Services
 from .standalone import SAMPLE_NOTICE
@@ -30,7 +30,6 @@ from .static_routes import (
     ON_DEMAND_SCRIPTS,
     StaticCompressionCache,
     compression_cache_key,
-    dataset_token,
     geometry_path,
     precompress,
     register_geometry_route,
@@ -63,12 +62,13 @@ ADMIN_SECTIONS = (audit_view, data_view, accounts_view)
 
 def create_app(settings: Settings) -> dash.Dash:
     """Build the Dash app for the given settings (opens the register, fills the sample if empty)."""
-    use_dataset(active_dir(settings))
-    token = dataset_token()
-    engine = ensure_sample_register(settings)
+    boundaries = Boundaries.active(settings)
+    set_fallback(boundaries)  # transitional: the importer and the editing functions look regions up there
+    engine = ensure_sample_register(settings, boundaries)
     services = Services(
         engine,
-        geometry_url=lambda level, kreis: app.get_relative_path(geometry_path(token, level, kreis)),
+        boundaries,
+        geometry_url=lambda level, kreis: app.get_relative_path(geometry_path(boundaries.token, level, kreis)),
     )
     app = dash.Dash(
         __name__,
@@ -88,7 +88,7 @@ def create_app(settings: Settings) -> dash.Dash:
         data_view.max_upload_bytes(settings.import_max_mb) * 4 // 3 + 2**20
     )
     app.server.wsgi_app = PrefixMiddleware(app.server.wsgi_app, settings.url_prefix)
-    health.register(app.server, engine)
+    health.register(app.server, engine, boundaries)
     # -- end deployment
     protected = dict.fromkeys(editor_view.EDITING_OUTPUTS, "editor")
     for section in ADMIN_SECTIONS:
@@ -112,12 +112,12 @@ def create_app(settings: Settings) -> dash.Dash:
         COMPRESS_CACHE_KEY=compression_cache_key,
     )
     Compress(app.server)
-    register_geometry_route(app.server, token)
+    register_geometry_route(app.server, services.geometry)
     register_statement_route(app.server, app.get_relative_path)
     services.warm_up()
     for level in ("kreis", "amt", "gemeinde"):  # the statewide views: geometry files and figure templates
-        geojson_bytes(level)
-        map_figure_dict(level, None, services.geometry_url(level, None))
+        services.geometry.geojson_bytes(level)
+        map_figure_dict(services.geometry, level, None, services.geometry_url(level, None))
     app.layout = lambda: _layout(app, services, settings)
     for section in (*SECTIONS, *ADMIN_SECTIONS):
         section.register(app, services)
@@ -133,7 +133,7 @@ def create_app(settings: Settings) -> dash.Dash:
 
 
 def _layout(app: dash.Dash, services: Services, settings: Settings) -> html.Div:
-    info = dataset_info()
+    info = services.boundaries.info()
     networks = services.networks()
     sample = any(services.is_sample(n) for n in networks)
     # Dash also builds the layout once at start-up, outside a request

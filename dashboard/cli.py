@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from lpr_geo import vocabulary as words
+from lpr_geo.boundaries import Boundaries
 from lpr_geo.cli.options import fail, uses_settings
 from lpr_geo.register import RegisterError, ensure_sample_register, founding_dates
 from lpr_geo.settings import Settings
@@ -44,12 +45,11 @@ def serve(host: str, port: int, settings: Settings) -> None:
 @click.option("--network", metavar="NAME", help="Netzwerk (Standard: AG 4 bzw. das Beispielregister).")
 @click.option("--size", metavar="BxH", default="1600x900", show_default=True, help="Pixelgröße von PNG/SVG.")
 @uses_settings(db=True)
-def export(fmt, out, level, kreis, stand, network, size, settings: Settings) -> None:
+def export(fmt, out, level, kreis, stand, network, size, settings: Settings, boundaries: Boundaries) -> None:
     """Karte offline exportieren: eigenständige HTML-Datei oder PNG/SVG/PDF mit Legende, Stand und Quellen."""
     from .exports import ExportError
     from .exports import export as render
     from .services import Services
-    from .standalone import kreis_keys
     from .url_state import ViewState
 
     try:
@@ -58,14 +58,14 @@ def export(fmt, out, level, kreis, stand, network, size, settings: Settings) -> 
         raise click.BadParameter(f"{size!r} ist keine Größe wie 1600x900", param_hint="--size") from exc
     click.echo(settings.describe_register(), err=True)
     try:
-        engine = ensure_sample_register(settings)
+        engine = ensure_sample_register(settings, boundaries)
     except RegisterError as exc:
         fail(exc)
-    services = Services(engine, geometry_url=lambda level, kreis: "")
+    services = Services(engine, boundaries, geometry_url=lambda level, kreis: "")
     networks = services.networks()
     if network is not None and network not in networks:
         raise click.BadParameter(f"unbekanntes Netzwerk {network!r} (vorhanden: {', '.join(networks)})")
-    if kreis is not None and kreis not in kreis_keys():
+    if kreis is not None and kreis not in services.known_values().kreise:
         raise click.BadParameter(
             f"{kreis!r} ist kein Kreisschlüssel des aktiven Datensatzes", param_hint="--kreis"
         )

@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .services import Services
-from .standalone import MapDocument, build, inline_geojson, page, report_page
+from .standalone import MapDocument, build, page, report_page
 from .url_state import ViewState
 
 FORMATS = ("html", "png", "svg", "pdf")
@@ -104,7 +104,7 @@ class ExportResult:
 
 def document(services: Services, view: ViewState) -> MapDocument:
     """The map document of a view with its geometry inlined (nothing is fetched by an export)."""
-    return build(services, view, inline_geojson(view))
+    return build(services, view, services.geometry.feature_collection(view.level, view.kreis))
 
 
 def filename(view: ViewState, fmt: str) -> str:

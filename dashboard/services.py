@@ -1,8 +1,9 @@
 """What the callbacks ask for, computed by lpr_geo and cached per register revision.
 
-One :class:`Services` per app. Caches are keyed by the register's revision token, so an edit made
-elsewhere (another worker, the CLI) shows on the next request without a restart; nothing is kept in
-module globals.
+One :class:`Services` per app, holding the app's register engine and its boundary dataset (a
+:class:`~lpr_geo.boundaries.Boundaries` with the map geometry derived from it). Caches are keyed by the
+register's revision token, so an edit made elsewhere (another worker, the CLI) shows on the next request
+without a restart; nothing is kept in module globals.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from lpr_geo.boundaries import Boundaries
 from lpr_geo.coverage import (
     PARTICIPANT_LEVELS,
     CoverageFigures,
@@ -35,16 +37,23 @@ from lpr_geo.register import DEFAULT_NETWORK, Network, founding_dates, last_cont
 from lpr_geo.register.history import region_activities, region_history, revision
 
 from .browser_input import KnownValues
+from .geometry import MapGeometry
 
 
 class Services:
     """Cached access to the register and the coverage engine for one app."""
 
-    def __init__(self, engine: Engine, geometry_url: Callable[[str, str | None], str]):
+    def __init__(
+        self, engine: Engine, boundaries: Boundaries, geometry_url: Callable[[str, str | None], str]
+    ) -> None:
         self.engine = engine
+        #: The boundary dataset the app shows (the active one when the app started).
+        self.boundaries = boundaries
+        #: Its geometry as the map draws it.
+        self.geometry = MapGeometry(boundaries)
         #: URL of the GeoJSON of a level (whole Land, or one Kreis): see dashboard.static_routes.
         self.geometry_url = geometry_url
-        self.layers = load_layers()
+        self.layers = load_layers(boundaries)
         self._regions = {key: level for level in PARTICIPANT_LEVELS for key in self.layers.index[level]}
         self._kreise = frozenset(self.layers.index["kreis"])
         # Bound per instance, so caches die with the app and never leak across apps in tests. A view

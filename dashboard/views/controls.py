@@ -12,7 +12,6 @@ import json
 
 from dash import ALL, Input, Output, State, callback_context, html, no_update
 
-from lpr_geo.boundaries import load_layer
 from lpr_geo.register.regions import regions
 
 from .. import browser_input, ids
@@ -39,7 +38,7 @@ def _text_field(label: str, field_id: str, options: list[str], value: str, **ext
 
 
 def layout(services: Services) -> html.Div:
-    kreise = load_layer("kreis", "land")
+    kreise = services.boundaries.layer("kreis", "land")
     networks = services.networks()
     return html.Form(
         [
@@ -152,10 +151,10 @@ def _link_message(notes: list[str]) -> str:
 
 
 def register(app, services: Services) -> None:
-    kreise = load_layer("kreis", "land")
+    kreise = services.boundaries.layer("kreis", "land")
     kreis_by_name = {name.casefold(): key for key, name in zip(kreise["key"], kreise["name"], strict=True)}
     kreis_names = dict(zip(kreise["key"], kreise["name"], strict=True))
-    gemeinde_kreis = load_layer("gemeinde", "land").set_index("key")["kreis_key"].to_dict()
+    gemeinde_kreis = services.boundaries.layer("gemeinde", "land").set_index("key")["kreis_key"].to_dict()
     level_ids = [{"type": ids.LEVEL, "level": level} for level in LEVELS]
     layers = services.layers
 
@@ -301,7 +300,7 @@ def register(app, services: Services) -> None:
         text = browser_input.text(text, "Suche", MAX_SEARCH_CHARS)
         if len(text.strip()) < 2:
             return []
-        index = regions()
+        index = regions(services.boundaries)
         hits = index.search("gemeinde", text)
         if not hits:
             return [html.Li("Keine Gemeinde gefunden.", className="search-none")]

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import click
 
+from lpr_geo.boundaries import Boundaries
 from lpr_geo.register import add_network, export_members, import_members, networks
 from lpr_geo.register.errors import FileTooLarge
+from lpr_geo.register.regions import set_fallback
 from lpr_geo.settings import Settings
 
 from .options import register_of, uses_settings
@@ -33,12 +35,15 @@ def members() -> None:
 )
 @uses_settings(db=True)
 @reports_register_errors
-def import_command(path: Path, dry_run: bool, network: str | None, settings: Settings) -> None:
+def import_command(
+    path: Path, dry_run: bool, network: str | None, settings: Settings, boundaries: Boundaries
+) -> None:
     """Mitgliederliste (CSV oder XLSX) einlesen: ganz oder gar nicht.
 
     Dateien über der Größengrenze (Standard 10 MB, Umgebungsvariable LPR_GEO_IMPORT_MAX_MB) werden
     abgelehnt, ohne sie zu lesen.
     """
+    set_fallback(boundaries)  # transitional: the importer looks regions up there
     try:
         report = import_members(
             register_of(settings), path, network=network, dry_run=dry_run, max_mb=settings.import_max_mb
@@ -59,9 +64,9 @@ def import_command(path: Path, dry_run: bool, network: str | None, settings: Set
 @click.option("--network", default=None, metavar="NAME", help="Nur dieses Netzwerk (Standard: alle).")
 @uses_settings(db=True)
 @reports_register_errors
-def export_command(path: Path, network: str | None, settings: Settings) -> None:
+def export_command(path: Path, network: str | None, settings: Settings, boundaries: Boundaries) -> None:
     """Register als CSV oder XLSX schreiben (Format nach Dateiendung); wieder importierbar."""
-    count = export_members(register_of(settings), path, network=network)
+    count = export_members(register_of(settings), path, network=network, boundaries=boundaries)
     click.echo(f"{count} Zeilen nach {path} geschrieben")
 
 

@@ -6,10 +6,8 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-from lpr_geo.boundaries import default_dir, load_layer
+from lpr_geo.boundaries import Boundaries
 
 from .models import KEY_LENGTHS
 
@@ -88,12 +86,12 @@ def describe(region: Region) -> str:
 
 
 class Regions:
-    """Index of the regions of a boundary dataset (the process default if no directory is given)."""
+    """Index of the regions of a boundary dataset for lookups by key and name (see :func:`regions`)."""
 
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(self, boundaries: Boundaries) -> None:
         self._by_level: dict[str, dict[str, Region]] = {}
         for level in KEY_LENGTHS:
-            frame = load_layer(level, lod="land", directory=directory)
+            frame = boundaries.layer(level, lod="land")
             self._by_level[level] = {
                 str(row.key): Region(level, str(row.key), str(row.name), str(row.kreis_key))
                 for row in frame[["key", "name", "kreis_key"]].itertuples(index=False)
@@ -191,11 +189,26 @@ class Regions:
         return region.name if region else str(kreis_key)
 
 
-@lru_cache(maxsize=4)
-def _regions(directory: str) -> Regions:
-    return Regions(Path(directory))
+def regions(boundaries: Boundaries | None = None) -> Regions:
+    """The region index of a boundary dataset, built once per :class:`~lpr_geo.boundaries.Boundaries`.
+
+    Parameters
+    ----------
+    boundaries : Boundaries, optional
+        The dataset. Omitted only by the callers that do not get the boundaries passed yet (see
+        :func:`set_fallback`): they get the entry point's, else the bundled dataset.
+    """
+    return (boundaries or _fallback or Boundaries.bundled()).derived("register.regions", Regions)
 
 
-def regions() -> Regions:
-    """Return the region index of the default boundary dataset (built once per dataset and process)."""
-    return _regions(str(default_dir()))
+# -- transitional ----------------------------------------------------------------------------------------
+# lpr_geo.register.importer and lpr_geo.register.editing call regions() without boundaries. Until they
+# take the boundaries as an argument (both are being rewritten elsewhere), the entry points that reach
+# them (the app, ``lpr-geo members import``) name the active dataset here. Nothing else reads it.
+_fallback: Boundaries | None = None
+
+
+def set_fallback(boundaries: Boundaries | None) -> None:
+    """Name the boundaries :func:`regions` uses when it is called without any (``None``: the bundled)."""
+    global _fallback
+    _fallback = boundaries

@@ -7,15 +7,17 @@ import datetime as dt
 import pytest
 
 from dashboard.services import Services
+from lpr_geo.boundaries import Boundaries
 from lpr_geo.register import DEFAULT_NETWORK, add_network, ensure_sample_register
 from lpr_geo.settings import Settings
 
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory) -> Services:
-    engine = ensure_sample_register(Settings(data_dir=tmp_path_factory.mktemp("services")))
+    boundaries = Boundaries.bundled()
+    engine = ensure_sample_register(Settings(data_dir=tmp_path_factory.mktemp("services")), boundaries)
     add_network(engine, "CTC Beispielstadt", founded=dt.date(2024, 3, 1))
-    return Services(engine, geometry_url=lambda level, kreis: "")
+    return Services(engine, boundaries, geometry_url=lambda level, kreis: "")
 
 
 def test_the_time_series_and_the_dates_start_at_the_networks_founding(services):

@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 
 from dashboard.browser_input import MAX_STOPS, KnownValues
 from dashboard.embed import embed_query, snippet
-from dashboard.standalone import kreis_keys
 from dashboard.url_state import LEVELS, MAX_KEYS, ViewState, unused_link_parameters
 from dashboard.views.controls import parse_date
 from lpr_geo.coverage import PARTICIPANT_LEVELS, load_layers
@@ -87,7 +86,7 @@ def query_strings(draw) -> str:
 def known_values() -> KnownValues:
     layers = load_layers()
     regions = {key: level for level in PARTICIPANT_LEVELS for key in layers.index[level]}
-    return KnownValues(tuple(NETWORKS), regions, frozenset(kreis_keys()), TODAY, FOUNDED)
+    return KnownValues(tuple(NETWORKS), regions, frozenset(layers.index["kreis"]), TODAY, FOUNDED)
 
 
 KNOWN = known_values()
@@ -108,7 +107,7 @@ def assert_valid_view(view: ViewState, kreise: set[str]) -> None:
 @FUZZ
 @given(search=st.one_of(st.none(), query_strings()))
 def test_any_query_gives_a_valid_view_that_round_trips(search):
-    kreise = kreis_keys()
+    kreise = KNOWN.kreise
     view = ViewState.from_query(search, KNOWN)
     assert_valid_view(view, kreise)
     # the URL the app writes for this view reproduces it exactly
@@ -130,7 +129,7 @@ def test_any_query_gives_a_valid_view_that_round_trips(search):
 @given(
     network=st.sampled_from(NETWORKS),
     level=st.sampled_from(LEVELS),
-    kreis=st.one_of(st.none(), st.deferred(lambda: st.sampled_from(sorted(kreis_keys())))),
+    kreis=st.one_of(st.none(), st.deferred(lambda: st.sampled_from(sorted(KNOWN.kreise)))),
     on=st.dates(max(FOUNDED.values()), TODAY),
     region=st.one_of(st.none(), st.from_regex(KEY, fullmatch=True)),
 )

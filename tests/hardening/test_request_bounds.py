@@ -22,7 +22,6 @@ from flask import Flask
 
 from dashboard.browser_input import MAX_STOPS, BadInput, KnownValues
 from dashboard.request_bounds import MAX_CHARS, MAX_DEPTH, MAX_ITEMS, MAX_VALUES
-from dashboard.standalone import kreis_keys
 from dashboard.static_routes import StaticCompressionCache, compression_cache_key
 from dashboard.url_state import ViewState, unused_link_parameters
 from lpr_geo.coverage import PARTICIPANT_LEVELS, load_layers
@@ -346,7 +345,7 @@ def known() -> KnownValues:
     layers = load_layers()
     regions = {key: level for level in PARTICIPANT_LEVELS for key in layers.index[level]}
     founded = {DEFAULT_NETWORK: dt.date(2020, 2, 20), "CTC Beispielstadt": dt.date(2024, 3, 1)}
-    return KnownValues(tuple(founded), regions, frozenset(kreis_keys()), TODAY, founded)
+    return KnownValues(tuple(founded), regions, frozenset(layers.index["kreis"]), TODAY, founded)
 
 
 def test_the_view_store_keeps_known_keys_once(known, region_keys):
