@@ -22,7 +22,7 @@ from lpr_geo.settings import Settings
 
 from . import embed, health, ids, login, request_bounds, security_headers
 from .accessibility import register_statement_route
-from .figures import map_figure_dict
+from .plotly_figures import map_figure_dict
 from .proxy import PrefixMiddleware
 from .services import Services
 from .standalone import SAMPLE_NOTICE

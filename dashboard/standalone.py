@@ -21,8 +21,8 @@ from plotly.offline import get_plotlyjs
 from lpr_geo.coverage import CoverageFigures
 
 from . import palette
-from .figures import REGIONS, map_figure, status_arrays, status_patch
-from .key_figures import key_figures
+from .key_figure_cards import key_figures
+from .plotly_figures import REGIONS, map_figure, status_arrays, status_patch
 from .services import Services
 from .text import german_date
 from .url_state import ViewState

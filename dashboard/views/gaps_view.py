@@ -15,7 +15,7 @@ from .. import ids
 from ..grid_locale import GERMAN_TEXT, ONE_DECIMAL_DE
 from ..grid_rows import grid_rows
 from ..inputs import text_input
-from ..key_figures import POPULATION_LEVEL
+from ..key_figure_cards import POPULATION_LEVEL
 from ..services import Services
 from ..text import german_date
 from ..url_state import ViewState

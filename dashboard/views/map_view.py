@@ -9,8 +9,8 @@ import dash_ag_grid as dag
 from dash import Input, Output, Patch, State, dcc, html, no_update
 
 from .. import ids, palette
-from ..figures import map_figure_dict, route_patch, status_arrays, status_patch
 from ..grid_locale import GERMAN_TEXT
+from ..plotly_figures import map_figure_dict, route_patch, status_arrays, status_patch
 from ..services import Services
 from ..text import german_date, percent
 from ..url_state import ViewState

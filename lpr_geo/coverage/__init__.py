@@ -6,7 +6,9 @@ in :mod:`lpr_geo.coverage.rules`.
 """
 
 from .distance import haversine_km, pairwise_km
-from .figures import (
+from .gaps import GAP_COLUMNS, GapWeights, find_gaps
+from .join import TABLE_COLUMNS, CoverageTables, coverage_tables, prepare_events, tables_on
+from .key_figures import (
     CoverageFigures,
     KreisFigures,
     PopulationFigure,
@@ -14,8 +16,6 @@ from .figures import (
     RegionFigures,
     coverage_figures,
 )
-from .gaps import GAP_COLUMNS, GapWeights, find_gaps
-from .join import TABLE_COLUMNS, CoverageTables, coverage_tables, prepare_events, tables_on
 from .layers import PARTICIPANT_LEVELS, Layers, load_layers
 from .route import (
     AVERAGE_SPEED_KMH,

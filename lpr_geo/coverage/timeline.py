@@ -12,8 +12,8 @@ import pandas as pd
 
 from lpr_geo.status import Status
 
-from .figures import coverage_figures
 from .join import prepare_events, tables_on
+from .key_figures import coverage_figures
 from .layers import Layers
 from .rules import CoverageOptions
 

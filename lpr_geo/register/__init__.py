@@ -4,7 +4,7 @@ The public API is chosen here; the coverage engine reads the register only throu
 :mod:`lpr_geo.register.queries`.
 """
 
-from .audit_log import audit_entries
+from .audit_query import audit_entries
 from .backup import backup, restore
 from .database import make_engine, normalise_url, open_register, register_session, upgrade
 from .editing import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.key_figures import key_figures
+from dashboard.key_figure_cards import key_figures
 from lpr_geo.coverage import EVENT_COLUMNS, coverage_figures, coverage_tables, load_layers
 
 LAYERS = load_layers()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.figures import map_figure
 from dashboard.geometry import MapGeometry
+from dashboard.plotly_figures import map_figure
 from lpr_geo.boundaries import Boundaries, load_layer
 
 POTSDAM_LAT = 52.39  # the ministry, the default start of every route

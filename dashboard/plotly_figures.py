@@ -1,4 +1,4 @@
-"""Plotly figures of the dashboard, built from lpr_geo results (no business rules here).
+"""Plotly figures of the dashboard (the map, the time line, the Kreis bars), built from lpr_geo results.
 
 The map is one choropleth trace (status as a stepped colorscale), the Kreis borders, the Kreis names
 and the route. Geometry goes to the browser when the level or Kreis changes; everything else
