@@ -9,7 +9,8 @@ PORT ?= 8050
 
 .PHONY: setup system-deps run test test-quick lint audit bench geodata clean
 
-$(BIN)/lpr-geo: pyproject.toml
+# lpr_geo/__init__.py too: an editable install made before the package had one maps it as a namespace
+$(BIN)/lpr-geo: pyproject.toml lpr_geo/__init__.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip setuptools
 	$(BIN)/pip install --quiet -e '.[test]'

@@ -14,11 +14,7 @@ from dash import dcc, html
 from flask import has_request_context
 from flask_compress import Compress
 
-from lpr_geo.auth import has_role
-from lpr_geo.boundaries import Boundaries
-from lpr_geo.register import SAMPLE_FACTS, ensure_sample_register
-from lpr_geo.register.regions import set_fallback
-from lpr_geo.settings import Settings
+from lpr_geo import SAMPLE_FACTS, Boundaries, Settings, ensure_sample_register, has_role, set_regions_fallback
 
 from . import embed, health, ids, login, request_bounds, security_headers
 from .accessibility import register_statement_route
@@ -63,12 +59,16 @@ ADMIN_SECTIONS = (audit_view, data_view, accounts_view)
 def create_app(settings: Settings) -> dash.Dash:
     """Build the Dash app for the given settings (opens the register, fills the sample if empty)."""
     boundaries = Boundaries.active(settings)
-    set_fallback(boundaries)  # transitional: the importer and the editing functions look regions up there
+    set_regions_fallback(
+        boundaries
+    )  # transitional: the importer and the editing functions look regions up there
     engine = ensure_sample_register(settings, boundaries)
     services = Services(
         engine,
         boundaries,
-        geometry_url=lambda level, kreis: app.get_relative_path(geometry_path(boundaries.token, level, kreis)),
+        geometry_url=lambda level, kreis: app.get_relative_path(
+            geometry_path(boundaries.token, level, kreis)
+        ),
     )
     app = dash.Dash(
         __name__,

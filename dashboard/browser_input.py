@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from lpr_geo.coverage import MAX_STOPS
+from lpr_geo import MAX_STOPS
 
 #: Longest search text (the search field's ``maxLength``). Gemeinde names have at most 30 characters;
 #: the fuzzy search costs time in proportion to the text (10,000 characters took 7 s).

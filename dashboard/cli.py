@@ -7,11 +7,9 @@ from pathlib import Path
 
 import click
 
+from lpr_geo import Boundaries, RegisterError, Settings, ensure_sample_register, founding_dates
 from lpr_geo import vocabulary as words
-from lpr_geo.boundaries import Boundaries
-from lpr_geo.cli.options import fail, uses_settings
-from lpr_geo.register import RegisterError, ensure_sample_register, founding_dates
-from lpr_geo.settings import Settings
+from lpr_geo.cli import fail, uses_settings
 
 
 @click.command()

@@ -16,7 +16,7 @@ from dash import Input, Output, State, dcc, html
 from flask import Response, request
 from plotly.offline import get_plotlyjs_version
 
-from lpr_geo.settings import Settings
+from lpr_geo import Settings
 
 from . import exports, ids
 from .services import Services

@@ -14,8 +14,7 @@ import numpy as np
 import orjson
 import shapely
 
-from lpr_geo.boundaries import Boundaries
-from lpr_geo.memo import Memo
+from lpr_geo import Boundaries, Memo
 
 #: Views kept per kind: the three levels of the whole Land and of each of 18 Kreise, with room to spare.
 VIEWS = 64

@@ -6,7 +6,7 @@ from flask import Flask, jsonify
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from lpr_geo.boundaries import Boundaries
+from lpr_geo import Boundaries
 
 OUTAGE_MESSAGE = "Die Datenbank antwortet gerade nicht. Bitte in einigen Sekunden erneut versuchen."
 

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Patch
 
-from lpr_geo.coverage import Route
+from lpr_geo import Route
 
 from . import palette
 from .geometry import MapGeometry

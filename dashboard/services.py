@@ -14,27 +14,34 @@ from collections.abc import Callable
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from lpr_geo.boundaries import Boundaries
-from lpr_geo.coverage import (
+from lpr_geo import (
+    DEFAULT_NETWORK,
     PARTICIPANT_LEVELS,
+    Boundaries,
     CoverageFigures,
     CoverageOptions,
     CoverageTables,
+    Memo,
+    Network,
     Route,
     Suggestion,
     coverage_figures,
     coverage_series,
     find_gaps,
+    founding_dates,
+    last_contacts,
     load_layers,
     nearby_gaps,
+    networks,
     plan_route,
     prepare_events,
+    region_activities,
+    region_history,
     resolve_place,
+    revision,
+    status_events,
     tables_on,
 )
-from lpr_geo.memo import Memo
-from lpr_geo.register import DEFAULT_NETWORK, Network, founding_dates, last_contacts, networks, status_events
-from lpr_geo.register.history import region_activities, region_history, revision
 
 from .browser_input import KnownValues
 from .geometry import MapGeometry

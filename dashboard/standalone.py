@@ -18,7 +18,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from lpr_geo.coverage import CoverageFigures
+from lpr_geo import CoverageFigures
 
 from . import palette
 from .key_figure_cards import key_figures

@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
-from lpr_geo.coverage import too_many_stops
+from lpr_geo import too_many_stops
 
 from . import browser_input
 from .browser_input import MAX_STOPS, BadInput, KnownValues

@@ -17,8 +17,7 @@ from __future__ import annotations
 import fcntl
 import logging
 
-from lpr_geo.register import RegisterError
-from lpr_geo.settings import SettingsError, load_settings
+from lpr_geo import RegisterError, SettingsError, load_settings
 
 from .app import create_app
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,3 +62,36 @@ def test_the_parts_of_lpr_geo_import_each_other_without_a_cycle():
 
     cycles = [c for part in sorted(edges) if (c := cycle_from(part, part, (part,)))]
     assert cycles == []
+
+
+#: Modules of lpr_geo that dashboard may name besides the root: the wording (its own public module).
+PUBLIC_MODULES = {"lpr_geo", "lpr_geo.vocabulary"}
+#: Still reaching past the root: owned by a change in progress elsewhere (remove when it lands).
+NOT_YET = {"dashboard/views/data_view.py"}
+
+
+def test_the_dashboard_imports_lpr_geo_only_through_its_public_api():
+    reach_ins = []
+    for path in sorted((ROOT / "dashboard").rglob("*.py")):
+        name = path.relative_to(ROOT).as_posix()
+        allowed = PUBLIC_MODULES | ({"lpr_geo.cli"} if name == "dashboard/cli.py" else set())
+        for module, line in _runtime_imports(path):
+            if module.startswith("lpr_geo") and module not in allowed and name not in NOT_YET:
+                reach_ins.append(f"{name}:{line} {module}")
+    assert reach_ins == []
+
+
+def test_the_public_api_is_listed_documented_and_loads():
+    import lpr_geo
+
+    documented = set(re.findall(r"^(\w+) : ", lpr_geo.__doc__, re.MULTILINE))
+    assert documented == set(lpr_geo.__all__)
+    for name in lpr_geo.__all__:
+        assert getattr(lpr_geo, name) is not None, name
+
+
+def test_importing_lpr_geo_loads_none_of_its_parts():
+    """The command line imports lpr_geo first: its public names load only when used."""
+    probe = "import sys, lpr_geo; print(sorted(m for m in sys.modules if m.startswith(('lpr_geo.', 'pandas'))))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"

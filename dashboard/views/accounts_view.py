@@ -14,20 +14,23 @@ from zoneinfo import ZoneInfo
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from lpr_geo.auth import (
+from lpr_geo import MAX_NETWORK_NAME_LENGTH as MAX_NAME_LENGTH
+from lpr_geo import (
     ROLES,
+    RegisterError,
     User,
     activate_user,
+    add_network,
     add_user,
     deactivate_user,
     get_user,
     has_role,
     list_users,
+    network_overview,
+    rename_network,
     set_password,
     set_role,
 )
-from lpr_geo.register.errors import RegisterError
-from lpr_geo.register.networks import MAX_NAME_LENGTH, add_network, network_overview, rename_network
 from lpr_geo.vocabulary import ROLE_LABELS
 
 from .. import ids

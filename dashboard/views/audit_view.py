@@ -16,9 +16,7 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 
-from lpr_geo.auth import User, has_role, list_users
-from lpr_geo.register import audit_entries
-from lpr_geo.status import Status
+from lpr_geo import Status, User, audit_entries, has_role, list_users
 from lpr_geo.vocabulary import ROLE_LABELS
 
 from .. import browser_input, ids

@@ -12,7 +12,7 @@ import json
 
 from dash import ALL, Input, Output, State, callback_context, html, no_update
 
-from lpr_geo.register.regions import regions
+from lpr_geo import regions
 
 from .. import browser_input, ids
 from ..browser_input import MAX_SEARCH_CHARS, MAX_STOPS, BadInput

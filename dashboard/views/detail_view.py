@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dash import Input, Output, dcc, html
 
-from lpr_geo.status import Status
+from lpr_geo import Status
 
 from .. import ids
 from ..services import Services

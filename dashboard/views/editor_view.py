@@ -16,12 +16,21 @@ import datetime as dt
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from lpr_geo.auth import PermissionDenied, User, has_role
-from lpr_geo.register import ACTIVITY_KINDS
-from lpr_geo.register.editing import add_activity, current_status, delete_contact, save_contact, set_status
-from lpr_geo.register.errors import InvalidInput, StaleEdit
-from lpr_geo.register.personal import contacts_for
-from lpr_geo.status import EVENT_STATUSES
+from lpr_geo import (
+    ACTIVITY_KINDS,
+    EVENT_STATUSES,
+    InvalidInput,
+    PermissionDenied,
+    StaleEdit,
+    User,
+    add_activity,
+    contacts_for,
+    current_status,
+    delete_contact,
+    has_role,
+    save_contact,
+    set_status,
+)
 
 from .. import browser_input, ids
 from ..login import current_user

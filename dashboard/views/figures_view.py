@@ -8,7 +8,7 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, dcc, html
 
-from lpr_geo.status import Status
+from lpr_geo import Status
 
 from .. import ids
 from ..grid_locale import GERMAN_TEXT, ONE_DECIMAL_DE

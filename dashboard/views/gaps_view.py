@@ -8,8 +8,7 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, State, callback_context, dcc, html
 
-from lpr_geo.register.tabular import neutralise
-from lpr_geo.status import Status
+from lpr_geo import Status, neutralise
 
 from .. import ids
 from ..grid_locale import GERMAN_TEXT, ONE_DECIMAL_DE

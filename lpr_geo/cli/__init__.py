@@ -19,7 +19,11 @@ from .config import settings_command
 from .db import db
 from .geodata import geodata
 from .members import members
+from .options import fail, uses_settings
 from .users import users
+
+#: What a command plugin needs: settings (and boundaries) handed over, errors in one German line.
+__all__ = ["fail", "main", "uses_settings"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -10,7 +10,7 @@ import click
 from lpr_geo.boundaries import Boundaries
 from lpr_geo.register import add_network, export_members, import_members, networks
 from lpr_geo.register.errors import FileTooLarge
-from lpr_geo.register.regions import set_fallback
+from lpr_geo.register.regions import set_regions_fallback
 from lpr_geo.settings import Settings
 
 from .options import register_of, uses_settings
@@ -43,7 +43,7 @@ def import_command(
     Dateien über der Größengrenze (Standard 10 MB, Umgebungsvariable LPR_GEO_IMPORT_MAX_MB) werden
     abgelehnt, ohne sie zu lesen.
     """
-    set_fallback(boundaries)  # transitional: the importer looks regions up there
+    set_regions_fallback(boundaries)  # transitional: the importer looks regions up there
     try:
         report = import_members(
             register_of(settings), path, network=network, dry_run=dry_run, max_mb=settings.import_max_mb

@@ -19,7 +19,7 @@ from .models import DEFAULT_NETWORK, Network
 from .permissions import User, require_role
 
 #: Longest network name (the column ``networks.name``).
-MAX_NAME_LENGTH = 200
+MAX_NETWORK_NAME_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -82,10 +82,10 @@ def _clean_name(name: str | None) -> str:
     cleaned = " ".join((name or "").split())
     if not cleaned:
         raise RegisterError("Der Name des Netzwerks fehlt")
-    if len(cleaned) > MAX_NAME_LENGTH:
+    if len(cleaned) > MAX_NETWORK_NAME_LENGTH:
         raise RegisterError(
             f"Der Name des Netzwerks ist {len(cleaned)} Zeichen lang; "
-            f"erlaubt sind höchstens {MAX_NAME_LENGTH}"
+            f"erlaubt sind höchstens {MAX_NETWORK_NAME_LENGTH}"
         )
     return cleaned
 

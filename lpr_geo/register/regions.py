@@ -196,19 +196,19 @@ def regions(boundaries: Boundaries | None = None) -> Regions:
     ----------
     boundaries : Boundaries, optional
         The dataset. Omitted only by the callers that do not get the boundaries passed yet (see
-        :func:`set_fallback`): they get the entry point's, else the bundled dataset.
+        :func:`set_regions_fallback`): they get the entry point's, else the bundled dataset.
     """
-    return (boundaries or _fallback or Boundaries.bundled()).derived("register.regions", Regions)
+    return (boundaries or _fallback).derived("register.regions", Regions)
 
 
 # -- transitional ----------------------------------------------------------------------------------------
 # lpr_geo.register.importer and lpr_geo.register.editing call regions() without boundaries. Until they
 # take the boundaries as an argument (both are being rewritten elsewhere), the entry points that reach
 # them (the app, ``lpr-geo members import``) name the active dataset here. Nothing else reads it.
-_fallback: Boundaries | None = None
+_fallback: Boundaries = Boundaries.bundled()
 
 
-def set_fallback(boundaries: Boundaries | None) -> None:
+def set_regions_fallback(boundaries: Boundaries | None) -> None:
     """Name the boundaries :func:`regions` uses when it is called without any (``None``: the bundled)."""
     global _fallback
-    _fallback = boundaries
+    _fallback = boundaries or Boundaries.bundled()
