@@ -56,7 +56,7 @@ audit: setup
 	$(BIN)/python .ci/audit.py $(AUDIT_IGNORE)
 
 bench: setup
-	@for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python -m bench.$$(basename $$script .py) || exit 1; done
 
 geodata: setup
 	$(BIN)/python -m geodata.build_bundled

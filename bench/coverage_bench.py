@@ -1,6 +1,7 @@
 """Benchmark of the coverage engine: figures + gaps, route, and all of Germany.
 
-Run with ``python bench/coverage_bench.py``; prints the median of several runs after a warm-up.
+Run from the repository root with ``python -m bench.coverage_bench``; prints the median of several runs
+after a warm-up.
 Targets (issue 5): Brandenburg figures + gaps <= 50 ms, route for 25 stops <= 200 ms, Germany-wide
 (~11,000 Gemeinden) figures + gaps <= 1 s.
 

@@ -1,10 +1,11 @@
 """Benchmark of the dashboard in headless Chromium, compared with "the obvious approach".
 
-Run with ``python bench/dashboard_bench.py`` (not part of pytest). It starts ``lpr-geo serve`` on a free
-port with a fresh data directory (so the sample register is created) and, as a second subprocess, a
-minimal Dash app defined in this file that rebuilds ``px.choropleth`` from the full-resolution GeoJSON
-in every callback (``python bench/dashboard_bench.py --obvious-app PORT``). Both are driven by the same
-headless Chromium; every request to a host other than 127.0.0.1 is aborted in the browser and recorded.
+Run from the repository root with ``python -m bench.dashboard_bench`` (not part of pytest). It starts
+``lpr-geo serve`` on a free port with a fresh data directory (so the sample register is created) and, as
+a second subprocess, a minimal Dash app defined in this file that rebuilds ``px.choropleth`` from the
+full-resolution GeoJSON in every callback (``python -m bench.dashboard_bench --obvious-app PORT``). Both
+are driven by the same headless Chromium; every request to a host other than 127.0.0.1 is aborted in the
+browser and recorded.
 
 Measured (issue 6, "Benchmark"):
 
@@ -30,9 +31,7 @@ import gzip
 import json
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,9 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dashboard.exports import CHROMIUM_ARGS
+from tests.servers import HOST, PORT, app_env, start_server
 
 CHROMIUM = os.environ.get("LPR_GEO_CHROMIUM", "/usr/bin/chromium")
-HOST = "127.0.0.1"
 LEVELS = {"kreis": "Kreise", "amt": "Ämter", "gemeinde": "Gemeinden"}
 DEFAULT_LEVEL = "gemeinde"
 #: Level switches: this cycle, repeated (each target level is reached ``cycles`` times).
@@ -560,48 +559,6 @@ def run_app(
 
 
 # ---------------------------------------------------------------------------------------------------
-# Servers
-# ---------------------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def start(command: list[str], data_dir: Path) -> tuple[subprocess.Popen, str, int]:
-    port = free_port()
-    env = dict(os.environ, LPR_GEO_DATA_DIR=str(data_dir))
-    env.pop("LPR_GEO_DB", None)
-    process = subprocess.Popen(
-        [*command, str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    return process, f"http://{HOST}:{port}", port
-
-
-def wait_until_listening(process: subprocess.Popen, port: int, timeout: float = 90) -> float:
-    """Wait for the port to accept connections without sending an HTTP request (keeps 'cold' cold)."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}: {process.stderr.read()}")
-        with socket.socket() as sock:
-            if sock.connect_ex((HOST, port)) == 0:
-                return time.monotonic() - started
-        time.sleep(0.1)
-    raise TimeoutError(f"port {port} not listening after {timeout} s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-
-
-# ---------------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------------
 
@@ -820,16 +777,25 @@ def main() -> int:
 
         counts = {level: len(load_layer(level, "land")) for level in LEVELS}
         full_counts = {level: len(load_layer(level, "full")) for level in LEVELS}
-        ours_proc, ours_url, ours_port = start(["lpr-geo", "serve", "--port"], tmp / "ours")
-        obvious_proc, obvious_url, obvious_port = start(
-            [sys.executable, str(Path(__file__).resolve()), "--obvious-app"], tmp / "obvious"
-        )
-        try:
-            up_ours = wait_until_listening(ours_proc, ours_port)
-            up_obvious = wait_until_listening(obvious_proc, obvious_port)
+        # ready=None: listening is enough, no request may warm them up before the cold first visit
+        with (
+            start_server(
+                ["lpr-geo", "serve", "--port", PORT],
+                env=app_env(tmp / "ours"),
+                log=tmp / "ours.log",
+                ready=None,
+            ) as ours_server,
+            start_server(
+                [sys.executable, "-m", "bench.dashboard_bench", "--obvious-app", PORT],
+                env=app_env(tmp / "obvious"),
+                log=tmp / "obvious.log",
+                ready=None,
+            ) as obvious_server,
+        ):
+            ours_url, obvious_url = ours_server.url, obvious_server.url
             print(
-                f"servers listening: ours {ours_url} after {up_ours:.1f} s, "
-                f"obvious {obvious_url} after {up_obvious:.1f} s"
+                f"servers listening: ours {ours_url} after {ours_server.started_after:.1f} s, "
+                f"obvious {obvious_url} after {obvious_server.started_after:.1f} s"
             )
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -851,9 +817,6 @@ def main() -> int:
                     )
                 finally:
                     browser.close()
-        finally:
-            stop(ours_proc)
-            stop(obvious_proc)
     report(ours, obvious, counts)
     print(f"\ntotal runtime {time.monotonic() - started:.0f} s")
     return 0

@@ -1,6 +1,6 @@
 """Boundary artifacts: file sizes, load time per layer, GeoJSON bytes per layer and level of detail.
 
-    python bench/geodata_bench.py
+    python -m bench.geodata_bench
 
 Target (issue "Foundation"): whole-state Gemeinde layer as GeoJSON under 400 KB raw / 150 KB gzip.
 """
