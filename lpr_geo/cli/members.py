@@ -10,7 +10,7 @@ import click
 from lpr_geo.boundaries import Boundaries
 from lpr_geo.register import add_network, export_members, import_members, networks
 from lpr_geo.register.errors import FileTooLarge
-from lpr_geo.register.regions import set_regions_fallback
+from lpr_geo.register.regions import regions_fallback
 from lpr_geo.settings import Settings
 
 from .options import register_of, uses_settings
@@ -43,11 +43,11 @@ def import_command(
     Dateien über der Größengrenze (Standard 10 MB, Umgebungsvariable LPR_GEO_IMPORT_MAX_MB) werden
     abgelehnt, ohne sie zu lesen.
     """
-    set_regions_fallback(boundaries)  # transitional: the importer looks regions up there
     try:
-        report = import_members(
-            register_of(settings), path, network=network, dry_run=dry_run, max_mb=settings.import_max_mb
-        )
+        with regions_fallback(boundaries):  # transitional: the importer looks regions up there
+            report = import_members(
+                register_of(settings), path, network=network, dry_run=dry_run, max_mb=settings.import_max_mb
+            )
     except FileTooLarge as error:
         raise FileTooLarge(
             f"{error} (Grenze einstellbar mit der Umgebungsvariablen LPR_GEO_IMPORT_MAX_MB)",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from lpr_geo.boundaries import Boundaries
@@ -212,3 +214,14 @@ def set_regions_fallback(boundaries: Boundaries | None) -> None:
     """Name the boundaries :func:`regions` uses when it is called without any (``None``: the bundled)."""
     global _fallback
     _fallback = boundaries or Boundaries.bundled()
+
+
+@contextmanager
+def regions_fallback(boundaries: Boundaries) -> Iterator[None]:
+    """:func:`set_regions_fallback` for the ``with`` block only (a command; the app keeps its own)."""
+    previous = _fallback
+    set_regions_fallback(boundaries)
+    try:
+        yield
+    finally:
+        set_regions_fallback(previous)

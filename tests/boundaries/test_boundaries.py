@@ -9,7 +9,7 @@ import pytest
 from lpr_geo.boundaries import Boundaries, bundled_dir, dataset_info, read_dataset
 from lpr_geo.boundaries.active import activate, store_dataset
 from lpr_geo.coverage import load_layers
-from lpr_geo.register.regions import regions
+from lpr_geo.register.regions import regions, regions_fallback
 from lpr_geo.settings import Settings
 
 RENAMED = "Elbe-Elster (umbenannt)"
@@ -54,3 +54,10 @@ def test_a_layer_is_a_copy_callers_may_change():
     assert (boundaries.layer("kreis", "land")["name"] != "x").all()
     with pytest.raises(ValueError, match="unknown level"):
         boundaries.layer("bundesland")
+
+
+def test_a_commands_fallback_for_the_register_lookups_ends_with_the_command(renamed_settings):
+    """Transitional: lookups not yet given boundaries use the command's, and only during the command."""
+    with regions_fallback(Boundaries.active(renamed_settings)):
+        assert regions().kreis_name("12062") == RENAMED
+    assert regions().kreis_name("12062") == "Elbe-Elster"
