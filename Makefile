@@ -9,7 +9,8 @@ PORT ?= 8050
 
 .PHONY: setup system-deps run test test-quick lint audit bench geodata plotly clean
 
-$(BIN)/lpr-geo: pyproject.toml
+# lpr_geo/__init__.py too: an editable install made before the package had one maps it as a namespace
+$(BIN)/lpr-geo: pyproject.toml lpr_geo/__init__.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip setuptools
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -55,7 +56,7 @@ audit: setup
 	$(BIN)/python .ci/audit.py $(AUDIT_IGNORE)
 
 bench: setup
-	@for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python -m bench.$$(basename $$script .py) || exit 1; done
 
 geodata: setup
 	$(BIN)/python -m geodata.build_bundled

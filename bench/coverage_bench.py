@@ -1,6 +1,7 @@
 """Benchmark of the coverage engine: figures + gaps, route, and all of Germany.
 
-Run with ``python bench/coverage_bench.py``; prints the median of several runs after a warm-up.
+Run from the repository root with ``python -m bench.coverage_bench``; prints the median of several runs
+after a warm-up.
 Targets (issue 5): Brandenburg figures + gaps <= 50 ms, route for 25 stops <= 200 ms, Germany-wide
 (~11,000 Gemeinden) figures + gaps <= 1 s.
 
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lpr_geo.boundaries import Boundaries
 from lpr_geo.coverage import (
     EVENT_COLUMNS,
     MINISTRY,
@@ -156,7 +158,7 @@ def germany_layers(brandenburg: Layers) -> tuple[Layers, str]:
             print(f"  could not build it ({problems[0]}); using the synthetic case", file=sys.stderr)
             synthetic = germany_sized(brandenburg, 27)
             return synthetic, "SYNTHETIC (Brandenburg tiled 27 times with fresh keys)"
-    return load_layers(GERMANY_DIR), "VG250 2016, all 16 Länder (real data)"
+    return load_layers(Boundaries(GERMANY_DIR)), "VG250 2016, all 16 Länder (real data)"
 
 
 if __name__ == "__main__":

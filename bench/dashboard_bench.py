@@ -1,10 +1,11 @@
 """Benchmark of the dashboard in headless Chromium, compared with "the obvious approach".
 
-Run with ``python bench/dashboard_bench.py`` (not part of pytest). It starts ``lpr-geo serve`` on a free
-port with a fresh data directory (so the sample register is created) and, as a second subprocess, a
-minimal Dash app defined in this file that rebuilds ``px.choropleth`` from the full-resolution GeoJSON
-in every callback (``python bench/dashboard_bench.py --obvious-app PORT``). Both are driven by the same
-headless Chromium; every request to a host other than 127.0.0.1 is aborted in the browser and recorded.
+Run from the repository root with ``python -m bench.dashboard_bench`` (not part of pytest). It starts
+``lpr-geo serve`` on a free port with a fresh data directory (so the sample register is created) and, as
+a second subprocess, a minimal Dash app defined in this file that rebuilds ``px.choropleth`` from the
+full-resolution GeoJSON in every callback (``python -m bench.dashboard_bench --obvious-app PORT``). Both
+are driven by the same headless Chromium; every request to a host other than 127.0.0.1 is aborted in the
+browser and recorded.
 
 Measured (issue 6, "Benchmark"):
 
@@ -30,10 +31,7 @@ import gzip
 import json
 import os
 import re
-import selectors
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,9 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dashboard.exports import CHROMIUM_ARGS
+from tests.servers import HOST, PORT, app_env, start_server
 
 CHROMIUM = os.environ.get("LPR_GEO_CHROMIUM", "/usr/bin/chromium")
-HOST = "127.0.0.1"
 LEVELS = {"kreis": "Kreise", "amt": "Ämter", "gemeinde": "Gemeinden"}
 DEFAULT_LEVEL = "gemeinde"
 #: Level switches: this cycle, repeated (each target level is reached ``cycles`` times).
@@ -92,14 +90,15 @@ def obvious_app():
     import plotly.express as px
     from dash import Input, Output, dcc, html
 
-    from lpr_geo.boundaries import active_dir, load_layer, use_dataset
+    from lpr_geo.boundaries import Boundaries
     from lpr_geo.coverage import coverage_tables, load_layers
     from lpr_geo.register import ensure_sample_register, networks, status_events
     from lpr_geo.settings import load_settings
 
     settings = load_settings()
-    use_dataset(active_dir(settings))
-    engine = ensure_sample_register(settings)
+    boundaries = Boundaries.active(settings)
+    engine = ensure_sample_register(settings, boundaries)
+    layers = load_layers(boundaries)  # as lpr_geo's own cache kept it before: built once
     app = dash.Dash(__name__, serve_locally=True, update_title=None)
     app.layout = html.Div(
         [
@@ -121,10 +120,10 @@ def obvious_app():
         except ValueError:
             on = dt.date.today()
         network = sorted(networks(engine), key=lambda n: (not n.startswith("AG 4"), n))[0]
-        table = coverage_tables(load_layers(), status_events(engine), on, network=network).table(level)
+        table = coverage_tables(layers, status_events(engine), on, network=network).table(level)
         via_other = table["covered"].to_numpy(dtype=bool) & (table["via"].to_numpy(dtype=object) != "self")
         table = table.assign(status=np.where(via_other, "covered_via", table["effective_status"]))
-        geojson = json.loads(load_layer(level, "full")[["key", "name", "geometry"]].to_json())
+        geojson = json.loads(boundaries.layer(level, "full")[["key", "name", "geometry"]].to_json())
         fig = px.choropleth(
             table,
             geojson=geojson,
@@ -560,62 +559,6 @@ def run_app(
 
 
 # ---------------------------------------------------------------------------------------------------
-# Servers
-# ---------------------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def start(command: list[str], data_dir: Path) -> tuple[subprocess.Popen, str, int]:
-    port = free_port()
-    env = dict(os.environ, LPR_GEO_DATA_DIR=str(data_dir))
-    env.pop("LPR_GEO_DB", None)
-    process = subprocess.Popen(
-        [*command, str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    return process, f"http://{HOST}:{port}", port
-
-
-def wait_until_announced(process: subprocess.Popen, timeout: float = 120) -> float:
-    """Wait for ``lpr-geo serve``'s address line: gunicorn listens before its workers have built the app,
-    and prints the line once every worker answers (no HTTP request: keeps 'cold' cold)."""
-    started = time.monotonic()
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        while time.monotonic() - started < timeout:
-            if selector.select(timeout=1) and process.stdout.readline().startswith("Dashboard: "):
-                return time.monotonic() - started
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited with {process.returncode}: {process.stderr.read()}")
-    raise TimeoutError(f"lpr-geo serve not ready after {timeout} s")
-
-
-def wait_until_listening(process: subprocess.Popen, port: int, timeout: float = 90) -> float:
-    """Wait for the port to accept connections without sending an HTTP request (keeps 'cold' cold)."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}: {process.stderr.read()}")
-        with socket.socket() as sock:
-            if sock.connect_ex((HOST, port)) == 0:
-                return time.monotonic() - started
-        time.sleep(0.1)
-    raise TimeoutError(f"port {port} not listening after {timeout} s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-
-
-# ---------------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------------
 
@@ -834,16 +777,26 @@ def main() -> int:
 
         counts = {level: len(load_layer(level, "land")) for level in LEVELS}
         full_counts = {level: len(load_layer(level, "full")) for level in LEVELS}
-        ours_proc, ours_url, _ = start(["lpr-geo", "serve", "--port"], tmp / "ours")
-        obvious_proc, obvious_url, obvious_port = start(
-            [sys.executable, str(Path(__file__).resolve()), "--obvious-app"], tmp / "obvious"
-        )
-        try:
-            up_ours = wait_until_announced(ours_proc)
-            up_obvious = wait_until_listening(obvious_proc, obvious_port)
+        # no request may warm them up before the cold first visit: ours is ready when it prints its
+        # address (gunicorn listens before its workers are), the obvious app when it listens
+        with (
+            start_server(
+                ["lpr-geo", "serve", "--port", PORT],
+                env=app_env(tmp / "ours"),
+                log=tmp / "ours.log",
+                announced="Dashboard: ",
+            ) as ours_server,
+            start_server(
+                [sys.executable, "-m", "bench.dashboard_bench", "--obvious-app", PORT],
+                env=app_env(tmp / "obvious"),
+                log=tmp / "obvious.log",
+                ready=None,
+            ) as obvious_server,
+        ):
+            ours_url, obvious_url = ours_server.url, obvious_server.url
             print(
-                f"servers ready: ours {ours_url} after {up_ours:.1f} s, "
-                f"obvious {obvious_url} after {up_obvious:.1f} s"
+                f"servers ready: ours {ours_url} after {ours_server.started_after:.1f} s, "
+                f"obvious {obvious_url} after {obvious_server.started_after:.1f} s"
             )
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -865,9 +818,6 @@ def main() -> int:
                     )
                 finally:
                     browser.close()
-        finally:
-            stop(ours_proc)
-            stop(obvious_proc)
     report(ours, obvious, counts)
     print(f"\ntotal runtime {time.monotonic() - started:.0f} s")
     return 0

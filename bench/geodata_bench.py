@@ -1,6 +1,6 @@
 """Boundary artifacts: file sizes, load time per layer, GeoJSON bytes per layer and level of detail.
 
-    python bench/geodata_bench.py
+    python -m bench.geodata_bench
 
 Target (issue "Foundation"): whole-state Gemeinde layer as GeoJSON under 400 KB raw / 150 KB gzip.
 """
@@ -14,8 +14,8 @@ import time
 
 import brotli
 
-from lpr_geo.boundaries import LEVELS, LODS, bundled_dir, load_layer
-from lpr_geo.boundaries.dataset import _read_layer
+from lpr_geo.boundaries import LEVELS, LODS, Boundaries, bundled_dir, load_layer
+from lpr_geo.boundaries.dataset import read_layer
 
 
 def artifact_sizes() -> None:
@@ -26,19 +26,20 @@ def artifact_sizes() -> None:
 
 def load_times(repeat: int = 5) -> None:
     print("load time per layer (cold read of the parquet file, median of", repeat, "runs)")
-    directory = str(bundled_dir().resolve())
+    directory = bundled_dir()
     for level in LEVELS:
         for lod in LODS:
             runs = []
             for _ in range(repeat):
-                _read_layer.cache_clear()
                 start = time.perf_counter()
-                _read_layer(directory, level, lod)
+                read_layer(directory, level, lod)
                 runs.append(time.perf_counter() - start)
             print(f"  {level:<9} {lod:<5} {statistics.median(runs) * 1000:7.1f} ms")
+    boundaries = Boundaries(directory)
+    boundaries.layer("gemeinde", "land")
     start = time.perf_counter()
-    load_layer("gemeinde", "land")
-    print(f"  gemeinde land, cached: {(time.perf_counter() - start) * 1000:.2f} ms")
+    boundaries.layer("gemeinde", "land")
+    print(f"  gemeinde land, cached (a copy): {(time.perf_counter() - start) * 1000:.2f} ms")
 
 
 def geojson_bytes() -> None:

@@ -1,7 +1,7 @@
 """Load benchmark: 50 concurrent viewers and 5 concurrent editors against gunicorn (issue 10, item 3).
 
-Run with ``python -m bench.load_bench`` or ``python bench/load_bench.py`` (not part of pytest); ``--help``
-lists the options. The script
+Run from the repository root with ``python -m bench.load_bench`` (not part of pytest); ``--help`` lists
+the options. The script
 
 1. starts its own gunicorn (``dashboard.wsgi:server``, by default 2 sync workers, a fresh data directory
    with the sample register, ``login_mode = local``, plain-HTTP cookies, one secret key for both workers)
@@ -43,6 +43,7 @@ sends it again on a new connection, and so does the bench (viewers' read-only re
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -58,6 +59,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -66,12 +68,9 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-try:
-    from bench.dashboard_bench import CHROMIUM, HOST, free_port, settle
-except ImportError:  # run as ``python bench/load_bench.py``: bench/ itself is on sys.path
-    from dashboard_bench import CHROMIUM, HOST, free_port, settle
-
+from bench.dashboard_bench import CHROMIUM, settle
 from dashboard.exports import CHROMIUM_ARGS
+from tests.servers import HOST, PORT, app_env, start_server
 
 #: What the issue asks for.
 TARGET_P95_MS = 300
@@ -144,62 +143,22 @@ def console_script(name: str) -> str:
     return str(beside) if beside.exists() else (shutil.which(name) or name)
 
 
-def start_server(tmp: Path, workers: int, threads: int) -> Server:
+@contextlib.contextmanager
+def gunicorn(tmp: Path, workers: int, threads: int) -> Iterator[Server]:
+    """gunicorn on a free port with a fresh data directory, until the block ends (see tests.servers)."""
     data_dir = tmp / "data"
-    port = free_port()
-    env = dict(
-        os.environ,
-        LPR_GEO_DATA_DIR=str(data_dir),
+    env = app_env(
+        data_dir,
         LPR_GEO_LOGIN_MODE="local",
         LPR_GEO_COOKIE_SECURE="false",
         LPR_GEO_SECRET_KEY=secrets.token_hex(32),
     )
-    for name in ("LPR_GEO_DB", "LPR_GEO_CONFIG", "LPR_GEO_URL_PREFIX"):
-        env.pop(name, None)
     access_log, error_log = tmp / "access.log", tmp / "gunicorn.log"
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--bind",
-        f"{HOST}:{port}",
-        "--timeout",
-        "120",
-        "--access-logfile",
-        str(access_log),
-        "--access-logformat",
-        ACCESS_LOG_FORMAT,
-        "--error-logfile",
-        str(error_log),
-        "dashboard.wsgi:server",
-    ]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    server = Server(process, f"http://{HOST}:{port}", data_dir, env, access_log, error_log)
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{tail(error_log)}")
-        try:
-            if requests.get(server.origin + "/healthz", timeout=5).status_code == 200:
-                return server
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    stop_server(server)
-    raise TimeoutError(f"gunicorn did not answer /healthz within 180 s:\n{tail(error_log)}")
-
-
-def stop_server(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads)]
+    command += ["--bind", f"{HOST}:{PORT}", "--timeout", "120", "--access-logfile", str(access_log)]
+    command += ["--access-logformat", ACCESS_LOG_FORMAT, "dashboard.wsgi:server"]
+    with start_server(command, env=env, log=error_log, ready="/healthz", timeout=180) as running:
+        yield Server(running.process, running.url, data_dir, env, access_log, error_log)
 
 
 def tail(path: Path, chars: int = 3000) -> str:
@@ -1211,8 +1170,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {"config": {k: v for k, v in vars(args).items() if k != "json"}}
     with tempfile.TemporaryDirectory(prefix="lpr-load-") as tmp:
         log(f"starting gunicorn ({args.workers} workers) ...")
-        server = start_server(Path(tmp), args.workers, args.threads)
-        try:
+        with gunicorn(Path(tmp), args.workers, args.threads) as server:
             log(f"gunicorn up at {server.origin}; recording a browser session ...")
             actions, foreign = record_session(server.origin)
             results["recorded"] = {
@@ -1262,9 +1220,7 @@ def main(argv: list[str] | None = None) -> int:
                     "attempts": [asdict(a) | {"day": a.day.isoformat()} for a in attempts],
                 }
                 log(f"editors done: {outcomes}")
-        finally:
-            stop_server(server)
-            results["server_log_tail"] = tail(server.error_log, 2000)
+        results["server_log_tail"] = tail(server.error_log, 2000)
     results["uptime"] = uptime()
     results["targets"] = targets(results)
     if args.json == "-":

@@ -14,23 +14,27 @@ from dash import dcc, html
 from flask import has_request_context
 from flask_compress import Compress
 
-from lpr_geo.boundaries import active_dir, dataset_info, use_dataset
-from lpr_geo.register import ImportStaging, ensure_sample_register
-from lpr_geo.settings import Settings
-from lpr_geo.spreadsheets import ReadLimits
+from lpr_geo import (
+    SAMPLE_FACTS,
+    Boundaries,
+    ImportStaging,
+    ReadLimits,
+    Settings,
+    ensure_sample_register,
+    set_regions_fallback,
+)
 
 from . import embed, health, ids, login, pages, request_bounds, security_headers
 from .accessibility import register_statement_route
-from .figures import map_figure_dict
-from .geometry import geojson_bytes
+from .plotly_figures import map_figure_dict
 from .proxy import PrefixMiddleware
 from .services import Services
+from .standalone import SAMPLE_NOTICE
 from .static_routes import (
     ON_DEMAND_SCRIPTS,
     StaticCompressionCache,
     buffer_asset_files,
     compression_cache_key,
-    dataset_token,
     geometry_path,
     precompress,
     register_geometry_route,
@@ -47,12 +51,17 @@ INDEX = """<!DOCTYPE html>
 
 def create_app(settings: Settings) -> dash.Dash:
     """Build the Dash app for the given settings (opens the register, fills the sample if empty)."""
-    use_dataset(active_dir(settings))
-    token = dataset_token()
-    engine = ensure_sample_register(settings)
+    boundaries = Boundaries.active(settings)
+    set_regions_fallback(
+        boundaries
+    )  # transitional: the importer and the editing functions look regions up there
+    engine = ensure_sample_register(settings, boundaries)
     services = Services(
         engine,
-        geometry_url=lambda level, kreis: app.get_relative_path(geometry_path(token, level, kreis)),
+        boundaries,
+        geometry_url=lambda level, kreis: app.get_relative_path(
+            geometry_path(boundaries.token, level, kreis)
+        ),
         imports=ImportStaging(settings.data_dir, engine, ReadLimits.from_settings(settings)),
         settings=settings,
     )
@@ -73,7 +82,7 @@ def create_app(settings: Settings) -> dash.Dash:
         ReadLimits.from_settings(settings).max_bytes * 4 // 3 + 2**20
     )
     app.server.wsgi_app = PrefixMiddleware(app.server.wsgi_app, settings.url_prefix)
-    health.register(app.server, engine)
+    health.register(app.server, engine, boundaries)
     # -- end deployment
     protected = dict.fromkeys(editor_view.EDITING_OUTPUTS, "editor")
     for section in pages.ADMIN_SECTIONS:
@@ -98,12 +107,12 @@ def create_app(settings: Settings) -> dash.Dash:
     )
     Compress(app.server)
     buffer_asset_files(app.server)
-    register_geometry_route(app.server, token)
+    register_geometry_route(app.server, services.geometry)
     register_statement_route(app.server, app.get_relative_path)
     services.warm_up()
     for level in ("kreis", "amt", "gemeinde"):  # the statewide views: geometry files and figure templates
-        geojson_bytes(level)
-        map_figure_dict(level, None, services.geometry_url(level, None))
+        services.geometry.geojson_bytes(level)
+        map_figure_dict(services.geometry, level, None, services.geometry_url(level, None))
     app.layout = lambda: _layout(app, services, settings)
     pages.register(app, services)
     static = [app.get_relative_path(path) for path in ON_DEMAND_SCRIPTS]
@@ -119,7 +128,7 @@ def create_app(settings: Settings) -> dash.Dash:
 
 def _layout(app: dash.Dash, services: Services, settings: Settings) -> html.Div:
     """The frame of every page; :mod:`dashboard.pages` puts the page and the header's links into it."""
-    info = dataset_info()
+    info = services.boundaries.info()
     networks = services.networks()
     sample = any(services.is_sample(n) for n in networks)
     return html.Div(
@@ -143,9 +152,7 @@ def _layout(app: dash.Dash, services: Services, settings: Settings) -> html.Div:
                 className="site",
             ),
             html.P(
-                "Beispieldaten: Das Register enthält ein Beispiel, keine echten Mitgliedsdaten. "
-                "Öffentlich belegt sind nur Gründung (20.02.2020), Elsterwerda (07.06.2021), Falkensee "
-                "(04.12.2025) und Senftenberg (Präventionspreis 2017).",
+                f"{SAMPLE_NOTICE} {SAMPLE_FACTS}",
                 id=ids.SAMPLE_BANNER,
                 className="sample-banner",
                 hidden=not sample,

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from lpr_geo.coverage import MAX_STOPS
+from lpr_geo import MAX_STOPS
 
 #: Longest search text (the search field's ``maxLength``). Gemeinde names have at most 30 characters;
 #: the fuzzy search costs time in proportion to the text (10,000 characters took 7 s).
@@ -39,6 +39,11 @@ class KnownValues:
     regions: Mapping[str, str]  # key -> level, every level of the active boundary dataset
     kreise: frozenset[str]
     today: dt.date
+    founded: Mapping[str, dt.date]  # network -> first day it can be shown (lpr_geo.register.founding_dates)
+
+    def date_within(self, network: str, day: dt.date) -> dt.date:
+        """``day`` kept between the network's founding and today."""
+        return min(max(day, self.founded[network]), self.today)
 
 
 def mapping(value: object, what: str) -> dict:

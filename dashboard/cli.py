@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from lpr_geo.cli.options import fail, uses_settings
-from lpr_geo.register import RegisterError
-from lpr_geo.settings import Settings
+from lpr_geo import Boundaries, RegisterError, Settings, ensure_sample_register, founding_dates
+from lpr_geo import vocabulary as words
+from lpr_geo.cli import fail, uses_settings
 
 
 @click.command()
@@ -29,13 +29,13 @@ from lpr_geo.settings import Settings
     help="Entwicklungsserver von Flask mit automatischem Neuladen (nicht für den Betrieb).",
 )
 @uses_settings(db=True)
-def serve(host: str, port: int, workers: int, threads: int, dev: bool, settings: Settings) -> None:
+def serve(
+    host: str, port: int, workers: int, threads: int, dev: bool, settings: Settings, boundaries: Boundaries
+) -> None:
     """Dashboard starten (Standard: eingebettete SQLite-Datenbank mit Beispielregister)."""
-    from lpr_geo.register import ensure_sample_register
-
     click.echo(settings.describe_register(), err=True)
     try:  # before any worker starts: a database error is one line here, the sample is filled once
-        ensure_sample_register(settings).dispose()
+        ensure_sample_register(settings, boundaries).dispose()
     except RegisterError as exc:  # database unreachable, not openable or not migrated
         fail(exc)
     if dev:
@@ -63,14 +63,11 @@ def serve(host: str, port: int, workers: int, threads: int, dev: bool, settings:
 @click.option("--network", metavar="NAME", help="Netzwerk (Standard: AG 4 bzw. das Beispielregister).")
 @click.option("--size", metavar="BxH", default="1600x900", show_default=True, help="Pixelgröße von PNG/SVG.")
 @uses_settings(db=True)
-def export(fmt, out, level, kreis, stand, network, size, settings: Settings) -> None:
+def export(fmt, out, level, kreis, stand, network, size, settings: Settings, boundaries: Boundaries) -> None:
     """Karte offline exportieren: eigenständige HTML-Datei oder PNG/SVG/PDF mit Legende, Stand und Quellen."""
-    from lpr_geo.register import ensure_sample_register
-
     from .exports import ExportError
     from .exports import export as render
     from .services import Services
-    from .standalone import kreis_keys
     from .url_state import ViewState
 
     try:
@@ -79,22 +76,25 @@ def export(fmt, out, level, kreis, stand, network, size, settings: Settings) -> 
         raise click.BadParameter(f"{size!r} ist keine Größe wie 1600x900", param_hint="--size") from exc
     click.echo(settings.describe_register(), err=True)
     try:
-        engine = ensure_sample_register(settings)
+        engine = ensure_sample_register(settings, boundaries)
     except RegisterError as exc:
         fail(exc)
-    services = Services(engine, geometry_url=lambda level, kreis: "")
+    services = Services(engine, boundaries, geometry_url=lambda level, kreis: "")
     networks = services.networks()
     if network is not None and network not in networks:
         raise click.BadParameter(f"unbekanntes Netzwerk {network!r} (vorhanden: {', '.join(networks)})")
-    if kreis is not None and kreis not in kreis_keys():
+    if kreis is not None and kreis not in services.known_values().kreise:
         raise click.BadParameter(
             f"{kreis!r} ist kein Kreisschlüssel des aktiven Datensatzes", param_hint="--kreis"
         )
-    today = dt.date.today()
+    network = network or networks[0]
+    founded, today = founding_dates(engine)[network], dt.date.today()
     on = stand.date() if stand else today
-    if not dt.date(2020, 2, 20) <= on <= today:
-        raise click.BadParameter("Stichtag muss zwischen 20.02.2020 und heute liegen", param_hint="--stand")
-    view = ViewState(network=network or networks[0], on=on, level=level, kreis=kreis)
+    if not founded <= on <= today:
+        raise click.BadParameter(
+            f"Stichtag muss zwischen {words.date(founded)} (Gründung) und heute liegen", param_hint="--stand"
+        )
+    view = ViewState(network=network, on=on, level=level, kreis=kreis)
     try:
         result = render(services, view, fmt, chromium=settings.chromium, size=(width, height))
     except ExportError as exc:

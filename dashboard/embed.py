@@ -8,7 +8,6 @@ its iframe, configured by the dashboard's URL parameters (``netz``, ``ebene``, `
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from html import escape
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -16,12 +15,12 @@ import dash
 from dash import Input, Output, dcc, html
 from flask import Response, request
 
-from lpr_geo.settings import Settings
+from lpr_geo import Settings
 
 from . import browser_input, exports, ids
 from .request_bounds import MAX_CHARS
 from .services import Services
-from .standalone import PLOTLY_JS, build, kreis_keys, page, plotly_js_version
+from .standalone import PLOTLY_JS, build, page, plotly_js_version
 from .url_state import ViewState
 
 EMBED_PATH = "/embed"
@@ -86,11 +85,12 @@ def _query() -> str:
 
 
 def _view(services: Services, search: str) -> ViewState:
-    return ViewState.from_query(search, services.networks(), dt.date.today(), kreis_keys())
+    return ViewState.from_query(search, services.known_values())
 
 
 def register(app: dash.Dash, services: Services, settings: Settings) -> None:
     """Add ``/embed``, ``/export/karte.<format>`` and the dialog's callback to the app."""
+    lock = exports.render_lock(settings.data_dir)
     plotly_js = f"{app.get_asset_url(PLOTLY_JS.name)}?v={plotly_js_version()}"  # the dashboard's own
 
     @app.server.route(EMBED_PATH)
@@ -111,7 +111,7 @@ def register(app: dash.Dash, services: Services, settings: Settings) -> None:
         if fmt not in exports.FORMATS:
             return Response("Unbekanntes Format", status=404, mimetype="text/plain")
         view = _view(services, _query())
-        slot = contextlib.nullcontext() if fmt == "html" else exports.render_slot()
+        slot = contextlib.nullcontext() if fmt == "html" else exports.render_slot(lock)
         try:
             with slot:
                 result = exports.export(services, view, fmt, chromium=settings.chromium)

@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .services import Services
-from .standalone import MapDocument, build, inline_geojson, page, report_page
+from .standalone import MapDocument, build, page, report_page
 from .url_state import ViewState
 
 FORMATS = ("html", "png", "svg", "pdf")
@@ -46,8 +46,8 @@ CHROMIUM_ARGS = [
 ]
 
 
-#: Lock file of :func:`render_slot`, shared by every worker process on the machine.
-RENDER_LOCK = Path(tempfile.gettempdir()) / "lpr-geo-render.lock"
+#: Name of the lock file of :func:`render_slot` in the data directory.
+RENDER_LOCK_NAME = "render.lock"
 
 
 class ExportError(RuntimeError):
@@ -58,14 +58,29 @@ class ExportBusy(ExportError):
     """Another process is rendering right now; the request should be repeated in a few seconds."""
 
 
+def render_lock(data_dir: Path) -> Path:
+    """The lock file of :func:`render_slot` for an installation: in its data directory.
+
+    Every worker of the installation shares the directory; a shared temporary directory would let
+    other users and installations on the machine block (or hold) this one's exports.
+    """
+    return Path(data_dir) / RENDER_LOCK_NAME
+
+
 @contextlib.contextmanager
-def render_slot() -> Iterator[None]:
-    """Hold the machine's one Chromium render slot, or raise :class:`ExportBusy` at once.
+def render_slot(lock: Path) -> Iterator[None]:
+    """Hold the installation's one Chromium render slot, or raise :class:`ExportBusy` at once.
 
     A PNG, SVG or PDF takes Chromium several seconds and a worker process the whole time; without this,
     a few simultaneous downloads would occupy every worker and the map would stop answering for all.
+
+    Parameters
+    ----------
+    lock : Path
+        The lock file (:func:`render_lock` of the data directory); created with its directory if missing.
     """
-    with RENDER_LOCK.open("a") as handle:
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as busy:
@@ -89,7 +104,7 @@ class ExportResult:
 
 def document(services: Services, view: ViewState) -> MapDocument:
     """The map document of a view with its geometry inlined (nothing is fetched by an export)."""
-    return build(services, view, inline_geojson(view))
+    return build(services, view, services.geometry.feature_collection(view.level, view.kreis))
 
 
 def filename(view: ViewState, fmt: str) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from dash import ctx, dcc, html
 
-from lpr_geo.register.errors import StaleEdit
+from lpr_geo import StaleEdit
 
 from .inputs import commit_store, text_input
 

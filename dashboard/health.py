@@ -6,12 +6,12 @@ from flask import Flask, jsonify
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from lpr_geo.boundaries import dataset_info
+from lpr_geo import Boundaries
 
 OUTAGE_MESSAGE = "Die Datenbank antwortet gerade nicht. Bitte in einigen Sekunden erneut versuchen."
 
 
-def register(server: Flask, engine: Engine) -> None:
+def register(server: Flask, engine: Engine, boundaries: Boundaries) -> None:
     """Add ``GET /healthz`` (200 with JSON when the register answers, 503 otherwise) and the outage answer.
 
     A request that fails because the database connection broke (PostgreSQL restarting, network gone)
@@ -39,7 +39,7 @@ def register(server: Flask, engine: Engine) -> None:
         except SQLAlchemyError as error:
             server.logger.warning("health check: register unreachable: %s", " ".join(str(error).split()))
             database = False
-        info = dataset_info()
+        info = boundaries.info()
         body = {
             "status": "ok" if database else "error",
             "database": database,

@@ -43,7 +43,6 @@ GAPS_TO_ROUTE = "luecken-zur-route"
 GAPS_POPULATION_NOTE = "luecken-einwohner"
 
 ROUTE_TITLE = "besuchsplanung"  # heading of the visit planning, a target of the header's links
-ROUTE_STOPS = "route-stopps"
 ROUTE_RESULT = "route-ergebnis"
 ROUTE_CLEAR = "route-leeren"
 ROUTE_PRINT = "route-drucken"

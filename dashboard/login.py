@@ -31,10 +31,11 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, g, redirect, render_template_string, request, session
 from sqlalchemy import Engine
 
-from lpr_geo.auth import (
-    ROLE_LABELS,
+from lpr_geo import (
+    ROLES,
     LoginBlocked,
     SessionLifetime,
+    Settings,
     User,
     authenticate,
     end_session,
@@ -43,8 +44,7 @@ from lpr_geo.auth import (
     open_session,
     session_user,
 )
-from lpr_geo.register.models import ROLES
-from lpr_geo.settings import Settings
+from lpr_geo.vocabulary import ROLE_LABELS
 
 LOGIN_PATH = "/anmelden"
 LOGOUT_PATH = "/abmelden"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dash import Input, Output, dcc, html
 
-from lpr_geo.auth import has_role
+from lpr_geo import has_role
 from lpr_geo.vocabulary import ROLE_LABELS
 
 from . import browser_input, ids

@@ -21,7 +21,7 @@ import secrets
 import click
 from gunicorn.app.base import BaseApplication
 
-from lpr_geo.settings import Settings
+from lpr_geo import Settings
 
 from .startup import start_app
 

@@ -1,58 +1,52 @@
 """What the callbacks ask for, computed by lpr_geo and cached per register revision.
 
-One :class:`Services` per app. Caches are keyed by the register's revision token, so an edit made
-elsewhere (another worker, the CLI) shows on the next request without a restart; nothing is kept in
-module globals.
+One :class:`Services` per app, holding the app's register engine and its boundary dataset (a
+:class:`~lpr_geo.boundaries.Boundaries` with the map geometry derived from it). Caches are keyed by the
+register's revision token, so an edit made elsewhere (another worker, the CLI) shows on the next request
+without a restart; nothing is kept in module globals.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
-from functools import lru_cache
 
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from lpr_geo.coverage import (
+from lpr_geo import (
+    DEFAULT_NETWORK,
     PARTICIPANT_LEVELS,
+    Boundaries,
     CoverageFigures,
     CoverageOptions,
     CoverageTables,
+    ImportStaging,
+    Memo,
+    Network,
     Route,
+    Settings,
     Suggestion,
     coverage_figures,
     coverage_series,
     find_gaps,
+    founding_dates,
+    last_contacts,
     load_layers,
     nearby_gaps,
+    networks,
     plan_route,
     prepare_events,
+    region_activities,
+    region_history,
     resolve_place,
+    revision,
+    status_events,
     tables_on,
 )
-from lpr_geo.register import DEFAULT_NETWORK, ImportStaging, Network, last_contacts, networks, status_events
-from lpr_geo.register.history import region_activities, region_history, revision
-from lpr_geo.settings import Settings
 
 from .browser_input import KnownValues
-
-
-def _computed_once(function: Callable, maxsize: int) -> Callable:
-    """Memoise ``function``; concurrent callers of a missing key wait for one computation.
-
-    A view change starts ~10 callbacks at once that all need the same coverage tables; without the
-    lock each would compute them (under the GIL, on two cores), multiplying the wait.
-    """
-    cached = lru_cache(maxsize=maxsize)(function)
-    lock = threading.RLock()
-
-    def call(*args):
-        with lock:
-            return cached(*args)
-
-    return call
+from .geometry import MapGeometry
 
 
 class Services:
@@ -61,32 +55,37 @@ class Services:
     def __init__(
         self,
         engine: Engine,
+        boundaries: Boundaries,
         geometry_url: Callable[[str, str | None], str],
         imports: ImportStaging | None = None,
         settings: Settings | None = None,
-    ):
+    ) -> None:
         self.engine = engine
+        #: The boundary dataset the app shows (the active one when the app started).
+        self.boundaries = boundaries
+        #: Its geometry as the map draws it.
+        self.geometry = MapGeometry(boundaries)
         #: The settings the app was built with (None where a command uses the services alone).
         self.settings = settings
         #: The admin upload's staged member imports (under the data directory); None where unused.
         self.imports = imports
         #: URL of the GeoJSON of a level (whole Land, or one Kreis): see dashboard.static_routes.
         self.geometry_url = geometry_url
-        self.layers = load_layers()
+        self.layers = load_layers(boundaries)
         self._regions = {key: level for level in PARTICIPANT_LEVELS for key in self.layers.index[level]}
         self._kreise = frozenset(self.layers.index["kreis"])
-        # bound per instance so caches die with the app and never leak across apps in tests
-        self._tables = _computed_once(self._tables_uncached, 64)
-        self._events = _computed_once(self._events_uncached, 4)
+        # Bound per instance, so caches die with the app and never leak across apps in tests. A view
+        # change starts ~10 callbacks at once that need the same tables: callers of one key wait for one
+        # computation, callers of different keys (another date, network) compute side by side.
+        self._tables = Memo(self._tables_uncached, 64)
+        self._events = Memo(self._events_uncached, 4)
         # checked and keyed by body once per register revision, not once per date shown
-        self._prepared = _computed_once(
+        self._prepared = Memo(
             lambda network, rev: prepare_events(self.layers, self._events(rev)[0], network), 8
         )
-        self._series = _computed_once(self._series_uncached, 8)
-        self._figures = _computed_once(
-            lambda network, on, rev: coverage_figures(self._tables(network, on, rev)), 64
-        )
-        self._gaps = _computed_once(
+        self._series = Memo(self._series_uncached, 8)
+        self._figures = Memo(lambda network, on, rev: coverage_figures(self._tables(network, on, rev)), 64)
+        self._gaps = Memo(
             lambda network, on, level, rev: find_gaps(
                 self._tables(network, on, rev), level, contacts=self._events(rev)[1]
             ),
@@ -112,8 +111,9 @@ class Services:
         return sorted(networks(self.engine), key=lambda name: (name != DEFAULT_NETWORK, name))
 
     def known_values(self) -> KnownValues:
-        """What browser data may name now: the networks, the active layers' regions, today."""
-        return KnownValues(tuple(self.networks()), self._regions, self._kreise, dt.date.today())
+        """What browser data may name now: the networks (with founding dates), the active layers' regions, today."""
+        founded = founding_dates(self.engine)  # in the order of networks()
+        return KnownValues(tuple(founded), self._regions, self._kreise, dt.date.today(), founded)
 
     def is_sample(self, network: str) -> bool:
         """Whether the network holds the sample register (shown as such everywhere)."""
@@ -149,7 +149,8 @@ class Services:
         return self._gaps(network, on, level, self.revision())
 
     def _series_uncached(self, network: str, end: dt.date, rev: tuple[int, ...]) -> pd.DataFrame:
-        return coverage_series(self.layers, self._events(rev)[0], end=end, network=network)
+        start = founding_dates(self.engine)[network]
+        return coverage_series(self.layers, self._events(rev)[0], start, end, network=network)
 
     def series(self, network: str, end: dt.date) -> pd.DataFrame:
         """Members and coverage per month up to ``end``."""

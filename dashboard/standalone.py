@@ -18,13 +18,11 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from lpr_geo.boundaries import dataset_info, load_layer
-from lpr_geo.coverage import CoverageFigures
+from lpr_geo import CoverageFigures
 
 from . import palette
-from .figures import REGIONS, map_figure, status_patch
-from .geometry import feature_collection
-from .key_figures import key_figures
+from .key_figure_cards import key_figures
+from .plotly_figures import REGIONS, map_figure, status_arrays, status_patch
 from .services import Services
 from .text import german_date
 from .url_state import ViewState
@@ -124,8 +122,9 @@ def build(services: Services, view: ViewState, geojson: str | dict) -> MapDocume
     table = services.tables(view.network, view.on).table(view.level)
     if view.kreis:
         table = table[table["kreis_key"] == view.kreis]
-    figure = map_figure(view.level, view.kreis, geojson if isinstance(geojson, str) else "")
-    status_patch(table, view.level, set(), figure)
+    geometry = services.geometry
+    figure = map_figure(geometry, view.level, view.kreis, geojson if isinstance(geojson, str) else "")
+    status_patch(status_arrays(geometry, table, view.level), set(), figure)
     figure.update_layout(dragmode=False)
     counts = Counter(palette.categories(table))
     legend = [
@@ -139,14 +138,9 @@ def build(services: Services, view: ViewState, geojson: str | dict) -> MapDocume
         geojson=geojson,
         legend=legend,
         figures=services.figures(view.network, view.on),
-        info=dataset_info(),
+        info=services.boundaries.info(),
         sample=services.is_sample(view.network),
     )
-
-
-def inline_geojson(view: ViewState) -> dict:
-    """The GeoJSON of a view's level and Kreis, for exports that must not fetch anything."""
-    return feature_collection(view.level, view.kreis)
 
 
 @lru_cache(maxsize=1)
@@ -161,8 +155,8 @@ def _inline_plotly_js() -> str:
     return "<script>" + PLOTLY_JS.read_text(encoding="utf-8").replace("</script", "<\\/script") + "</script>"
 
 
-@lru_cache(maxsize=1)
 def _topojson() -> dict:
+    # read per export (a few KB): exports are rare, and nothing stays in the process
     return json.loads((Path(__file__).parent / "assets" / "topojson" / f"{TOPOJSON_NAME}.json").read_text())
 
 
@@ -319,7 +313,3 @@ def report_page(doc: MapDocument, width: int, height: int) -> str:
         f"<script>{RENDER_SCRIPT}</script></body></html>\n"
     )
 
-
-def kreis_keys() -> set[str]:
-    """Keys of the Kreise of the active dataset (valid values of ``kreis``)."""
-    return set(load_layer("kreis", "land")["key"])

@@ -13,8 +13,7 @@ import logging
 
 import dash
 
-from lpr_geo.register import RegisterError, ensure_sample_register
-from lpr_geo.settings import Settings
+from lpr_geo import Boundaries, RegisterError, Settings, ensure_sample_register
 
 from .app import create_app
 
@@ -60,7 +59,7 @@ def start_app(settings: Settings) -> dash.Dash:
     try:
         with lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            ensure_sample_register(settings).dispose()
+            ensure_sample_register(settings, Boundaries.active(settings)).dispose()
         return create_app(settings)  # finds the register prepared
     except RegisterError as error:
         _log_detail(getattr(error, "detail", ""))

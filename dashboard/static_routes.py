@@ -7,7 +7,6 @@ and callbacks never send geometry again.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 import uuid
@@ -16,9 +15,7 @@ from collections import OrderedDict
 from dash.fingerprint import check_fingerprint
 from flask import Flask, Response, abort, request
 
-from lpr_geo.boundaries import default_dir, read_meta
-
-from .geometry import geojson_bytes, kreis_names
+from .geometry import MapGeometry
 
 _LEVELS = ("kreis", "amt", "gemeinde")
 #: Paths whose responses never change for a given URL, so their compressed bytes can be reused.
@@ -30,26 +27,28 @@ _SUITES = "/_dash-component-suites/"
 CACHE_MAX_BYTES = 32 * 2**20
 
 
-def dataset_token() -> str:
-    """Short hash of the active dataset's metadata: part of geometry URLs, so caches stay correct."""
-    meta = read_meta(default_dir())
-    return hashlib.sha256(repr(sorted(meta.items())).encode()).hexdigest()[:12]
-
-
 def geometry_path(token: str, level: str, kreis: str | None) -> str:
     """Path of the GeoJSON of one level (whole Land) or of one Kreis, relative to the app root."""
     return f"/geo/{token}/{level}{'-' + kreis if kreis else ''}.json"
 
 
-def register_geometry_route(server: Flask, token: str) -> None:
-    """Serve ``/geo/<token>/<level>[-<kreis>].json`` from the cached serialisation."""
+def register_geometry_route(server: Flask, geometry: MapGeometry) -> None:
+    """Serve ``/geo/<token>/<level>[-<kreis>].json`` from the cached serialisation.
+
+    The token is the dataset's (:attr:`lpr_geo.boundaries.Boundaries.token`): the URL names the dataset,
+    so browsers may cache the file forever.
+    """
 
     @server.route("/geo/<token_in_url>/<name>.json")
-    def geometry(token_in_url: str, name: str) -> Response:
+    def geometry_file(token_in_url: str, name: str) -> Response:
         level, _, kreis = name.partition("-")
-        if token_in_url != token or level not in _LEVELS or (kreis and kreis not in kreis_names()):
+        if (
+            token_in_url != geometry.token
+            or level not in _LEVELS
+            or (kreis and kreis not in geometry.kreis_names)
+        ):
             abort(404)
-        body = geojson_bytes(level, kreis or None)
+        body = geometry.geojson_bytes(level, kreis or None)
         response = Response(body, mimetype="application/json")
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return response

@@ -14,8 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
-from lpr_geo.coverage import FOUNDED, too_many_stops
-from lpr_geo.register.regions import level_of_key
+from lpr_geo import level_of_key, too_many_stops
 
 from . import browser_input
 from .browser_input import MAX_STOPS, BadInput, KnownValues
@@ -59,18 +58,19 @@ class ViewState:
         return "?" + urlencode(params) if params else ""
 
     @classmethod
-    def from_query(
-        cls, search: str | None, networks: list[str], today: dt.date, kreise: set[str]
-    ) -> ViewState:
-        """Parse a query string; anything invalid falls back to its default."""
+    def from_query(cls, search: str | None, known: KnownValues) -> ViewState:
+        """Parse a query string; anything invalid falls back to its default.
+
+        A date is kept between the founding of the network shown and today.
+        """
         params = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
-        network = params.get("netz") if params.get("netz") in networks else networks[0]
+        network = params.get("netz") if params.get("netz") in known.networks else known.networks[0]
         level = params.get("ebene") if params.get("ebene") in LEVELS else "gemeinde"
-        kreis = params.get("kreis") if params.get("kreis") in kreise else None
+        kreis = params.get("kreis") if params.get("kreis") in known.kreise else None
         region = params.get("region") if _KEY.fullmatch(params.get("region", "")) else None
         return cls(
             network=network,
-            on=_parse_date(params.get("stand"), today),
+            on=_parse_date(params.get("stand"), network, known),
             level=level,
             kreis=kreis,
             region=region,
@@ -96,7 +96,8 @@ class ViewState:
         """The view a :meth:`scope` describes (no selection, detail or route), checked.
 
         A network renamed (or none) or a Kreis gone since the page loaded falls back to the default, a
-        date is kept between the founding of AG 4 and today; what no page sends raises :class:`BadInput`.
+        date is kept between the founding of the network and today; what no page sends raises
+        :class:`BadInput`.
         """
         data = browser_input.mapping(data, "Ansicht")
         network = data.get("network")
@@ -107,9 +108,10 @@ class ViewState:
         except ValueError:
             raise BadInput("Ansicht: ungültiges Datum.") from None
         kreis = data.get("kreis")
+        network = network if network in known.networks else known.networks[0]
         return cls(
-            network=network if network in known.networks else known.networks[0],
-            on=min(max(on, FOUNDED), known.today),
+            network=network,
+            on=known.date_within(network, on),
             level=data["level"],
             kreis=kreis if kreis in known.kreise else None,
         )
@@ -142,12 +144,12 @@ class ViewState:
         )
 
 
-def _parse_date(text: str | None, today: dt.date) -> dt.date:
+def _parse_date(text: str | None, network: str, known: KnownValues) -> dt.date:
     try:
         value = dt.date.fromisoformat(text or "")
     except ValueError:
-        return today
-    return min(max(value, FOUNDED), today)
+        return known.today
+    return known.date_within(network, value)
 
 
 def _keys(text: str | None) -> tuple[str, ...]:

@@ -18,8 +18,7 @@ from typing import NamedTuple
 
 from dash import no_update
 
-from lpr_geo.coverage import FOUNDED, MAX_STOPS
-from lpr_geo.coverage.layers import Layers
+from lpr_geo import MAX_STOPS, Layers
 from lpr_geo.vocabulary import LEVELS, STOP, enumeration
 
 from . import browser_input, ids
@@ -63,8 +62,8 @@ class Places:
         return self.kreis_names.get(kreis, WHOLE_STATE) if kreis else WHOLE_STATE
 
 
-def parse_date(text: str | None, today: dt.date) -> tuple[dt.date | None, str]:
-    """A date typed as TT.MM.JJJJ (or ISO), kept between the founding of AG 4 and today; with a message."""
+def parse_date(text: str | None, today: dt.date, founded: dt.date) -> tuple[dt.date | None, str]:
+    """A date typed as TT.MM.JJJJ (or ISO), kept between the network's founding and today; with a message."""
     text = str(text or "").strip()
     for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
         try:
@@ -75,8 +74,8 @@ def parse_date(text: str | None, today: dt.date) -> tuple[dt.date | None, str]:
     else:
         shown = text if len(text) <= 40 else text[:40] + "…"  # the message must not grow with the input
         return None, f"»{shown}« ist kein Datum. Bitte als TT.MM.JJJJ eingeben, z. B. 01.01.2021."
-    if value < FOUNDED:
-        return FOUNDED, f"Das Netzwerk besteht seit dem {german_date(FOUNDED)}; gezeigt wird dieser Tag."
+    if value < founded:
+        return founded, f"Das Netzwerk besteht seit dem {german_date(founded)}; gezeigt wird dieser Tag."
     if value > today:
         return today, "Zukünftige Daten sind nicht möglich; gezeigt wird der heutige Stand."
     return value, ""
@@ -136,7 +135,7 @@ def apply_event(
     if trigger == commit_id(ids.NETWORK):
         network = browser_input.committed_text(value, "Netzwerk", MAX_FIELD_CHARS)
         if network in known.networks:
-            return view.with_changes(network=network), ""
+            return view.with_changes(network=network, on=known.date_within(network, view.on)), ""
         return view, f"Netzwerk »{network}« gibt es nicht; bitte aus der Liste wählen."
     if trigger == commit_id(ids.KREIS):
         wanted = browser_input.committed_text(value, "Kreis", MAX_FIELD_CHARS).strip()
@@ -149,7 +148,7 @@ def apply_event(
         ), ""
     if trigger == commit_id(ids.DATE):
         typed = browser_input.committed_text(value, "Datum", MAX_FIELD_CHARS)
-        on, message = parse_date(typed, known.today)
+        on, message = parse_date(typed, known.today, known.founded[view.network])
         return (view if on is None else view.with_changes(on=on)), message
     if trigger == ids.MAP:
         key = browser_input.clicked_region(value, known)
@@ -229,7 +228,7 @@ def reduce_view(
     """
     triggered = list(triggered)
     if not stored or any(prop_id.startswith(f"{ids.URL}.") for prop_id, _ in triggered):
-        view = ViewState.from_query(search, list(known.networks), known.today, set(known.kreise))
+        view = ViewState.from_query(search, known)
         return ViewReply(
             no_update,
             view.to_store(),

@@ -1,8 +1,9 @@
 """Production entry point: ``gunicorn dashboard.wsgi:server``.
 
 Configuration comes from the environment and the optional TOML file in ``LPR_GEO_CONFIG``, resolved by
-the same loader as every ``lpr-geo`` command (:func:`lpr_geo.settings.load_settings`). Every worker builds its own app on the same register database; caches are per
-worker and keyed by the register's revision, so an edit is seen by all workers.
+the same loader as every ``lpr-geo`` command (:func:`lpr_geo.settings.load_settings`). Every worker
+builds its own app on the same register database; caches are per worker and keyed by the register's
+revision, so an edit is seen by all workers.
 
 If the app cannot start (register unreachable or not migrated, data directory not writable, bad
 configuration), loading this module fails with one German line and no traceback (see
@@ -14,7 +15,7 @@ may add a traceback of its own (HaltServer) and exit with status 1; it shows no 
 
 from __future__ import annotations
 
-from lpr_geo.settings import SettingsError, load_settings
+from lpr_geo import SettingsError, load_settings
 
 from .startup import CannotStart, start_app
 

@@ -1,42 +1,23 @@
-"""Fixtures shared by all suites: a real ``lpr-geo serve`` process and a real headless Chromium."""
+"""Fixtures shared by all suites: a real ``lpr-geo serve`` process and a real headless Chromium.
+
+Servers start through :func:`tests.servers.start_server`, like every server of the tests and benches.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from dashboard.exports import CHROMIUM_ARGS
+from tests.servers import PORT, app_env, start_server
 
 CHROMIUM = os.environ.get("LPR_GEO_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}: {log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
 @pytest.fixture(scope="session")
@@ -75,25 +56,11 @@ def serve(data_dir: Path, log_name: str, **settings: str):
 
 @contextlib.contextmanager
 def serve_process(data_dir: Path, log_name: str, **settings: str):
-    """:func:`serve`, yielding the server process too (url, env, process): for its log and, through
-    :func:`server_rss`, its memory."""
-    env = dict(os.environ, LPR_GEO_DATA_DIR=str(data_dir), **settings)
-    env.pop("LPR_GEO_DB", None)
-    # the server's request log goes to a file: a pipe nobody reads fills up and blocks the server
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / log_name
-    port = free_port()
-    with log.open("w") as sink:
-        process = subprocess.Popen(
-            ["lpr-geo", "serve", "--port", str(port)], env=env, stdout=sink, stderr=subprocess.STDOUT
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url + "/", process, log)  # by now the server has created and filled the register
-        yield url, env, process
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    """:func:`serve`, yielding the server process too (url, env, process): for its memory and its log."""
+    command = ["lpr-geo", "serve", "--port", PORT]
+    # ready once the page answers: by then the server has created and filled the register
+    with start_server(command, env=app_env(data_dir, **settings), log=ARTIFACTS / log_name) as server:
+        yield server.url, server.env, server.process
 
 
 @pytest.fixture(scope="session")
@@ -152,6 +119,21 @@ def recorded_page(browser, live_server):
     page = context.new_page()
     yield RecordedPage(page, live_server)
     context.close()
+
+
+def wait_for_images(page) -> None:
+    """Until every image on the page has loaded or failed and the events that queued have been handled.
+
+    An injected ``<img src=x onerror=...>`` (an XSS) would have run its handler by then; with no image
+    at all this returns at once.
+    """
+    page.wait_for_function(
+        """() => Promise.all(Array.from(document.images, (img) => img.complete ? null : new Promise((done) => {
+                img.addEventListener("load", done);
+                img.addEventListener("error", done);
+            })))
+            .then(() => new Promise((done) => setTimeout(() => done(true))))"""  # queued error events first
+    )
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from lpr_geo.auth import (
-    ROLE_LABELS,
+from lpr_geo import (
+    ROLES,
+    RegisterError,
     User,
     activate_user,
     add_user,
@@ -26,8 +27,7 @@ from lpr_geo.auth import (
     set_password,
     set_role,
 )
-from lpr_geo.register.errors import RegisterError
-from lpr_geo.register.models import ROLES
+from lpr_geo.vocabulary import ROLE_LABELS
 
 from .. import forms, ids
 from ..login import current_user

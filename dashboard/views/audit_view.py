@@ -16,10 +16,8 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 
-from lpr_geo.auth import ROLE_LABELS, User, has_role, list_users
-from lpr_geo.register import audit_entries
-from lpr_geo.status import Status
-from lpr_geo.vocabulary import AUDIT_TABLE_LABELS, audit_field_label
+from lpr_geo import Status, User, audit_entries, has_role, list_users
+from lpr_geo.vocabulary import AUDIT_TABLE_LABELS, ROLE_LABELS, audit_field_label
 
 from .. import browser_input, ids
 from ..forms import committed_field

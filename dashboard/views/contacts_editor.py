@@ -18,10 +18,15 @@ from dash import ALL, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from sqlalchemy import Engine
 
-from lpr_geo.auth import PermissionDenied, User
-from lpr_geo.register.editing import delete_contact, save_contact
-from lpr_geo.register.errors import InvalidInput, StaleEdit
-from lpr_geo.register.personal import contacts_for
+from lpr_geo import (
+    InvalidInput,
+    PermissionDenied,
+    StaleEdit,
+    User,
+    contacts_for,
+    delete_contact,
+    save_contact,
+)
 
 from .. import browser_input, ids
 from ..browser_input import BadInput, KnownValues

@@ -12,8 +12,7 @@ import datetime as dt
 
 from dash import ALL, Input, Output, State, callback_context, html
 
-from lpr_geo.boundaries import load_layer
-from lpr_geo.register.regions import regions
+from lpr_geo import regions
 from lpr_geo.vocabulary import LEVELS
 
 from .. import browser_input, ids
@@ -31,7 +30,7 @@ def _suggesting(label: str, field_id: str, options: list[str], value: str) -> li
 
 
 def layout(services: Services) -> html.Div:
-    kreise = load_layer("kreis", "land")
+    kreise = services.boundaries.layer("kreis", "land")
     networks = services.networks()
     return html.Form(
         [
@@ -134,7 +133,7 @@ def register(app, services: Services) -> None:
         text = browser_input.text(text, "Suche", MAX_SEARCH_CHARS)
         if len(text.strip()) < 2:
             return []
-        index = regions()
+        index = regions(services.boundaries)
         hits = index.search("gemeinde", text)
         if not hits:
             return [html.Li("Keine Gemeinde gefunden.", className="search-none")]

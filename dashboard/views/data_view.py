@@ -21,9 +21,16 @@ from pathlib import Path
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from lpr_geo.auth import User, require_role
-from lpr_geo.register import ImportReport, NotChecked, RegisterError, StagingGone, export_members
-from lpr_geo.register.tabular import SUFFIXES
+from lpr_geo import (
+    SUFFIXES,
+    ImportReport,
+    NotChecked,
+    RegisterError,
+    StagingGone,
+    User,
+    export_members,
+    require_role,
+)
 
 from .. import forms, ids
 from ..login import current_user
@@ -48,8 +55,6 @@ COUNT_LABELS = {
     "contacts_changed": "Ansprechpartner geändert",
 }
 NO_FILE = "Noch keine Datei hochgeladen."
-
-
 
 
 def _size(n: int) -> str:

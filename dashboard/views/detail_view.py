@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dash import Input, Output, dcc, html
 
-from lpr_geo.status import Status
+from lpr_geo import Status
 
 from .. import ids
-from ..geometry import kreis_names
 from ..services import Services
 from ..text import german_date
 from ..url_state import ViewState
@@ -57,7 +56,7 @@ def register(app, services: Services) -> None:
         if view.region not in table.index:
             return html.P("Diese Region gibt es im aktiven Grenzdatensatz nicht.", className="hint"), True
         row = table.loc[view.region]
-        kreis = kreis_names().get(row["kreis_key"], "")
+        kreis = services.geometry.kreis_names.get(row["kreis_key"], "")
         history = services.history(level, view.region, view.network)
         activities = services.activities(level, view.region)
         status = Status(row["effective_status"]).label if row["covered"] else Status(row["status"]).label

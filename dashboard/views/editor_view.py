@@ -13,10 +13,7 @@ from __future__ import annotations
 from dash import Input, Output, html
 from sqlalchemy import Engine
 
-from lpr_geo.auth import User, has_role
-from lpr_geo.register.editing import current_status
-from lpr_geo.register.personal import contacts_for
-from lpr_geo.status import EVENT_STATUSES
+from lpr_geo import EVENT_STATUSES, User, contacts_for, current_status, has_role
 
 from .. import ids
 from ..browser_input import KnownValues

@@ -8,14 +8,13 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, State, callback_context, dcc, html
 
-from lpr_geo.register.tabular import neutralise
-from lpr_geo.status import Status
+from lpr_geo import Status, neutralise
 
 from .. import ids
 from ..grid_locale import GERMAN_TEXT, ONE_DECIMAL_DE
 from ..grid_rows import grid_rows
 from ..inputs import text_input
-from ..key_figures import POPULATION_LEVEL
+from ..key_figure_cards import POPULATION_LEVEL
 from ..services import Services
 from ..text import german_date
 from ..url_state import ViewState

@@ -8,12 +8,12 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, dcc, html
 
-from lpr_geo.status import Status
+from lpr_geo import Status
 
 from .. import ids
-from ..figures import kreis_bar_figure
 from ..grid_locale import GERMAN_TEXT, ONE_DECIMAL_DE
-from ..key_figures import area_figures, key_figures
+from ..key_figure_cards import area_figures, key_figures
+from ..plotly_figures import kreis_bar_figure
 from ..services import Services
 from ..text import german_date
 from ..url_state import ViewState

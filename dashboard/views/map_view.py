@@ -9,9 +9,8 @@ import dash_ag_grid as dag
 from dash import Input, Output, Patch, State, dcc, html, no_update
 
 from .. import ids, palette
-from ..figures import map_figure_dict, route_patch, status_arrays, status_patch
-from ..geometry import kreis_names
 from ..grid_locale import GERMAN_TEXT
+from ..plotly_figures import map_figure_dict, route_patch, status_arrays, status_patch
 from ..services import Services
 from ..text import german_date, percent
 from ..url_state import ViewState
@@ -95,11 +94,12 @@ def register(app, services: Services) -> None:
     def view_parts(network: str, on, level: str, kreis: str | None, revision: tuple[int, ...]) -> tuple:
         view = ViewState(network=network, on=on, level=level, kreis=kreis)
         table = _view_table(services, view)
-        return status_arrays(table, level), _legend(table), _summary(table, view)
+        return status_arrays(services.geometry, table, level), _legend(table), _summary(table, view)
 
     @lru_cache(maxsize=64)
     def table_rows(network: str, on, level: str, kreis: str | None, revision: tuple[int, ...]) -> list[dict]:
-        return _table_rows(_view_table(services, ViewState(network=network, on=on, level=level, kreis=kreis)))
+        table = _view_table(services, ViewState(network=network, on=on, level=level, kreis=kreis))
+        return _table_rows(table, services.geometry.kreis_names)
 
     @app.callback(
         Output(ids.MAP, "figure"),
@@ -123,11 +123,12 @@ def register(app, services: Services) -> None:
         )
         geometry_key = f"{view.level}|{view.kreis or ''}"
         if geometry_key != drawn:
-            figure = map_figure_dict(view.level, view.kreis, services.geometry_url(view.level, view.kreis))
+            url = services.geometry_url(view.level, view.kreis)
+            figure = map_figure_dict(services.geometry, view.level, view.kreis, url)
         else:
             figure = Patch()
         selected = {*view.selected, *([view.region] if view.region else [])}
-        status_patch(arrays, view.level, selected, figure)
+        status_patch(arrays, selected, figure)
         route = services.route(view.network, view.on, list(view.stops))[0] if view.stops else None
         route_patch(route, figure)
         return figure, geometry_key, legend, summary, no_update if view.scope() == scope else view.scope()
@@ -159,9 +160,8 @@ def _legend(table) -> list:
     ]
 
 
-def _table_rows(table) -> list[dict]:
+def _table_rows(table, kreise: dict[str, str]) -> list[dict]:
     """Rows of the text alternative: what the map shows, as text."""
-    kreise = kreis_names()
     labels = {c.code: c.label for c in palette.CATEGORIES}
     columns = ("key", "name", "bez", "kreis_key", "since", "how")
     return [

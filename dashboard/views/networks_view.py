@@ -11,9 +11,8 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from lpr_geo.auth import has_role
-from lpr_geo.register.errors import RegisterError
-from lpr_geo.register.networks import MAX_NAME_LENGTH, add_network, network_overview, rename_network
+from lpr_geo import MAX_NETWORK_NAME_LENGTH as MAX_NAME_LENGTH
+from lpr_geo import RegisterError, add_network, has_role, network_overview, rename_network
 
 from .. import forms, ids
 from ..login import current_user

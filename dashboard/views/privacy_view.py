@@ -18,19 +18,20 @@ import datetime as dt
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from lpr_geo.auth import User, require_role
-from lpr_geo.privacy import (
+from lpr_geo import ACCESS_SECTIONS as SECTIONS
+from lpr_geo import (
     MAX_QUERY_CHARS,
     PersonQuery,
+    RegisterError,
+    User,
     disclose,
     due_contacts,
     erase_person,
     person_overview,
     plan_erasure,
+    require_role,
     zip_bytes,
 )
-from lpr_geo.privacy.access import SECTIONS
-from lpr_geo.register.errors import RegisterError
 from lpr_geo.vocabulary import CONTACT_PERSON, ENTRY, REGION, YEAR, date
 
 from .. import browser_input, forms, ids

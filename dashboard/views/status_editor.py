@@ -17,11 +17,16 @@ from dash import Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from sqlalchemy import Engine
 
-from lpr_geo.auth import PermissionDenied, User
-from lpr_geo.register import ACTIVITY_KINDS
-from lpr_geo.register.editing import add_activity, set_status
-from lpr_geo.register.errors import InvalidInput, StaleEdit
-from lpr_geo.status import EVENT_STATUSES
+from lpr_geo import (
+    ACTIVITY_KINDS,
+    EVENT_STATUSES,
+    InvalidInput,
+    PermissionDenied,
+    StaleEdit,
+    User,
+    add_activity,
+    set_status,
+)
 from lpr_geo.vocabulary import date as german_date
 
 from .. import browser_input, ids

@@ -8,7 +8,7 @@ from functools import lru_cache
 from dash import Input, Output, dcc, html
 
 from .. import ids
-from ..figures import timeline_figure, with_date_marker
+from ..plotly_figures import timeline_figure, with_date_marker
 from ..services import Services
 from ..url_state import ViewState
 

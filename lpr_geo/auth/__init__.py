@@ -1,13 +1,14 @@
 """Logins, roles and accounts of the dashboard (no web code: the dashboard calls these).
 
-Roles, least privileged first: ``viewer`` reads, ``editor`` also changes the register and sees contact
-persons, ``admin`` also manages users and reads the audit trail. Every operation that writes or returns
-personal data calls :func:`require_role` itself, so a forgotten check in the web layer cannot leak or
-change anything. A login lasts as long as its server-side session (:mod:`lpr_geo.auth.sessions`).
+Users, roles and the permission check are defined in :mod:`lpr_geo.register.permissions` (the register
+checks them too) and exported here with the accounts. Every operation that writes or returns personal
+data calls :func:`require_role` itself, so a forgotten check in the web layer cannot leak or change
+anything. A login lasts as long as its server-side session (:mod:`lpr_geo.auth.sessions`).
 """
 
+from lpr_geo.register.permissions import ROLES, PermissionDenied, User, has_role, require_role
+
 from .accounts import (
-    User,
     activate_user,
     add_user,
     deactivate_user,
@@ -16,15 +17,14 @@ from .accounts import (
     set_password,
     set_role,
 )
-from .errors import AuthError, LoginBlocked, PermissionDenied
+from .errors import AuthError, LoginBlocked
 from .login import RateLimit, authenticate
 from .passwords import MIN_PASSWORD_LENGTH
-from .roles import ROLE_LABELS, has_role, require_role
 from .sessions import SessionLifetime, end_session, open_session, session_user
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
-    "ROLE_LABELS",
+    "ROLES",
     "AuthError",
     "LoginBlocked",
     "PermissionDenied",

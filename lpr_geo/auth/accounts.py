@@ -15,39 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from sqlalchemy import Engine, delete, func, select
 
 from lpr_geo.register.database import register_session
-from lpr_geo.register.models import ROLES, LoginSession, UserAccount
+from lpr_geo.register.models import LoginSession, UserAccount
+from lpr_geo.register.permissions import ROLES, AuthError, User, require_role
 
-from .errors import AuthError
 from .passwords import check_password_rules, hash_password
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,99}")
-
-
-@dataclass(frozen=True)
-class User:
-    """A dashboard user as the application sees it (no password hash).
-
-    Attributes
-    ----------
-    name : str
-        Login name, also recorded in the audit trail.
-    role : {"viewer", "editor", "admin"}
-        What the user may do (see :func:`lpr_geo.auth.require_role`).
-    active : bool
-        Deactivated users cannot log in and hold no role.
-    created_at : datetime.datetime or None
-        When the account was created (UTC).
-    """
-
-    name: str
-    role: str
-    active: bool = True
-    created_at: dt.datetime | None = None
 
 
 def _user(row: UserAccount) -> User:
@@ -66,8 +43,6 @@ def _acting(actor: User | None, by: str | None) -> str | None:
     """The name to audit: an acting dashboard user must be an admin; otherwise ``by``."""
     if actor is None:
         return by
-    from .roles import require_role  # roles imports this module
-
     return require_role(actor, "admin").name
 
 

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lpr_geo.register.errors import RegisterError
+from lpr_geo.register.permissions import AuthError, PermissionDenied
 
-
-class AuthError(RegisterError):
-    """A user or login operation failed; the message is meant for users (German)."""
-
-
-class PermissionDenied(AuthError):
-    """The acting user's role does not allow the operation; nothing was read or written."""
+__all__ = ["AuthError", "LoginBlocked", "PermissionDenied"]
 
 
 class LoginBlocked(AuthError):

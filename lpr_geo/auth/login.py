@@ -26,8 +26,9 @@ from sqlalchemy import Engine, delete, func, insert, select, update
 
 from lpr_geo.register.database import register_session, serialised
 from lpr_geo.register.models import LoginAttempt, UserAccount
+from lpr_geo.register.permissions import User
 
-from .accounts import User, _user
+from .accounts import _user
 from .errors import LoginBlocked
 from .passwords import dummy_hash, hash_password, needs_rehash, verify_password
 

@@ -27,8 +27,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, delete, insert, or_, select, update
 
 from lpr_geo.register.models import LoginSession, UserAccount
-
-from .accounts import User
+from lpr_geo.register.permissions import User
 
 #: How stale the stored time of the last request may get before a request writes it again.
 REFRESH = dt.timedelta(minutes=1)

@@ -4,8 +4,8 @@ Each command group lives in its own module and is registered here. Commands of t
 (``serve``, exports) are contributed by the ``dashboard`` package through the entry-point group
 ``lpr_geo.commands``, so this package never imports the web app (imports go dashboard -> lpr_geo).
 Only this package (and the WSGI entry point) reads settings, and every command the same way
-(:func:`.options.uses_settings`), which also makes the active boundary dataset (the last imported one,
-else the bundled one) the default of every loader before the command runs.
+(:func:`.options.uses_settings`), which also hands the commands that need boundaries the active dataset
+(the last imported one, else the bundled one).
 """
 
 from __future__ import annotations
@@ -20,8 +20,12 @@ from .config import settings_command
 from .db import db
 from .geodata import geodata
 from .members import members
+from .options import fail, uses_settings
 from .privacy import privacy
 from .users import users
+
+#: What a command plugin needs: settings (and boundaries) handed over, errors in one German line.
+__all__ = ["fail", "main", "uses_settings"]
 
 german.install()  # before @click.version_option below, which words its help text when applied
 

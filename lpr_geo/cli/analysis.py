@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from lpr_geo.boundaries import Boundaries
 from lpr_geo.coverage import (
     coverage_figures,
     coverage_tables,
@@ -82,11 +83,13 @@ def _km2(value: float) -> str:
 @uses_settings(db=True)
 @reports_register_errors
 @_reports_value_errors
-def coverage(on: dt.datetime | None, as_json: bool, network: str | None, settings: Settings) -> None:
+def coverage(
+    on: dt.datetime | None, as_json: bool, network: str | None, settings: Settings, boundaries: Boundaries
+) -> None:
     """Abdeckung landesweit und je Kreis: Gemeinden, Fläche, Einwohner, Mitglieder."""
     events, _, network = _register(settings, network)
     figures = coverage_figures(
-        coverage_tables(load_layers(), events, on.date() if on else None, network=network)
+        coverage_tables(load_layers(boundaries), events, on.date() if on else None, network=network)
     )
     if as_json:
         click.echo(figures.to_json(indent=2))
@@ -169,10 +172,11 @@ def gaps(
     on: dt.datetime | None,
     network: str | None,
     settings: Settings,
+    boundaries: Boundaries,
 ) -> None:
     """Gebiete, die noch nicht im Netzwerk sind, nach Priorität geordnet (Teilwerte einzeln)."""
     events, contacts, network = _register(settings, network)
-    tables = coverage_tables(load_layers(), events, on.date() if on else None, network=network)
+    tables = coverage_tables(load_layers(boundaries), events, on.date() if on else None, network=network)
     result = find_gaps(tables, level, contacts)
     if csv_path is not None:
         result.drop(columns=["label_lon", "label_lat"]).to_csv(
@@ -213,9 +217,16 @@ def gaps(
 @uses_settings(db=True)
 @reports_register_errors
 @_reports_value_errors
-def route(keys: tuple[str, ...], start: str, radius: float, network: str | None, settings: Settings) -> None:
+def route(
+    keys: tuple[str, ...],
+    start: str,
+    radius: float,
+    network: str | None,
+    settings: Settings,
+    boundaries: Boundaries,
+) -> None:
     """Besuchsreihenfolge ab Potsdam durch die angegebenen Gebiete (Schlüssel) und zurück."""
-    layers = load_layers()
+    layers = load_layers(boundaries)
     origin = resolve_place(layers, start)
     stops = [resolve_place(layers, key) for key in keys]
     plan = plan_route(origin, stops)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from lpr_geo.boundaries import active_dir, dataset_info, read_dataset
+from lpr_geo.boundaries import Boundaries, active_dir, read_dataset
 from lpr_geo.boundaries.active import activate, store_dataset
 from lpr_geo.boundaries.imports import prepare_vg250
 from lpr_geo.boundaries.population import PopulationError, attach_population, read_gv_isys
@@ -38,9 +38,9 @@ def geodata() -> None:
 
 @geodata.command("info")
 @uses_settings()
-def info() -> None:
+def info(boundaries: Boundaries) -> None:
     """JSON: aktiver Datensatz, Stichtag, Namensnennung, Einwohnerzahlen und Anzahl je Ebene."""
-    click.echo(json.dumps(dataset_info(), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(boundaries.info(), ensure_ascii=False, indent=2))
 
 
 @geodata.command("import-vg250")

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import click
 
+from lpr_geo.boundaries import Boundaries
 from lpr_geo.register import add_network, export_members, import_members, networks
 from lpr_geo.register.errors import FileTooLarge
+from lpr_geo.register.regions import regions_fallback
 from lpr_geo.settings import SETTINGS, Settings
 from lpr_geo.spreadsheets import ReadLimits
 
@@ -34,7 +36,9 @@ def members() -> None:
 )
 @uses_settings(db=True)
 @reports_register_errors
-def import_command(path: Path, dry_run: bool, network: str | None, settings: Settings) -> None:
+def import_command(
+    path: Path, dry_run: bool, network: str | None, settings: Settings, boundaries: Boundaries
+) -> None:
     """Mitgliederliste (CSV oder XLSX) einlesen: erst prüfen, dann ganz oder gar nicht übernehmen.
 
     Dateien über der Größengrenze (Standard 10 MB, Umgebungsvariable LPR_GEO_IMPORT_MAX_MB) werden
@@ -42,13 +46,14 @@ def import_command(path: Path, dry_run: bool, network: str | None, settings: Set
     (Standard 50.000 Datenzeilen, LPR_GEO_IMPORT_MAX_ROWS; 1.000.000 Zellen, LPR_GEO_IMPORT_MAX_CELLS).
     """
     try:
-        report = import_members(
-            register_of(settings),
-            path,
-            network=network,
-            dry_run=dry_run,
-            limits=ReadLimits.from_settings(settings),
-        )
+        with regions_fallback(boundaries):  # transitional: the importer looks regions up there
+            report = import_members(
+                register_of(settings),
+                path,
+                network=network,
+                dry_run=dry_run,
+                limits=ReadLimits.from_settings(settings),
+            )
     except FileTooLarge as error:
         env = next(s.env for s in SETTINGS if s.name == error.setting)
         raise FileTooLarge(
@@ -67,9 +72,9 @@ def import_command(path: Path, dry_run: bool, network: str | None, settings: Set
 @click.option("--network", default=None, metavar="NAME", help="Nur dieses Netzwerk (Standard: alle).")
 @uses_settings(db=True)
 @reports_register_errors
-def export_command(path: Path, network: str | None, settings: Settings) -> None:
+def export_command(path: Path, network: str | None, settings: Settings, boundaries: Boundaries) -> None:
     """Register als CSV oder XLSX schreiben (Format nach Dateiendung); wieder importierbar."""
-    count = export_members(register_of(settings), path, network=network)
+    count = export_members(register_of(settings), path, network=network, boundaries=boundaries)
     click.echo(f"{count} Zeilen nach {path} geschrieben")
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import click
 from sqlalchemy import Engine
 
-from lpr_geo.boundaries import active_dir, use_dataset
+from lpr_geo.boundaries import Boundaries
 from lpr_geo.register import open_register
 from lpr_geo.settings import SETTINGS, Settings, SettingsError, load_settings
 
@@ -25,16 +25,17 @@ def fail(message: object) -> None:
 
 
 def uses_settings(*, db: bool = False) -> Callable:
-    """Give the command its resolved :class:`Settings` as the keyword ``settings``.
+    """Give the command its resolved :class:`Settings` as the keyword ``settings``, if it names one.
 
     Every command resolves its settings the same way, through :func:`lpr_geo.settings.load_settings`:
-    flags > environment > TOML file (``LPR_GEO_CONFIG``) > defaults. The active boundary dataset of the
-    data directory becomes the default of every loader. With ``db=True`` the command gets ``--db URL``.
-    A command that names no ``settings`` parameter only gets the active dataset.
+    flags > environment > TOML file (``LPR_GEO_CONFIG``) > defaults. A command that names a
+    ``boundaries`` parameter gets the active boundary dataset of the data directory
+    (:meth:`lpr_geo.boundaries.Boundaries.active`, the last imported one, else the bundled one). With
+    ``db=True`` the command gets ``--db URL``.
     """
 
     def decorate(command: Callable) -> Callable:
-        wants_settings = "settings" in inspect.signature(command).parameters
+        parameters = inspect.signature(command).parameters
 
         @functools.wraps(command)
         def wrapper(*args, db_url: str | None = None, **kwargs):
@@ -42,8 +43,11 @@ def uses_settings(*, db: bool = False) -> Callable:
                 settings = load_settings({"db_url": db_url}, flag_names=FLAGS)
             except SettingsError as error:
                 fail(error)
-            use_dataset(active_dir(settings))
-            return command(*args, **kwargs, **({"settings": settings} if wants_settings else {}))
+            if "settings" in parameters:
+                kwargs["settings"] = settings
+            if "boundaries" in parameters:
+                kwargs["boundaries"] = Boundaries.active(settings)
+            return command(*args, **kwargs)
 
         if db:
             return click.option(

@@ -13,7 +13,7 @@ import sys
 import click
 
 from lpr_geo.auth import (
-    ROLE_LABELS,
+    ROLES,
     AuthError,
     activate_user,
     add_user,
@@ -23,8 +23,8 @@ from lpr_geo.auth import (
     set_password,
     set_role,
 )
-from lpr_geo.register.models import ROLES
 from lpr_geo.settings import Settings
+from lpr_geo.vocabulary import ROLE_LABELS
 
 from .options import register_of, uses_settings
 from .register_errors import reports_register_errors

@@ -6,7 +6,9 @@ in :mod:`lpr_geo.coverage.rules`.
 """
 
 from .distance import haversine_km, pairwise_km
-from .figures import (
+from .gaps import GAP_COLUMNS, GapWeights, find_gaps
+from .join import TABLE_COLUMNS, CoverageTables, coverage_tables, prepare_events, tables_on
+from .key_figures import (
     CoverageFigures,
     KreisFigures,
     PopulationFigure,
@@ -14,8 +16,6 @@ from .figures import (
     RegionFigures,
     coverage_figures,
 )
-from .gaps import GAP_COLUMNS, GapWeights, find_gaps
-from .join import TABLE_COLUMNS, CoverageTables, coverage_tables, prepare_events, tables_on
 from .layers import PARTICIPANT_LEVELS, Layers, load_layers
 from .route import (
     AVERAGE_SPEED_KMH,
@@ -33,13 +33,12 @@ from .route import (
 )
 from .rules import CoverageOptions
 from .state import CONTACT_COLUMNS, EVENT_COLUMNS, status_on
-from .timeline import FOUNDED, SERIES_COLUMNS, coverage_series, series_dates
+from .timeline import SERIES_COLUMNS, coverage_series, series_dates
 
 __all__ = [
     "AVERAGE_SPEED_KMH",
     "CONTACT_COLUMNS",
     "EVENT_COLUMNS",
-    "FOUNDED",
     "GAP_COLUMNS",
     "MAX_STOPS",
     "MINISTRY",

@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from lpr_geo.boundaries import load_layer
 from lpr_geo.status import Status
 
 from .layers import PARTICIPANT_LEVELS, Layers
@@ -80,25 +78,6 @@ class CoverageTables:
             hit = (table["status"].to_numpy(dtype=object) == member) & (rows >= 0)
             found |= np.bincount(rows[hit], minlength=len(found)) > 0
         return found
-
-    def geo(self, level: str, lod: str = "land", directory=None) -> gpd.GeoDataFrame:
-        """Return the table of one level joined with its geometry (for maps and exports).
-
-        Parameters
-        ----------
-        level : {"gemeinde", "amt", "kreis"}
-            Level.
-        lod : {"full", "kreis", "land"}
-            Level of detail of the geometry.
-        directory : Path, optional
-            Dataset directory the layers came from; the bundled dataset by default.
-        """
-        shapes = load_layer(level, lod, directory)[["key", "geometry"]]
-        return gpd.GeoDataFrame(
-            shapes.merge(self.table(level), on="key", how="right", validate="1:1"),
-            geometry="geometry",
-            crs=shapes.crs,
-        )
 
 
 def _how(level: str, via: np.ndarray, via_row: np.ndarray, layers: Layers) -> np.ndarray:

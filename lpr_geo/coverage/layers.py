@@ -7,13 +7,11 @@ Nothing here knows about Brandenburg: any dataset directory in the schema of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from lpr_geo.boundaries import default_dir, load_layer
+from lpr_geo.boundaries import Boundaries
 
 from .distance import unit_vectors
 
@@ -130,26 +128,24 @@ class Layers:
         return hits[indptr[1:]] - hits[indptr[:-1]]
 
 
-@lru_cache(maxsize=8)
-def _load(directory: str) -> Layers:
+def _build(boundaries: Boundaries) -> Layers:
     kreis, amt, gemeinde = (
-        load_layer(lvl, "land", Path(directory)).drop(columns="geometry")
-        for lvl in ("kreis", "amt", "gemeinde")
+        boundaries.layer(lvl, "land").drop(columns="geometry") for lvl in ("kreis", "amt", "gemeinde")
     )
     return Layers.from_frames(kreis, amt, gemeinde)
 
 
-def load_layers(directory: Path | None = None) -> Layers:
-    """Load the layers of a boundary dataset with the engine's lookups (cached per directory).
+def load_layers(boundaries: Boundaries | None = None) -> Layers:
+    """The layers of a boundary dataset with the engine's lookups, built once per :class:`Boundaries`.
 
     Parameters
     ----------
-    directory : Path, optional
-        Dataset directory; the process default (:func:`lpr_geo.boundaries.default_dir`) if omitted.
+    boundaries : Boundaries, optional
+        The dataset; the bundled one if omitted (built anew on every such call).
 
     Returns
     -------
     Layers
-        Attribute columns only; join geometry with :func:`lpr_geo.boundaries.load_layer` when needed.
+        Attribute columns only; join geometry with :meth:`lpr_geo.boundaries.Boundaries.layer` when needed.
     """
-    return _load(str(Path(directory if directory is not None else default_dir()).resolve()))
+    return (boundaries or Boundaries.bundled()).derived("coverage.layers", _build)

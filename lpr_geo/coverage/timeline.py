@@ -1,4 +1,8 @@
-"""Coverage over time: a monthly time series since the network was founded."""
+"""Coverage over time: a monthly time series since the network was founded.
+
+The start is the caller's: the register knows each network's founding date
+(:func:`lpr_geo.register.founding_dates`), the engine does not.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,10 @@ import pandas as pd
 
 from lpr_geo.status import Status
 
-from .figures import coverage_figures
 from .join import prepare_events, tables_on
+from .key_figures import coverage_figures
 from .layers import Layers
 from .rules import CoverageOptions
-
-#: Formal foundation of AG 4 "Vernetzungsgremium Kriminalprävention vor Ort".
-FOUNDED = dt.date(2020, 2, 20)
 
 #: Columns of the series returned by :func:`coverage_series`.
 SERIES_COLUMNS: dict[str, str] = {
@@ -27,7 +28,7 @@ SERIES_COLUMNS: dict[str, str] = {
 }
 
 
-def series_dates(start: dt.date = FOUNDED, end: dt.date | None = None) -> list[dt.date]:
+def series_dates(start: dt.date, end: dt.date | None = None) -> list[dt.date]:
     """List the start day, every month end after it up to ``end`` (default today), and ``end``."""
     end = end or dt.date.today()
     if end < start:
@@ -39,7 +40,7 @@ def series_dates(start: dt.date = FOUNDED, end: dt.date | None = None) -> list[d
 def coverage_series(
     layers: Layers,
     events: pd.DataFrame,
-    start: dt.date = FOUNDED,
+    start: dt.date,
     end: dt.date | None = None,
     *,
     network: str | None = None,
@@ -53,8 +54,10 @@ def coverage_series(
         Boundary layers.
     events : pandas.DataFrame
         Status events (see :data:`lpr_geo.coverage.state.EVENT_COLUMNS`).
-    start, end : datetime.date
-        First and last day (default: foundation on 20.02.2020 and today).
+    start : datetime.date
+        First day: the network's founding date.
+    end : datetime.date, optional
+        Last day (default: today).
     network : str, optional
         Network; may be omitted if the events hold only one.
     options : CoverageOptions, optional

@@ -4,7 +4,7 @@ The public API is chosen here; the coverage engine reads the register only throu
 :mod:`lpr_geo.register.queries`.
 """
 
-from .audit_log import audit_entries
+from .audit_query import audit_entries
 from .backup import backup, restore
 from .database import make_engine, normalise_url, open_register, register_session, upgrade
 from .editing import (
@@ -33,15 +33,16 @@ from .models import (
     Participant,
     StatusEvent,
 )
-from .networks import add_network
+from .networks import add_network, founding_dates
 from .personal import contacts_for
-from .queries import last_contacts, networks, status_events, status_on
-from .sample import ensure_sample_register, fill_sample
+from .queries import last_contacts, networks, status_events
+from .sample import SAMPLE_FACTS, ensure_sample_register, fill_sample
 from .staging import ImportStaging, NotChecked, StagingGone
 
 __all__ = [
     "ACTIVITY_KINDS",
     "DEFAULT_NETWORK",
+    "SAMPLE_FACTS",
     "Activity",
     "AuditEntry",
     "CheckedImport",
@@ -75,6 +76,7 @@ __all__ = [
     "ensure_sample_register",
     "export_members",
     "fill_sample",
+    "founding_dates",
     "import_members",
     "last_contacts",
     "make_engine",
@@ -88,6 +90,5 @@ __all__ = [
     "save_contact",
     "set_status",
     "status_events",
-    "status_on",
     "upgrade",
 ]

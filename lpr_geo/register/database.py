@@ -35,7 +35,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from lpr_geo.settings import Settings
 
-from . import audit
+from . import audit_trail
 from .errors import ConflictError, RegisterError, SchemaOutdatedError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -423,7 +423,7 @@ def register_session(engine: Engine, user: str | None = None) -> Iterator[Sessio
         If a record was changed by someone else after this session read it (stale version).
     """
     session = Session(engine, info={"user": user or default_user()})
-    audit.watch(session)
+    audit_trail.watch(session)
     try:
         yield session
         session.commit()

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
+from lpr_geo.boundaries import Boundaries
 from lpr_geo.status import Status
 
 from .columns import EXPORT_FIELDS, HEADERS
@@ -19,7 +20,9 @@ from .tabular import Cell, write_table
 _LEVEL_ORDER = {level: i for i, level in enumerate(KEY_LENGTHS)}
 
 
-def member_rows(session: Session, network: str | None = None) -> list[dict[str, Cell]]:
+def member_rows(
+    session: Session, network: str | None = None, boundaries: Boundaries | None = None
+) -> list[dict[str, Cell]]:
     """Return the register as member-file rows, one per status event, contacts alongside.
 
     A region with more contacts than events gets extra rows without a status. Sorted by level,
@@ -31,13 +34,15 @@ def member_rows(session: Session, network: str | None = None) -> list[dict[str, 
         Session on the register.
     network : str, optional
         Only events of this network (and the contacts of the regions listed); all networks by default.
+    boundaries : Boundaries, optional
+        The active boundary dataset (Kreis names); see :func:`lpr_geo.register.regions.regions`.
 
     Returns
     -------
     list of dict
         Field id (see :data:`lpr_geo.register.columns.COLUMNS`) to cell value.
     """
-    index = regions()
+    index = regions(boundaries)
     participants = session.scalars(
         select(Participant).options(
             selectinload(Participant.events).selectinload(StatusEvent.network),
@@ -77,7 +82,9 @@ def member_rows(session: Session, network: str | None = None) -> list[dict[str, 
     return rows
 
 
-def export_members(engine: Engine, path: Path, *, network: str | None = None) -> int:
+def export_members(
+    engine: Engine, path: Path, *, network: str | None = None, boundaries: Boundaries | None = None
+) -> int:
     """Write the register to a member file (CSV or XLSX, by the suffix of ``path``).
 
     Parameters
@@ -88,6 +95,8 @@ def export_members(engine: Engine, path: Path, *, network: str | None = None) ->
         Target file, ``.csv`` (UTF-8 with BOM, ``;``) or ``.xlsx``.
     network : str, optional
         Export only this network; all networks by default.
+    boundaries : Boundaries, optional
+        The active boundary dataset (Kreis names); see :func:`lpr_geo.register.regions.regions`.
 
     Returns
     -------
@@ -102,7 +111,7 @@ def export_members(engine: Engine, path: Path, *, network: str | None = None) ->
     with Session(engine) as session:
         if network is not None and session.scalar(select(Network.id).where(Network.name == network)) is None:
             raise RegisterError(f"unbekanntes Netzwerk »{network}«")
-        rows = member_rows(session, network)
+        rows = member_rows(session, network, boundaries)
     write_table(
         Path(path), [HEADERS[f] for f in EXPORT_FIELDS], [[r[f] for f in EXPORT_FIELDS] for r in rows]
     )

@@ -26,17 +26,15 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from lpr_geo.status import EVENT_STATUSES
 
+from .permissions import ROLES
+
 #: Name of the network every register starts with.
 DEFAULT_NETWORK = "AG 4 Vernetzungsgremium Kriminalprävention vor Ort"
-#: Formal founding date of AG 4.
-DEFAULT_NETWORK_FOUNDED = dt.date(2020, 2, 20)
 
 #: Participant levels and the length of their keys.
 KEY_LENGTHS: dict[str, int] = {"kreis": 5, "amt": 9, "gemeinde": 8}
 #: Kinds of activities (stored as shown).
 ACTIVITY_KINDS: tuple[str, ...] = ("Besuch", "Telefonat", "Sitzung", "E-Mail")
-#: Roles of dashboard users, least privileged first (each role may do everything the previous may).
-ROLES: tuple[str, ...] = ("viewer", "editor", "admin")
 
 _NAMING = {
     "ix": "ix_%(column_0_label)s",

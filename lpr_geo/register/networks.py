@@ -10,20 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 
 from .database import register_session
 from .errors import RegisterError
 from .models import DEFAULT_NETWORK, Network
-from .roles import require_role
-
-if TYPE_CHECKING:
-    from lpr_geo.auth import User
+from .permissions import User, require_role
 
 #: Longest network name (the column ``networks.name``).
-MAX_NAME_LENGTH = 200
+MAX_NETWORK_NAME_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -57,15 +53,39 @@ def network_overview(engine: Engine) -> list[NetworkInfo]:
     return sorted(found, key=lambda network: (not network.is_default, network.name.casefold()))
 
 
+def founding_dates(engine: Engine) -> dict[str, dt.date]:
+    """The day each network's history starts, by name: the default network first, then by name.
+
+    A network's founding date; for a network added without one, the default network's (its date comes
+    with the register's first migration); if that is missing too, today. The dashboard keeps the dates
+    it shows from that day on, the time series starts there and the export refuses earlier days.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        Engine of the register.
+
+    Returns
+    -------
+    dict of str to datetime.date
+    """
+    with engine.connect() as connection:
+        rows = connection.execute(select(Network.name, Network.founded)).all()
+    founded = dict(rows)
+    fallback = founded.get(DEFAULT_NETWORK) or dt.date.today()
+    names = sorted(founded, key=lambda name: (name != DEFAULT_NETWORK, name))
+    return {name: founded[name] or fallback for name in names}
+
+
 def _clean_name(name: str | None) -> str:
     """The name with surrounding and repeated blanks removed; refused if empty or too long."""
     cleaned = " ".join((name or "").split())
     if not cleaned:
         raise RegisterError("Der Name des Netzwerks fehlt")
-    if len(cleaned) > MAX_NAME_LENGTH:
+    if len(cleaned) > MAX_NETWORK_NAME_LENGTH:
         raise RegisterError(
             f"Der Name des Netzwerks ist {len(cleaned)} Zeichen lang; "
-            f"erlaubt sind höchstens {MAX_NAME_LENGTH}"
+            f"erlaubt sind höchstens {MAX_NETWORK_NAME_LENGTH}"
         )
     return cleaned
 

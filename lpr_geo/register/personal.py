@@ -6,16 +6,11 @@ numbers, so a viewer's response cannot carry them; this one checks the role itse
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 from sqlalchemy import Engine, select
 
 from .models import Contact, Participant
-from .roles import require_role
-
-if TYPE_CHECKING:
-    from lpr_geo.auth import User
+from .permissions import User, require_role
 
 CONTACT_COLUMNS = ["id", "name", "role", "organisation", "email", "phone", "version"]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
@@ -67,29 +65,6 @@ def status_events(engine: Engine, network: str | None = None) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=STATUS_EVENT_COLUMNS, dtype=object).astype(
         {"network": str, "level": str, "key": str, "name": str, "status": str}
     )
-
-
-def status_on(engine: Engine, on: dt.date, network: str | None = None) -> pd.DataFrame:
-    """Reconstruct the status of every region that had one on a given day (the last event on or before it).
-
-    Parameters
-    ----------
-    engine : sqlalchemy.Engine
-        Engine of the register.
-    on : datetime.date
-        The day to reconstruct.
-    network : str, optional
-        Only this network; all networks by default.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The columns of :func:`status_events`, one row per network and region, sorted by key and network.
-    """
-    events = status_events(engine, network)
-    events = events[events["effective_date"] <= on]
-    latest = events.groupby(["network", "level", "key"], sort=False).tail(1)
-    return latest.sort_values(["key", "network"], kind="stable").reset_index(drop=True)
 
 
 def last_contacts(engine: Engine, network: str | None = None) -> pd.DataFrame:

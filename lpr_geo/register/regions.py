@@ -5,11 +5,11 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-from lpr_geo.boundaries import default_dir, load_layer
+from lpr_geo.boundaries import Boundaries
 
 from .errors import quoted
 from .models import KEY_LENGTHS
@@ -89,12 +89,12 @@ def describe(region: Region) -> str:
 
 
 class Regions:
-    """Index of the regions of a boundary dataset (the process default if no directory is given)."""
+    """Index of the regions of a boundary dataset for lookups by key and name (see :func:`regions`)."""
 
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(self, boundaries: Boundaries) -> None:
         self._by_level: dict[str, dict[str, Region]] = {}
         for level in KEY_LENGTHS:
-            frame = load_layer(level, lod="land", directory=directory)
+            frame = boundaries.layer(level, lod="land")
             self._by_level[level] = {
                 str(row.key): Region(level, str(row.key), str(row.name), str(row.kreis_key))
                 for row in frame[["key", "name", "kreis_key"]].itertuples(index=False)
@@ -192,11 +192,37 @@ class Regions:
         return region.name if region else str(kreis_key)
 
 
-@lru_cache(maxsize=4)
-def _regions(directory: str) -> Regions:
-    return Regions(Path(directory))
+def regions(boundaries: Boundaries | None = None) -> Regions:
+    """The region index of a boundary dataset, built once per :class:`~lpr_geo.boundaries.Boundaries`.
+
+    Parameters
+    ----------
+    boundaries : Boundaries, optional
+        The dataset. Omitted only by the callers that do not get the boundaries passed yet (see
+        :func:`set_regions_fallback`): they get the entry point's, else the bundled dataset.
+    """
+    return (boundaries or _fallback).derived("register.regions", Regions)
 
 
-def regions() -> Regions:
-    """Return the region index of the default boundary dataset (built once per dataset and process)."""
-    return _regions(str(default_dir()))
+# -- transitional ----------------------------------------------------------------------------------------
+# lpr_geo.register.importer and lpr_geo.register.editing call regions() without boundaries. Until they
+# take the boundaries as an argument (both are being rewritten elsewhere), the entry points that reach
+# them (the app, ``lpr-geo members import``) name the active dataset here. Nothing else reads it.
+_fallback: Boundaries = Boundaries.bundled()
+
+
+def set_regions_fallback(boundaries: Boundaries | None) -> None:
+    """Name the boundaries :func:`regions` uses when it is called without any (``None``: the bundled)."""
+    global _fallback
+    _fallback = boundaries or Boundaries.bundled()
+
+
+@contextmanager
+def regions_fallback(boundaries: Boundaries) -> Iterator[None]:
+    """:func:`set_regions_fallback` for the ``with`` block only (a command; the app keeps its own)."""
+    previous = _fallback
+    set_regions_fallback(boundaries)
+    try:
+        yield
+    finally:
+        set_regions_fallback(previous)

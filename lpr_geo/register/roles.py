@@ -1,19 +1,9 @@
-"""Role checks for the register's writing and personal-data functions.
+"""Forwarding module: the role check lives in :mod:`lpr_geo.register.permissions`.
 
-:mod:`lpr_geo.auth` builds on the register (its accounts live in the register's database), so the
-register reaches it only when a check runs; importing either package first then works.
+Kept only while :mod:`lpr_geo.register.editing`, under rewrite elsewhere, still imports it from here;
+remove it once that module imports ``.permissions``.
 """
 
-from __future__ import annotations
+from .permissions import require_role
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from lpr_geo.auth import User
-
-
-def require_role(user: User | None, role: str) -> User:
-    """Return ``user`` if it holds at least ``role``, else raise :class:`lpr_geo.auth.PermissionDenied`."""
-    from lpr_geo.auth import require_role as check
-
-    return check(user, role)
+__all__ = ["require_role"]

@@ -14,6 +14,7 @@ import datetime as dt
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from lpr_geo.boundaries import Boundaries
 from lpr_geo.settings import Settings
 from lpr_geo.status import Status
 
@@ -22,6 +23,11 @@ from .models import DEFAULT_NETWORK, Activity, Contact, Network, Participant, St
 from .regions import level_of_key, regions
 
 SAMPLE_USER = "Beispieldaten"
+#: What the dashboard's banner says about the sample register: which of its entries are public facts.
+SAMPLE_FACTS = (
+    "Öffentlich belegt sind nur Gründung (20.02.2020), Elsterwerda (07.06.2021), Falkensee "
+    "(04.12.2025) und Senftenberg (Präventionspreis 2017)."
+)
 SAMPLE_DESCRIPTION = (
     "Beispieldaten: fiktive Einträge zur Erprobung. Belegt sind nur die Gründung am 20.02.2020, "
     "Elsterwerda (07.06.2021), Falkensee (Sitzung 04.12.2025) und der Präventionsrat Senftenberg."
@@ -209,15 +215,17 @@ def _slug(name: str) -> str:
     return "".join(ch for ch in name.casefold().translate(table) if ch.isalnum())
 
 
-def fill_sample(engine: Engine) -> None:
+def fill_sample(engine: Engine, boundaries: Boundaries | None = None) -> None:
     """Fill an empty, up-to-date register with the sample data (the fixture of tests and demos).
 
     Parameters
     ----------
     engine : sqlalchemy.Engine
         Engine of a register without participants.
+    boundaries : Boundaries, optional
+        The dataset the sample's regions are taken from; the bundled one by default.
     """
-    index = regions()
+    index = regions(boundaries or Boundaries.bundled())
     with register_session(engine, SAMPLE_USER) as session:
         network = session.scalars(select(Network).where(Network.name == DEFAULT_NETWORK)).one()
         network.description = SAMPLE_DESCRIPTION
@@ -265,13 +273,15 @@ def fill_sample(engine: Engine) -> None:
                 )
 
 
-def ensure_sample_register(settings: Settings) -> Engine:
+def ensure_sample_register(settings: Settings, boundaries: Boundaries) -> Engine:
     """Open the register; if it is the embedded default and empty, create and fill it with sample data.
 
     Parameters
     ----------
     settings : Settings
         Resolved settings. An explicitly configured database (``settings.db_url``) is never filled.
+    boundaries : Boundaries
+        The active boundary dataset (names and Kreise of the sample's regions).
 
     Returns
     -------
@@ -283,5 +293,5 @@ def ensure_sample_register(settings: Settings) -> Engine:
         with Session(engine) as session:
             empty = not session.scalar(select(func.count()).select_from(Participant))
         if empty:
-            fill_sample(engine)
+            fill_sample(engine, boundaries)
     return engine

@@ -36,7 +36,9 @@ def test_no_serious_axe_violations(axe_page, live_server, name):
     if name.startswith("dashboard"):
         page.wait_for_selector("#karten-zusammenfassung:has-text('Stand')", timeout=30_000)
         page.wait_for_selector("#luecken-tabelle .ag-row", timeout=30_000)
-        page.wait_for_timeout(500)
+        # the sections filled after the map (the scope it publishes): the Kreis table and the time line
+        page.wait_for_selector("#kreis-tabelle .ag-row", timeout=30_000)
+        page.wait_for_selector("#entwicklung .scatterlayer .trace", timeout=30_000)
     violations = serious_violations(page)
     assert violations == [], "\n".join(violations)
     assert page.get_attribute("html", "lang") == "de"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from lpr_geo.boundaries import Boundaries
 from lpr_geo.cli import main
 from lpr_geo.coverage import load_layers
 from lpr_geo.register import ensure_sample_register
@@ -16,7 +17,7 @@ from lpr_geo.settings import Settings
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("register")
-    ensure_sample_register(Settings(data_dir=data_dir))
+    ensure_sample_register(Settings(data_dir=data_dir), Boundaries.bundled())
     return {"LPR_GEO_DATA_DIR": str(data_dir), "LPR_GEO_DB": ""}
 
 

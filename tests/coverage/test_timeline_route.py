@@ -35,7 +35,7 @@ def test_series_dates_are_month_ends_between_start_and_end():
 
 def test_series_is_monotone_where_no_one_left(layers):
     joined = events(*[r for r in SAMPLE if r[2] == "member"])
-    series = coverage_series(layers, joined, end=dt.date(2024, 1, 1))
+    series = coverage_series(layers, joined, dt.date(2020, 2, 20), dt.date(2024, 1, 1))
     assert series["date"].iat[0] == dt.date(2020, 2, 20)
     for column in ("members", "gemeinden_covered", "area_covered_pct"):
         assert series[column].is_monotonic_increasing, column
@@ -46,7 +46,7 @@ def test_series_is_monotone_where_no_one_left(layers):
 
 
 def test_series_drops_when_a_member_leaves(layers, sample_events):
-    series = coverage_series(layers, sample_events, end=dt.date(2024, 1, 1)).set_index("date")
+    series = coverage_series(layers, sample_events, dt.date(2020, 2, 20), dt.date(2024, 1, 1)).set_index("date")
     assert series.at[dt.date(2022, 12, 31), "members"] == series.at[dt.date(2023, 1, 31), "members"] + 1
 
 

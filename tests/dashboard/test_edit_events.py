@@ -29,6 +29,7 @@ from lpr_geo.status import Status
 
 ERIKA, OTTO, VERA = User("erika", "editor"), User("otto", "editor"), User("vera", "viewer")
 ELSTERWERDA = "12062124"
+FOUNDED = dt.date(2020, 2, 20)  # the sample register's network
 TODAY = dt.date.today()
 FORM = {"name": "Anja Heinrich", "role": "Bürgermeisterin", "organisation": "", "email": "", "phone": ""}
 
@@ -45,7 +46,9 @@ def engine(tmp_path):
 def known() -> KnownValues:
     layers = load_layers()
     regions = {key: level for level in PARTICIPANT_LEVELS for key in layers.index[level]}
-    return KnownValues((DEFAULT_NETWORK,), regions, frozenset(layers.index["kreis"]), TODAY)
+    return KnownValues(
+        (DEFAULT_NETWORK,), regions, frozenset(layers.index["kreis"]), TODAY, {DEFAULT_NETWORK: FOUNDED}
+    )
 
 
 def view(region: str | None = ELSTERWERDA) -> dict:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.key_figures import key_figures
+from dashboard.key_figure_cards import key_figures
 from lpr_geo.coverage import EVENT_COLUMNS, coverage_figures, coverage_tables, load_layers
+
+LAYERS = load_layers()
 
 
 def _figures(*members: str):
@@ -14,7 +16,7 @@ def _figures(*members: str):
         | {"effective_date": pd.Timestamp("2021-01-01").date()}
         for key in members
     ]
-    return coverage_figures(coverage_tables(load_layers(), pd.DataFrame(rows, columns=list(EVENT_COLUMNS))))
+    return coverage_figures(coverage_tables(LAYERS, pd.DataFrame(rows, columns=list(EVENT_COLUMNS))))
 
 
 def test_population_from_kreis_figures_alone_is_not_shown_as_0_to_100_percent():

@@ -13,10 +13,11 @@ from dashboard.browser_input import BadInput, KnownValues
 from dashboard.inputs import commit_id
 from dashboard.url_state import ViewState
 from dashboard.view_reducer import WHOLE_STATE, Places, ViewReply, reduce_view
-from lpr_geo.coverage import FOUNDED, MAX_STOPS, PARTICIPANT_LEVELS, load_layers
+from lpr_geo import MAX_STOPS, PARTICIPANT_LEVELS, load_layers
 from lpr_geo.register.models import DEFAULT_NETWORK
 
 TODAY = dt.date(2026, 3, 15)
+FOUNDED = dt.date(2020, 2, 20)  # the sample register's network
 OTHER_NETWORK = "Präventionsräte Süd"
 ELSTERWERDA, ELBE_ELSTER = "12062124", "12062"
 BAD_LIEBENWERDA = "12062024"
@@ -35,7 +36,10 @@ def places(layers) -> Places:
 @pytest.fixture(scope="module")
 def known(layers) -> KnownValues:
     regions = {key: level for level in PARTICIPANT_LEVELS for key in layers.index[level]}
-    return KnownValues((DEFAULT_NETWORK, OTHER_NETWORK), regions, frozenset(layers.index["kreis"]), TODAY)
+    founded = {DEFAULT_NETWORK: FOUNDED, OTHER_NETWORK: FOUNDED}
+    return KnownValues(
+        (DEFAULT_NETWORK, OTHER_NETWORK), regions, frozenset(layers.index["kreis"]), TODAY, founded
+    )
 
 
 @pytest.fixture

@@ -8,9 +8,7 @@ one allowed to frame the map and one not.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 import threading
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,8 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import ARTIFACTS, RecordedPage, free_port, wait_until_up
+from tests.conftest import ARTIFACTS, RecordedPage
 from tests.deploy.personal_data import assert_no_personal_data, contact_strings
+from tests.servers import HOST, PORT, app_env, free_port, start_server
 
 PREFIX = "/lpr-karte/"
 
@@ -52,39 +51,26 @@ def deployment(tmp_path_factory):
     """gunicorn on a free port with the prefix, plus an allowed and a foreign intranet origin."""
     data_dir = tmp_path_factory.mktemp("gunicorn-data")
     port = free_port()
-    app_origin = f"http://127.0.0.1:{port}"
-    embed_url = app_origin + PREFIX + "embed?ebene=kreis"
+    embed_url = f"http://{HOST}:{port}" + PREFIX + "embed?ebene=kreis"
     allowed, foreign = _intranet_server(embed_url), _intranet_server(embed_url)
-    env = dict(
-        os.environ,
-        LPR_GEO_DATA_DIR=str(data_dir),
+    env = app_env(
+        data_dir,
         LPR_GEO_URL_PREFIX=PREFIX,
         LPR_GEO_FRAME_ANCESTORS=f"'self' http://127.0.0.1:{allowed.server_port}",
         LPR_GEO_SECRET_KEY="test-secret",
     )
-    env.pop("LPR_GEO_DB", None)
-    env.pop("LPR_GEO_CONFIG", None)
-    ARTIFACTS.mkdir(exist_ok=True)
+    command = ["gunicorn", "--workers", "2", "--bind", f"{HOST}:{PORT}", "dashboard.wsgi:server"]
     log = ARTIFACTS / "gunicorn.log"
-    with log.open("w") as sink:  # a file, not a pipe: an unread pipe fills up and blocks the server
-        process = subprocess.Popen(
-            ["gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "dashboard.wsgi:server"],
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
     try:
-        wait_until_up(app_origin + PREFIX + "healthz", process, log, timeout=90)
-        yield {
-            "origin": app_origin,
-            "url": app_origin + PREFIX,
-            "allowed": f"http://127.0.0.1:{allowed.server_port}/",
-            "foreign": f"http://127.0.0.1:{foreign.server_port}/",
-            "contacts": contact_strings(f"sqlite:///{data_dir / 'register.sqlite'}"),
-        }
+        with start_server(command, env=env, log=log, ready=PREFIX + "healthz", port=port) as app:
+            yield {
+                "origin": app.url,
+                "url": app.url + PREFIX,
+                "allowed": f"http://127.0.0.1:{allowed.server_port}/",
+                "foreign": f"http://127.0.0.1:{foreign.server_port}/",
+                "contacts": contact_strings(f"sqlite:///{data_dir / 'register.sqlite'}"),
+            }
     finally:
-        process.terminate()
-        process.wait(timeout=30)
         allowed.shutdown()
         foreign.shutdown()
 
@@ -202,7 +188,9 @@ def test_foreign_origin_is_refused_by_the_browser(browser, deployment):
     errors: list[str] = []
     page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
     page.goto(deployment["foreign"])
-    page.wait_for_timeout(2_000)
+    # the browser refuses the frame and says why on the console
+    if not any("frame-ancestors" in e for e in errors):
+        page.wait_for_event("console", predicate=lambda msg: "frame-ancestors" in msg.text, timeout=30_000)
     frame = _embedded_frame(page)
     assert frame.locator(".choroplethlocation").count() == 0
     assert frame.evaluate("document.querySelectorAll('#karte').length") == 0  # an error page, not ours

@@ -8,7 +8,6 @@ comes from its own loopback address, so the address limit it trips blocks no oth
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import subprocess
 from collections import Counter
@@ -20,9 +19,10 @@ import requests
 from sqlalchemy import create_engine, func, select
 
 from lpr_geo.register.models import LoginAttempt
-from tests.conftest import ARTIFACTS, free_port, serve, wait_until_up
+from tests.conftest import ARTIFACTS, serve
 from tests.deploy.test_two_workers_editing import _wait_for_both_workers, _workers
 from tests.editing.conftest import EDITOR, add_account, login_session, logout
+from tests.servers import HOST, PORT, app_env, start_server
 
 BURST = 100
 LIMIT = 5  # RateLimit().max_failures, the limit the dashboard applies
@@ -83,33 +83,22 @@ def dev_server(tmp_path_factory):
 def gunicorn_postgres(tmp_path_factory, pg_databases):
     """gunicorn (two workers, threaded) on a PostgreSQL register migrated by ``lpr-geo db upgrade``."""
     db_url = pg_databases.blank()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(
-        os.environ,
-        LPR_GEO_DATA_DIR=str(tmp_path_factory.mktemp("burst-gunicorn")),
+    env = app_env(
+        tmp_path_factory.mktemp("burst-gunicorn"),
         LPR_GEO_DB=db_url,
         LPR_GEO_LOGIN_MODE="local",
         LPR_GEO_COOKIE_SECURE="false",
         LPR_GEO_SECRET_KEY="test-secret",
     )
-    env.pop("LPR_GEO_CONFIG", None)
     subprocess.run(["lpr-geo", "db", "upgrade"], env=env, check=True, capture_output=True)
     add_account(env, EDITOR, "editor")
-    ARTIFACTS.mkdir(exist_ok=True)
     log, access = ARTIFACTS / "burst-gunicorn.log", ARTIFACTS / "burst-gunicorn-access.log"
-    command = ["gunicorn", "--workers", "2", "--threads", "8", "--bind", f"127.0.0.1:{port}"]
+    command = ["gunicorn", "--workers", "2", "--threads", "8", "--bind", f"{HOST}:{PORT}"]
     # the worker's process id and the path of every request, to see that both workers answered
     command += ["--access-logfile", str(access), "--access-logformat", "%(p)s %(U)s", "dashboard.wsgi:server"]
-    with log.open("w") as sink:
-        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
-    try:
-        wait_until_up(url + "/healthz", process, log, timeout=90)
-        _wait_for_both_workers(url, access)
-        yield url, db_url, access
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with start_server(command, env=env, log=log, ready="/healthz") as server:
+        _wait_for_both_workers(server.url, access)
+        yield server.url, db_url, access
 
 
 def test_a_burst_against_lpr_geo_serve_checks_at_most_the_limit(dev_server):

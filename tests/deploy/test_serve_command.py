@@ -13,9 +13,9 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from lpr_geo.register import ensure_sample_register
-from lpr_geo.settings import Settings
-from tests.conftest import free_port, server_rss
+from lpr_geo import Boundaries, Settings, ensure_sample_register
+from tests.conftest import server_rss
+from tests.servers import free_port
 
 
 def _children(pid: int) -> list[int]:
@@ -36,6 +36,7 @@ def _row_counts(database: Path) -> dict[str, int]:
 
 
 def test_serve_runs_gunicorn_workers_announces_once_and_leaves_no_process_behind(tmp_path):
+    # started by hand, not through tests.servers: what this command prints on which stream is the test
     env = dict(os.environ, LPR_GEO_DATA_DIR=str(tmp_path / "data"))
     for name in ("LPR_GEO_DB", "LPR_GEO_CONFIG", "LPR_GEO_SECRET_KEY"):
         env.pop(name, None)
@@ -78,6 +79,6 @@ def test_serve_runs_gunicorn_workers_announces_once_and_leaves_no_process_behind
 
     # three workers started together on an empty embedded database: the sample register, filled once
     reference = tmp_path / "reference"
-    ensure_sample_register(Settings(data_dir=reference)).dispose()
+    ensure_sample_register(Settings(data_dir=reference), Boundaries.bundled()).dispose()
     served = _row_counts(tmp_path / "data" / "register.sqlite")
     assert served == _row_counts(reference / "register.sqlite") and served["participants"] > 0

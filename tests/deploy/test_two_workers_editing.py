@@ -7,9 +7,7 @@ made through the other worker (real processes, real HTTP, the embedded SQLite re
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -18,9 +16,10 @@ import requests
 
 from lpr_geo.register import make_engine
 from lpr_geo.register.editing import current_status
-from tests.conftest import ARTIFACTS, free_port, wait_until_up
+from tests.conftest import ARTIFACTS
 from tests.editing.conftest import EDITOR, add_account, login_session
 from tests.editing.test_protection import save_status_body
+from tests.servers import HOST, PORT, app_env, start_server
 
 REGION = "12062124"  # Elsterwerda: a member in the sample register, set to "Kein Interesse" here
 MAP_OUTPUT = (
@@ -33,32 +32,17 @@ NETWORK = "AG 4 Vernetzungsgremium Kriminalprävention vor Ort"
 @pytest.fixture(scope="module")
 def two_workers(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("two-workers-data")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(
-        os.environ,
-        LPR_GEO_DATA_DIR=str(data_dir),
-        LPR_GEO_LOGIN_MODE="local",
-        LPR_GEO_COOKIE_SECURE="false",
-        LPR_GEO_SECRET_KEY="test-secret",
+    env = app_env(
+        data_dir, LPR_GEO_LOGIN_MODE="local", LPR_GEO_COOKIE_SECURE="false", LPR_GEO_SECRET_KEY="test-secret"
     )
-    env.pop("LPR_GEO_DB", None)
-    env.pop("LPR_GEO_CONFIG", None)
-    ARTIFACTS.mkdir(exist_ok=True)
     log, access = ARTIFACTS / "two-workers.log", ARTIFACTS / "two-workers-access.log"
-    command = ["gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--access-logfile", str(access)]
+    command = ["gunicorn", "--workers", "2", "--bind", f"{HOST}:{PORT}", "--access-logfile", str(access)]
     # the worker's process id and the path of every request, to see that both workers answered
     command += ["--access-logformat", "%(p)s %(U)s", "dashboard.wsgi:server"]
-    with log.open("w") as sink:
-        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
-    try:
-        wait_until_up(url + "/healthz", process, log, timeout=90)
-        _wait_for_both_workers(url, access)
+    with start_server(command, env=env, log=log, ready="/healthz") as server:
+        _wait_for_both_workers(server.url, access)
         add_account(env, EDITOR, "editor")
-        yield url, access, data_dir
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+        yield server.url, access, data_dir
 
 
 def _legend(url: str) -> str:

@@ -16,7 +16,7 @@ from dashboard.views.editor_view import EDITING_OUTPUTS
 from lpr_geo.auth import User
 from lpr_geo.boundaries import load_layer
 from lpr_geo.register.editing import delete_contact, save_contact
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, wait_for_images
 
 from .conftest import EDITOR, VIEWER, browser_login, login_session, watch
 
@@ -334,7 +334,7 @@ def test_a_contact_named_like_markup_is_shown_as_text_and_never_sent_to_a_viewer
         page.get_by_role("button", name=f"Löschen: {XSS}").click()
         page.wait_for_selector("#kontakt-loeschen-frage:has-text('wirklich löschen?')")
         assert page.locator("#bearbeiten img, #detail img").count() == 0
-        page.wait_for_timeout(500)  # an onerror handler would have run by now
+        wait_for_images(page)  # an onerror handler would have run by now
         assert problems == []
 
         names = list(contacts(register_db))

@@ -14,7 +14,7 @@ import pytest
 import requests
 from PIL import Image
 
-from dashboard.exports import RENDER_LOCK
+from dashboard.exports import render_lock
 from dashboard.palette import CATEGORIES
 from tests.conftest import ARTIFACTS, RecordedPage
 from tests.deploy.personal_data import assert_no_personal_data, contact_strings
@@ -129,9 +129,12 @@ def test_bad_options_are_refused_with_a_clear_message(cli, tmp_path):
     assert not (tmp_path / "x.png").exists() and not (tmp_path / "x.html").exists()
 
 
-def test_one_image_render_at_a_time_others_are_asked_to_retry(live_server):
-    """While one process renders (the lock held here), a PNG request gets 503 at once; HTML is not limited."""
-    with RENDER_LOCK.open("a") as handle:
+def test_one_image_render_at_a_time_others_are_asked_to_retry(live_server, live_data_dir):
+    """While one process renders (the lock held here), a PNG request gets 503 at once; HTML is not limited.
+
+    The lock is the installation's, in its data directory: not one that anyone on the machine can hold.
+    """
+    with render_lock(live_data_dir).open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         busy = requests.get(live_server + "/export/karte.png", timeout=60)
         html = requests.get(live_server + "/export/karte.html?ebene=kreis", timeout=120)

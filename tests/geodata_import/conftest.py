@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from lpr_geo.boundaries import load_layer, use_dataset
+from lpr_geo.boundaries import load_layer
 
 LPR_GEO = str(Path(sys.executable).with_name("lpr-geo"))
 
@@ -202,14 +202,6 @@ def write_gv_isys(path: Path, rows: list[list], title: str | None = None) -> Pat
 
 
 # --- fixtures -----------------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def bundled_default():
-    """Each test starts and ends with the bundled dataset as the process default."""
-    use_dataset(None)
-    yield
-    use_dataset(None)
 
 
 @pytest.fixture(scope="session")

@@ -34,22 +34,15 @@ from lpr_geo.register.database import head_revision
 from lpr_geo.register.models import Base
 from lpr_geo.register.regions import regions
 from lpr_geo.status import Status
-from tests.conftest import ARTIFACTS, free_port, wait_until_up
+from tests.conftest import ARTIFACTS
 from tests.register.conftest import PostgresDatabases, write_csv
+from tests.servers import HOST, PORT, app_env, free_port, start_server
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 #: Rows of the big member file: the import takes seconds, most of them in its write transaction.
 IMPORT_ROWS = 8000
 STATUSES = [s for s in Status if s is not Status.NOT_CONTACTED]
 ELSTERWERDA = "12062124"
-
-
-def _env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = dict(os.environ, **{"LPR_GEO_DATA_DIR": str(data_dir), **extra})
-    for name in ("LPR_GEO_DB", "LPR_GEO_CONFIG"):
-        if name not in extra:
-            env.pop(name, None)
-    return env
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +154,7 @@ def _import_process(url: str, path: Path, log: Path) -> subprocess.Popen:
     with log.open("w") as sink:
         return subprocess.Popen(
             ["lpr-geo", "members", "import", str(path), "--db", url],
-            env=_env(log.parent / "data"),
+            env=app_env(log.parent / "data"),
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
@@ -430,15 +423,15 @@ def test_edits_killed_at_random_moments_leave_a_consistent_register(backend, tmp
         with out.open("w") as sink:
             process = subprocess.Popen(
                 [sys.executable, "-c", EDIT_LOOP, url, tag, ",".join(EDIT_KEYS)],
-                env=_env(tmp_path / "data"),
+                env=app_env(tmp_path / "data"),
                 stdout=sink,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 120
-        while len(out.read_text().split()) < 2:  # "bereit" and the first save: the loop is running
+        # killed after a random number of acknowledged saves, so mid-way through the next one
+        saves, deadline = rng.randint(1, 30), time.monotonic() + 120
+        while len(out.read_text().split()) < 1 + saves:  # "bereit", then one line per finished save
             assert process.poll() is None and time.monotonic() < deadline, out.read_text()
             time.sleep(0.01)
-        time.sleep(rng.uniform(0, 1.2))
         process.send_signal(signal.SIGKILL)
         assert process.wait(timeout=30) == -signal.SIGKILL
         acknowledged = len(out.read_text().split()) - 1  # lines after "bereit": one per finished save
@@ -540,7 +533,7 @@ def _start_cli(command: str, case: str, silent: int, tmp: Path) -> tuple[str, fl
     url_of, expected = UNREACHABLE[case]
     argv = ["lpr-geo", *(arg.format(tmp=tmp) for arg in COMMANDS[command]), "--db", url_of(silent, tmp)]
     start = time.monotonic()
-    done = subprocess.run(argv, env=_env(tmp / "data"), capture_output=True, text=True, timeout=2 * HANG)
+    done = subprocess.run(argv, env=app_env(tmp / "data"), capture_output=True, text=True, timeout=2 * HANG)
     seconds = time.monotonic() - start
     # the command first says which register it uses, then fails with one German line
     lines = [line for line in done.stderr.strip().splitlines() if not line.startswith("Register: ")]
@@ -580,7 +573,7 @@ def _start_gunicorn(case: str, tmp: Path) -> tuple[str, float, str]:
     argv = ["gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{free_port()}", "dashboard.wsgi:server"]
     start = time.monotonic()
     done = subprocess.run(
-        argv, env=_env(tmp / "data", **settings()), capture_output=True, text=True, timeout=2 * HANG
+        argv, env=app_env(tmp / "data", **settings()), capture_output=True, text=True, timeout=2 * HANG
     )
     seconds = time.monotonic() - start
     german = [line for line in done.stderr.splitlines() if line.startswith("Fehler: ")]
@@ -765,29 +758,19 @@ def app_on_private_cluster(request, private_cluster, tmp_path, member_files) -> 
     upgrade(engine)
     assert import_members(engine, member_files[0]).ok
     engine.dispose()
-    port = free_port()
     if request.param == "serve":
-        argv = ["lpr-geo", "serve", "--port", str(port), "--db", url]
+        argv = ["lpr-geo", "serve", "--port", PORT, "--db", url]
     else:
-        argv = ["gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "dashboard.wsgi:server"]
+        argv = ["gunicorn", "--workers", "2", "--bind", f"{HOST}:{PORT}", "dashboard.wsgi:server"]
         # the worker's process id per request: the test starts once both workers have booted (a worker
         # still loading the app when the database restarts fails to boot, and gunicorn then stops)
         argv += ["--access-logfile", str(tmp_path / "access.log"), "--access-logformat", "%(p)s"]
-    ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / f"faults-{request.param}.log"
-    with log.open("w") as sink:
-        process = subprocess.Popen(
-            argv, env=_env(tmp_path / "data", LPR_GEO_DB=url), stdout=sink, stderr=subprocess.STDOUT
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base + "/healthz", process, log, timeout=120)
+    env = app_env(tmp_path / "data", LPR_GEO_DB=url)
+    with start_server(argv, env=env, log=log, ready="/healthz", timeout=120) as server:
         if request.param == "gunicorn":
-            _wait_for_both_workers(base, tmp_path / "access.log")
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+            _wait_for_both_workers(server.url, tmp_path / "access.log")
+        yield server.url
 
 
 def test_app_recovers_on_the_next_request_after_postgresql_restarts(app_on_private_cluster, private_cluster):

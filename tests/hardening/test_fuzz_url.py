@@ -21,13 +21,14 @@ from hypothesis import strategies as st
 
 from dashboard.browser_input import MAX_STOPS, KnownValues
 from dashboard.embed import embed_query, snippet
-from dashboard.standalone import kreis_keys
 from dashboard.url_state import LEVELS, MAX_KEYS, ViewState, unused_link_parameters
-from dashboard.view_reducer import FOUNDED, parse_date
+from dashboard.view_reducer import parse_date
 from lpr_geo.coverage import PARTICIPANT_LEVELS, load_layers
 from lpr_geo.register.models import DEFAULT_NETWORK
 
 NETWORKS = [DEFAULT_NETWORK, "CTC Beispielstadt", "<b>Präventionsrat</b> & Co"]
+#: The first day each network can be shown (as lpr_geo.register.founding_dates gives it).
+FOUNDED = dict(zip(NETWORKS, (dt.date(2020, 2, 20), dt.date(2024, 3, 1), dt.date(2020, 2, 20)), strict=True))
 TODAY = dt.date.today()
 KEY = re.compile(r"[0-9]{5}|[0-9]{8}|[0-9]{9}")
 PARAMS = ("netz", "ebene", "kreis", "stand", "region", "auswahl", "stopps", "legende")
@@ -85,14 +86,17 @@ def query_strings(draw) -> str:
 def known_values() -> KnownValues:
     layers = load_layers()
     regions = {key: level for level in PARTICIPANT_LEVELS for key in layers.index[level]}
-    return KnownValues(tuple(NETWORKS), regions, frozenset(kreis_keys()), TODAY)
+    return KnownValues(tuple(NETWORKS), regions, frozenset(layers.index["kreis"]), TODAY, FOUNDED)
+
+
+KNOWN = known_values()
 
 
 def assert_valid_view(view: ViewState, kreise: set[str]) -> None:
     assert view.level in LEVELS
     assert view.network in NETWORKS
     assert view.kreis is None or view.kreis in kreise
-    assert FOUNDED <= view.on <= TODAY
+    assert FOUNDED[view.network] <= view.on <= TODAY
     assert view.region is None or KEY.fullmatch(view.region)
     assert len(view.selected) <= MAX_KEYS and len(view.stops) <= MAX_STOPS
     for keys in (view.selected, view.stops):
@@ -103,17 +107,17 @@ def assert_valid_view(view: ViewState, kreise: set[str]) -> None:
 @FUZZ
 @given(search=st.one_of(st.none(), query_strings()))
 def test_any_query_gives_a_valid_view_that_round_trips(search):
-    kreise = kreis_keys()
-    view = ViewState.from_query(search, NETWORKS, TODAY, kreise)
+    kreise = KNOWN.kreise
+    view = ViewState.from_query(search, KNOWN)
     assert_valid_view(view, kreise)
     # the URL the app writes for this view reproduces it exactly
-    again = ViewState.from_query(view.to_query(NETWORKS[0], TODAY), NETWORKS, TODAY, kreise)
+    again = ViewState.from_query(view.to_query(NETWORKS[0], TODAY), KNOWN)
     assert again == view
     # the link the app writes itself never gets a note; any link gets German notes only
     assert unused_link_parameters(view.to_query(NETWORKS[0], TODAY), view) == []
     assert all(isinstance(note, str) and note for note in unused_link_parameters(search, view))
     # the store keeps what the active layers know
-    known = known_values()
+    known = KNOWN
     stored = ViewState.from_store(view.to_store(), known)
     assert stored == view.with_changes(
         selected=tuple(k for k in view.selected if k in known.regions),
@@ -125,8 +129,8 @@ def test_any_query_gives_a_valid_view_that_round_trips(search):
 @given(
     network=st.sampled_from(NETWORKS),
     level=st.sampled_from(LEVELS),
-    kreis=st.one_of(st.none(), st.deferred(lambda: st.sampled_from(sorted(kreis_keys())))),
-    on=st.dates(FOUNDED, TODAY),
+    kreis=st.one_of(st.none(), st.deferred(lambda: st.sampled_from(sorted(KNOWN.kreise)))),
+    on=st.dates(max(FOUNDED.values()), TODAY),
     region=st.one_of(st.none(), st.from_regex(KEY, fullmatch=True)),
 )
 def test_valid_parameters_are_taken_as_they_are(network, level, kreis, on, region):
@@ -135,7 +139,7 @@ def test_valid_parameters_are_taken_as_they_are(network, level, kreis, on, regio
         params["kreis"] = kreis
     if region:
         params["region"] = region
-    view = ViewState.from_query("?" + urlencode(params), NETWORKS, TODAY, kreis_keys())
+    view = ViewState.from_query("?" + urlencode(params), KNOWN)
     assert (view.network, view.level, view.kreis, view.on, view.region) == (network, level, kreis, on, region)
     assert unused_link_parameters("?" + urlencode(params), view) == []
 
@@ -147,12 +151,14 @@ def test_valid_parameters_are_taken_as_they_are(network, level, kreis, on, regio
         ("?region=%D9%A1%D9%A2%D9%A0%D9%A6%D9%A2", None),  # Arabic-Indic digits are no key
         ("?auswahl=12062124%0A,12063080", ("12063080",)),
         ("?stand=2024-02-30", TODAY),
-        ("?stand=2019-01-01", FOUNDED),
+        ("?stand=2019-01-01", dt.date(2020, 2, 20)),
+        ("?stand=2022-01-01", dt.date(2022, 1, 1)),
+        ("?netz=CTC+Beispielstadt&stand=2022-01-01", dt.date(2024, 3, 1)),  # before that network's founding
         ("?stand=2999-01-01", TODAY),
     ],
 )
 def test_malformed_values_fall_back(query, expected):
-    view = ViewState.from_query(query, NETWORKS, TODAY, kreis_keys())
+    view = ViewState.from_query(query, KNOWN)
     if "region" in query:
         assert view.region is expected
     elif "auswahl" in query:
@@ -179,10 +185,10 @@ def test_embed_query_and_snippet(search, legend):
 @FUZZ
 @given(text=st.one_of(st.none(), st.text(max_size=40), st.sampled_from(MALICIOUS)))
 def test_typed_date_never_fails(text):
-    value, message = parse_date(text, TODAY)
+    value, message = parse_date(text, TODAY, FOUNDED[DEFAULT_NETWORK])
     assert value is not None or message
     if value is not None:
-        assert FOUNDED <= value <= TODAY
+        assert FOUNDED[DEFAULT_NETWORK] <= value <= TODAY
     if message:
         assert re.search(r"kein Datum|besteht seit|Zukünftige Daten", message), message
         assert len(message) < 160
@@ -196,9 +202,10 @@ def test_typed_date_is_kept_in_range_with_a_message(day, fmt):
         if fmt == "%d.%m.%Y"
         else f"{day.year:04d}-{day:%m-%d}"
     )
-    value, message = parse_date(text, TODAY)
-    assert value == min(max(day, FOUNDED), TODAY)
-    assert bool(message) == (day < FOUNDED or day > TODAY)
+    founded = FOUNDED[DEFAULT_NETWORK]
+    value, message = parse_date(text, TODAY, founded)
+    assert value == min(max(day, founded), TODAY)
+    assert bool(message) == (day < founded or day > TODAY)
 
 
 @pytest.mark.parametrize(
@@ -213,7 +220,14 @@ def test_typed_date_is_kept_in_range_with_a_message(day, fmt):
     ],
 )
 def test_typed_date_messages(text, expected):
-    assert expected in parse_date(text, TODAY)[1]
+    assert expected in parse_date(text, TODAY, FOUNDED[DEFAULT_NETWORK])[1]
+
+
+def test_a_typed_date_is_kept_from_the_networks_own_founding():
+    assert parse_date("01.01.2022", TODAY, FOUNDED["CTC Beispielstadt"]) == (
+        dt.date(2024, 3, 1),
+        "Das Netzwerk besteht seit dem 01.03.2024; gezeigt wird dieser Tag.",
+    )
 
 
 # -- real requests ---------------------------------------------------------------------------------------------

@@ -23,7 +23,6 @@ from flask import Flask
 
 from dashboard.browser_input import MAX_STOPS, BadInput, KnownValues
 from dashboard.request_bounds import MAX_CHARS, MAX_DEPTH, MAX_ITEMS, MAX_VALUES
-from dashboard.standalone import kreis_keys
 from dashboard.static_routes import StaticCompressionCache, compression_cache_key
 from dashboard.url_state import ViewState, unused_link_parameters
 from lpr_geo.coverage import PARTICIPANT_LEVELS, load_layers
@@ -344,7 +343,8 @@ def test_the_cache_key_is_the_file_not_the_url():
 def known() -> KnownValues:
     layers = load_layers()
     regions = {key: level for level in PARTICIPANT_LEVELS for key in layers.index[level]}
-    return KnownValues((DEFAULT_NETWORK, "CTC Beispielstadt"), regions, frozenset(kreis_keys()), TODAY)
+    founded = {DEFAULT_NETWORK: dt.date(2020, 2, 20), "CTC Beispielstadt": dt.date(2024, 3, 1)}
+    return KnownValues(tuple(founded), regions, frozenset(layers.index["kreis"]), TODAY, founded)
 
 
 def test_the_view_store_keeps_known_keys_once(known, region_keys):
@@ -386,11 +386,14 @@ def test_the_view_store_falls_back_where_the_register_or_the_dataset_changed(kno
     assert (parsed.network, parsed.kreis, parsed.on) == (DEFAULT_NETWORK, None, dt.date(2020, 2, 20))
     future = ViewState.from_scope(view(on=(TODAY + dt.timedelta(days=3)).isoformat()), known)
     assert future.on == TODAY
+    # each network from its own founding
+    younger = ViewState.from_scope(view(network="CTC Beispielstadt", on="2022-01-01"), known)
+    assert (younger.network, younger.on) == ("CTC Beispielstadt", dt.date(2024, 3, 1))
 
 
-def test_a_link_with_too_many_stops_keeps_25_and_says_so(region_keys):
+def test_a_link_with_too_many_stops_keeps_25_and_says_so(known, region_keys):
     search = "?stopps=" + ",".join(region_keys[:30])
-    parsed = ViewState.from_query(search, [DEFAULT_NETWORK], TODAY, kreis_keys())
+    parsed = ViewState.from_query(search, known)
     assert parsed.stops == tuple(region_keys[:MAX_STOPS])
     assert "»stopps«: höchstens 25 Stationen, die übrigen sind weggelassen" in unused_link_parameters(
         search, parsed

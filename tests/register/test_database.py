@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select
 
+from lpr_geo.boundaries import Boundaries
 from lpr_geo.register import (
     RegisterError,
     SchemaOutdatedError,
@@ -26,6 +27,8 @@ from lpr_geo.register.models import Base, Contact
 from lpr_geo.settings import Settings
 
 from .conftest import row_counts
+
+BUNDLED = Boundaries.bundled()
 
 
 def test_migrations_match_models(register):
@@ -57,15 +60,15 @@ def test_unmigrated_postgres_is_refused(pg_databases):
 
 def test_sample_register_only_for_the_empty_embedded_default(tmp_path):
     settings = Settings(data_dir=tmp_path)
-    engine = ensure_sample_register(settings)
+    engine = ensure_sample_register(settings, BUNDLED)
     counts = row_counts(engine)
     assert 30 <= counts["participants"] <= 50
     engine.dispose()
-    engine = ensure_sample_register(settings)
+    engine = ensure_sample_register(settings, BUNDLED)
     assert row_counts(engine) == counts
     engine.dispose()
     explicit = ensure_sample_register(
-        Settings(data_dir=tmp_path, db_url=f"sqlite:///{tmp_path / 'leer.sqlite'}")
+        Settings(data_dir=tmp_path, db_url=f"sqlite:///{tmp_path / 'leer.sqlite'}"), BUNDLED
     )
     assert row_counts(explicit)["participants"] == 0
     explicit.dispose()

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from lpr_geo.coverage import coverage_tables, load_layers
 from lpr_geo.register import (
     DEFAULT_NETWORK,
     AuditEntry,
@@ -13,11 +14,11 @@ from lpr_geo.register import (
     StatusEvent,
     add_network,
     fill_sample,
+    founding_dates,
     last_contacts,
     networks,
     register_session,
     status_events,
-    status_on,
 )
 from lpr_geo.status import EVENT_STATUSES
 
@@ -38,11 +39,13 @@ def test_status_events_contract(register):
 
 
 def test_history_reconstructs_past_dates(register):
+    """The register's events, as the map reads them: each Gemeinde's own status on a past day."""
     fill_sample(register)
+    events, layers = status_events(register), load_layers()
 
     def state(day: str) -> dict[str, str]:
-        frame = status_on(register, dt.date.fromisoformat(day))
-        return dict(zip(frame["key"], frame["status"], strict=True))
+        frame = coverage_tables(layers, events, dt.date.fromisoformat(day)).gemeinde
+        return {k: s for k, s in zip(frame["key"], frame["status"], strict=True) if s != "not_contacted"}
 
     assert state("2020-02-19") == {}
     assert state("2021-06-06")["12062124"] == "requested"
@@ -97,3 +100,15 @@ def test_audit_trail_records_who_old_and_new(register):
         ]
         inserted = session.scalars(select(AuditEntry).where(AuditEntry.changed_by == "Beispieldaten")).all()
         assert {e.table_name for e in inserted} >= {"participants", "status_events", "contacts", "activities"}
+
+
+def test_each_network_starts_on_its_founding_date(register):
+    """The default network's date comes with the migration; a network added without one starts with it."""
+    add_network(register, "Kommunaler Präventionsrat Beispielstadt", founded=dt.date(2017, 1, 1))
+    add_network(register, "CTC Ohnedatum")
+    assert founding_dates(register) == {
+        DEFAULT_NETWORK: dt.date(2020, 2, 20),
+        "CTC Ohnedatum": dt.date(2020, 2, 20),
+        "Kommunaler Präventionsrat Beispielstadt": dt.date(2017, 1, 1),
+    }
+    assert list(founding_dates(register))[0] == DEFAULT_NETWORK

@@ -1,4 +1,4 @@
-"""Figures of a coverage: statewide and per Kreis, as JSON-ready dataclasses.
+"""Key figures of a coverage (members, Gemeinden, area, population): statewide and per Kreis, JSON-ready.
 
 Population is reported only as exactly as the data allow. With a population for every Gemeinde the
 covered population is the sum over covered Gemeinden. Without it (the bundled 2016 dataset has Kreis

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lpr_geo.coverage import CoverageFigures, RegionFigures
+from lpr_geo import CoverageFigures, RegionFigures
 
 from .text import german_date, german_number, percent
 

@@ -1,4 +1,4 @@
-"""Plotly figures of the dashboard, built from lpr_geo results (no business rules here).
+"""Plotly figures of the dashboard (the map, the time line, the Kreis bars), built from lpr_geo results.
 
 The map is one choropleth trace (status as a stepped colorscale), the Kreis borders, the Kreis names
 and the route. Geometry goes to the browser when the level or Kreis changes; everything else
@@ -16,11 +16,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Patch
 
-from lpr_geo.boundaries import load_layer
-from lpr_geo.coverage import Route
+from lpr_geo import Route
 
 from . import palette
-from .geometry import border_lines, kreis_names, regions
+from .geometry import MapGeometry
 from .text import german_date, german_number
 
 REGION_LINE = "#ffffff"
@@ -36,9 +35,9 @@ HOVER_COLUMNS = ("name", "bez", "kreis_key", "population", "population_date")
 REGIONS, BORDERS, LABELS, ROUTE = range(4)
 
 
-def map_figure(level: str, kreis: str | None, geojson_url: str) -> go.Figure:
+def map_figure(geometry: MapGeometry, level: str, kreis: str | None, geojson_url: str) -> go.Figure:
     """Geometry (by URL), borders and labels of one view; status arrays come from :func:`status_patch`."""
-    frame = regions(level, kreis)
+    frame = geometry.regions(level, kreis)
     n_categories = len(palette.CATEGORIES)
     choropleth = go.Choropleth(
         geojson=geojson_url,
@@ -53,11 +52,11 @@ def map_figure(level: str, kreis: str | None, geojson_url: str) -> go.Figure:
         hovertemplate="%{customdata}<extra></extra>",
         name="Regionen",
     )
-    lons, lats = border_lines(kreis)
+    lons, lats = geometry.border_lines(kreis)
     borders = go.Scattergeo(
         lon=lons, lat=lats, mode="lines", line={"color": KREIS_LINE, "width": 1.4}, hoverinfo="skip"
     )
-    kreise = regions("kreis", kreis)
+    kreise = geometry.regions("kreis", kreis)
     labels = go.Scattergeo(
         lon=kreise["label_lon"],
         lat=kreise["label_lat"],
@@ -131,20 +130,10 @@ def _population_text(row, kreis_population: dict[str, tuple[int, str]]) -> str:
     return "Einwohner: keine Angabe"
 
 
-@lru_cache(maxsize=1)
-def _kreis_population() -> dict[str, tuple[int, str]]:
-    kreise = load_layer("kreis", "land")
-    return {
-        k: (int(p), str(d))
-        for k, p, d in zip(kreise["key"], kreise["population"], kreise["population_date"], strict=True)
-        if p == p and p is not None
-    }
-
-
-def hover_texts(table: pd.DataFrame, level: str) -> list[str]:
+def hover_texts(geometry: MapGeometry, table: pd.DataFrame, level: str) -> list[str]:
     """One HTML hover text per region; every value is escaped (hover text renders HTML)."""
     heads, tails = _hover_frame_parts(
-        level, *(tuple(table[c].tolist()) if c in table.columns else () for c in HOVER_COLUMNS)
+        geometry, level, *(tuple(table[c].tolist()) if c in table.columns else () for c in HOVER_COLUMNS)
     )
     codes = palette.categories(table)
     texts = []
@@ -164,13 +153,13 @@ def hover_texts(table: pd.DataFrame, level: str) -> list[str]:
 
 
 @lru_cache(maxsize=64)
-def _hover_frame_parts(level: str, *columns: tuple) -> tuple[list[str], list[str]]:
+def _hover_frame_parts(geometry: MapGeometry, level: str, *columns: tuple) -> tuple[list[str], list[str]]:
     """The parts of the hover texts that do not change with the date: name, Kreis and population.
 
-    Cached per view (the arguments are the table's :data:`HOVER_COLUMNS` as tuples): a date change then
-    only formats the status lines.
+    Cached per dataset and view (the arguments are the table's :data:`HOVER_COLUMNS` as tuples): a date
+    change then only formats the status lines.
     """
-    names, kreis_population = kreis_names(), _kreis_population()
+    names, kreis_population = geometry.kreis_names, geometry.kreis_population
     present = [c for c, values in zip(HOVER_COLUMNS, columns, strict=True) if values]
     heads, tails = [], []
     for values in zip(*(v for v in columns if v), strict=True):
@@ -182,25 +171,24 @@ def _hover_frame_parts(level: str, *columns: tuple) -> tuple[list[str], list[str
     return heads, tails
 
 
-def status_arrays(table: pd.DataFrame, level: str) -> dict[str, list]:
+def status_arrays(geometry: MapGeometry, table: pd.DataFrame, level: str) -> dict[str, list]:
     """Per-region arrays of the map for one coverage table: category index, hover text, border colour."""
     codes = palette.categories(table)
     return {
         "keys": table["key"].tolist(),
         "z": palette.category_index(codes),
-        "customdata": hover_texts(table, level),
+        "customdata": hover_texts(geometry, table, level),
         "borders": [palette.CATEGORIES[palette.INDEX[c]].border for c in codes],
     }
 
 
 def status_patch(
-    table: pd.DataFrame | dict, level: str, selected: set[str], figure: go.Figure | Patch | dict
+    arrays: dict, selected: set[str], figure: go.Figure | Patch | dict
 ) -> go.Figure | Patch | dict:
     """Colours, hover texts and borders (thick for selected regions), applied to a figure or a Patch.
 
-    ``table`` is a coverage table or its precomputed :func:`status_arrays`.
+    ``arrays`` are a coverage table's :func:`status_arrays`.
     """
-    arrays = table if isinstance(table, dict) else status_arrays(table, level)
     trace = figure["data"][REGIONS]
     trace["z"] = arrays["z"]
     trace["customdata"] = arrays["customdata"]
@@ -213,8 +201,9 @@ def status_patch(
 
 
 @lru_cache(maxsize=64)
-def _figure_template(level: str, kreis: str | None, geojson_url: str) -> dict:
-    template = map_figure(level, kreis, geojson_url).to_plotly_json()
+def _figure_template(geometry: MapGeometry, level: str, kreis: str | None, geojson_url: str) -> dict:
+    # cached per dataset (the geometry object) and view
+    template = map_figure(geometry, level, kreis, geojson_url).to_plotly_json()
     # The template is serialised on every geometry change. Dash's JSON encoder (plotly's) walks plain
     # lists element by element but hands numeric numpy arrays to orjson in one piece: the ~7,700 border
     # points as arrays serialise ~3x faster, to the same JSON (None -> NaN -> null, the line breaks).
@@ -226,13 +215,13 @@ def _figure_template(level: str, kreis: str | None, geojson_url: str) -> dict:
     return template
 
 
-def map_figure_dict(level: str, kreis: str | None, geojson_url: str) -> dict:
+def map_figure_dict(geometry: MapGeometry, level: str, kreis: str | None, geojson_url: str) -> dict:
     """:func:`map_figure` as a plain dict, built once per view and copied only where callbacks write.
 
     Building and validating the graph objects costs ~200 ms (tens of thousands of border coordinates);
     the dashboard's callbacks need it per request, so they take this copy instead.
     """
-    template = _figure_template(level, kreis, geojson_url)
+    template = _figure_template(geometry, level, kreis, geojson_url)
     data = [dict(trace) for trace in template["data"]]
     regions_trace = data[REGIONS]
     regions_trace["marker"] = {**regions_trace["marker"], "line": dict(regions_trace["marker"]["line"])}

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 import pandas as pd
 from sqlalchemy import Engine, String, cast, func, or_, select
 
 from .models import AuditEntry
-from .roles import require_role
-
-if TYPE_CHECKING:
-    from lpr_geo.auth import User
+from .permissions import User, require_role
 
 AUDIT_COLUMNS = [
     "id",
