@@ -17,6 +17,7 @@ from lpr_geo.coverage import (
     load_layers,
     nearby_gaps,
     plan_route,
+    population_wording,
     resolve_place,
 )
 from lpr_geo.register import DEFAULT_NETWORK, last_contacts, networks, status_events
@@ -100,20 +101,8 @@ def coverage(on: dt.datetime | None, as_json: bool, network: str | None, setting
     click.echo(f"Mitarbeit zugesagt (nicht mitgezählt): {total.gemeinden_committed} Gemeinden")
     area = f"{_km2(total.area_covered_km2)} von {_km2(total.area_km2)}"
     click.echo(f"Fläche abgedeckt: {area} ({_pct(total.area_covered_pct)})")
-    source = figures.population_source
-    if total.population is None:
-        click.echo("Einwohner: keine Einwohnerzahlen im Datensatz")
-    elif total.population.exact:
-        click.echo(
-            f"Einwohner abgedeckt: {_pct(total.population.pct_min)} (Gemeindeebene, Stand {source.date})"
-        )
-    else:
-        click.echo(
-            f"Einwohner abgedeckt: zwischen {_pct(total.population.pct_min)} "
-            f"und {_pct(total.population.pct_max)} "
-            f"(nur Kreiszahlen, Stand {source.date}: mindestens vollständig abgedeckte Kreise, "
-            "höchstens Kreise mit mindestens einer abgedeckten Gemeinde)"
-        )
+    population = population_wording(total.population, figures.population_source)
+    click.echo(f"Bevölkerung im Netzwerk: {population.sentence}")
     counts = ", ".join(f"{Status(code).label}: {n}" for code, n in total.members_by_status.items() if n)
     click.echo(f"Teilnehmer nach Status: {counts or 'keine'}")
     click.echo("")

@@ -17,6 +17,7 @@ from .figures import (
 from .gaps import GAP_COLUMNS, GapWeights, find_gaps
 from .join import TABLE_COLUMNS, CoverageTables, coverage_tables, prepare_events, tables_on
 from .layers import PARTICIPANT_LEVELS, Layers, load_layers
+from .population_wording import PopulationWording, population_wording
 from .route import (
     AVERAGE_SPEED_KMH,
     MAX_STOPS,
@@ -57,6 +58,7 @@ __all__ = [
     "Place",
     "PopulationFigure",
     "PopulationSource",
+    "PopulationWording",
     "RegionFigures",
     "Route",
     "Suggestion",
@@ -69,6 +71,7 @@ __all__ = [
     "nearby_gaps",
     "pairwise_km",
     "plan_route",
+    "population_wording",
     "prepare_events",
     "resolve_place",
     "series_dates",
