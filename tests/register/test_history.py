@@ -97,3 +97,20 @@ def test_audit_trail_records_who_old_and_new(register):
         ]
         inserted = session.scalars(select(AuditEntry).where(AuditEntry.changed_by == "Beispieldaten")).all()
         assert {e.table_name for e in inserted} >= {"participants", "status_events", "contacts", "activities"}
+
+
+def test_a_status_change_is_a_contact(register):
+    fill_sample(register)
+    contacts = last_contacts(register).set_index("key")
+    # Finsterwalde: requested 2021, declined 2022, no activity: its last contact is the refusal
+    assert contacts.loc["12062140", "last_contact"] == dt.date(2022, 5, 17)
+    assert contacts.loc["12062140", "last_kind"] == "Statusänderung: Kein Interesse"
+    # on the day of a status change and a visit, the visit is the contact (Elsterwerda, 07.06.2021)
+    assert contacts.loc["12062124", "last_kind"] == "Besuch"
+    # every region with a status has a contact
+    assert set(status_events(register)["key"]) <= set(contacts.index)
+    before = last_contacts(register, DEFAULT_NETWORK, dt.date(2022, 5, 16)).set_index("key")
+    assert before.loc["12062140", "last_contact"] == dt.date(2021, 6, 8)
+    assert before.loc["12062140", "last_kind"] == "Statusänderung: Angefragt"
+    assert "12069304" not in before.index  # first contacted in 2026
+
