@@ -15,6 +15,7 @@ from flask import has_request_context
 from flask_compress import Compress
 
 from lpr_geo.boundaries import active_dir, dataset_info, use_dataset
+from lpr_geo.coverage import PriorityWeights
 from lpr_geo.register import ImportStaging, ensure_sample_register
 from lpr_geo.settings import Settings
 from lpr_geo.spreadsheets import ReadLimits
@@ -54,6 +55,7 @@ def create_app(settings: Settings) -> dash.Dash:
         engine,
         geometry_url=lambda level, kreis: app.get_relative_path(geometry_path(token, level, kreis)),
         imports=ImportStaging(settings.data_dir, engine, ReadLimits.from_settings(settings)),
+        priority=PriorityWeights.from_settings(settings),
     )
     app = dash.Dash(
         __name__,

@@ -20,6 +20,7 @@ from lpr_geo.coverage import (
     CoverageFigures,
     CoverageOptions,
     CoverageTables,
+    PriorityWeights,
     Route,
     Suggestion,
     coverage_figures,
@@ -62,8 +63,11 @@ class Services:
         engine: Engine,
         geometry_url: Callable[[str, str | None], str],
         imports: ImportStaging | None = None,
+        priority: PriorityWeights | None = None,
     ):
         self.engine = engine
+        #: Weights and windows of the gap list's priority (the windows are settings).
+        self.priority = priority or PriorityWeights()
         #: The admin upload's staged member imports (under the data directory); None where unused.
         self.imports = imports
         #: URL of the GeoJSON of a level (whole Land, or one Kreis): see dashboard.static_routes.
@@ -74,9 +78,10 @@ class Services:
         # bound per instance so caches die with the app and never leak across apps in tests
         self._tables = _computed_once(self._tables_uncached, 64)
         self._events = _computed_once(self._events_uncached, 4)
+        self._contacts = _computed_once(lambda network, on, rev: last_contacts(self.engine, network, on), 64)
         # checked and keyed by body once per register revision, not once per date shown
         self._prepared = _computed_once(
-            lambda network, rev: prepare_events(self.layers, self._events(rev)[0], network), 8
+            lambda network, rev: prepare_events(self.layers, self._events(rev), network), 8
         )
         self._series = _computed_once(self._series_uncached, 8)
         self._figures = _computed_once(
@@ -84,7 +89,7 @@ class Services:
         )
         self._gaps = _computed_once(
             lambda network, on, level, rev: find_gaps(
-                self._tables(network, on, rev), level, contacts=self._events(rev)[1]
+                self._tables(network, on, rev), level, self._contacts(network, on, rev), self.priority
             ),
             64,
         )
@@ -116,8 +121,8 @@ class Services:
         with self.engine.connect() as connection:
             return bool(connection.scalar(select(Network.is_sample).where(Network.name == network)))
 
-    def _events_uncached(self, rev: tuple[int, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
-        return status_events(self.engine), last_contacts(self.engine)
+    def _events_uncached(self, rev: tuple[int, ...]) -> pd.DataFrame:
+        return status_events(self.engine)
 
     def history(self, level: str, key: str, network: str):
         """Status history of one region in one network."""
@@ -145,7 +150,7 @@ class Services:
         return self._gaps(network, on, level, self.revision())
 
     def _series_uncached(self, network: str, end: dt.date, rev: tuple[int, ...]) -> pd.DataFrame:
-        return coverage_series(self.layers, self._events(rev)[0], end=end, network=network)
+        return coverage_series(self.layers, self._events(rev), end=end, network=network)
 
     def series(self, network: str, end: dt.date) -> pd.DataFrame:
         """Members and coverage per month up to ``end``."""

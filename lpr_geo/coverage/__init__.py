@@ -14,10 +14,18 @@ from .figures import (
     RegionFigures,
     coverage_figures,
 )
-from .gaps import GAP_COLUMNS, GapWeights, find_gaps
+from .gaps import GAP_COLUMNS, find_gaps
 from .join import TABLE_COLUMNS, CoverageTables, coverage_tables, prepare_events, tables_on
 from .layers import PARTICIPANT_LEVELS, Layers, load_layers
 from .population_wording import PopulationWording, population_wording
+from .priority import (
+    GROUP_DECLINED,
+    GROUP_DEFERRED,
+    GROUP_OPEN,
+    PARTS,
+    PriorityWeights,
+    priority_key,
+)
 from .route import (
     AVERAGE_SPEED_KMH,
     MAX_STOPS,
@@ -42,16 +50,19 @@ __all__ = [
     "EVENT_COLUMNS",
     "FOUNDED",
     "GAP_COLUMNS",
+    "GROUP_DECLINED",
+    "GROUP_DEFERRED",
+    "GROUP_OPEN",
     "MAX_STOPS",
     "MINISTRY",
     "PARTICIPANT_LEVELS",
+    "PARTS",
     "ROAD_FACTOR",
     "SERIES_COLUMNS",
     "TABLE_COLUMNS",
     "CoverageFigures",
     "CoverageOptions",
     "CoverageTables",
-    "GapWeights",
     "KreisFigures",
     "Layers",
     "Leg",
@@ -59,6 +70,7 @@ __all__ = [
     "PopulationFigure",
     "PopulationSource",
     "PopulationWording",
+    "PriorityWeights",
     "RegionFigures",
     "Route",
     "Suggestion",
@@ -72,6 +84,7 @@ __all__ = [
     "pairwise_km",
     "plan_route",
     "population_wording",
+    "priority_key",
     "prepare_events",
     "resolve_place",
     "series_dates",
