@@ -41,6 +41,8 @@ GAPS_XLSX = "luecken-xlsx"
 GAPS_DOWNLOAD = "luecken-download"
 GAPS_TO_ROUTE = "luecken-zur-route"
 GAPS_POPULATION_NOTE = "luecken-einwohner"
+GAPS_KEY = "luecken-legende"  # the one-line key of the priority above the grid
+GAPS_WITH_DECLINED = "luecken-mit-abgelehnten"
 
 ROUTE_TITLE = "besuchsplanung"  # heading of the visit planning, a target of the header's links
 ROUTE_RESULT = "route-ergebnis"

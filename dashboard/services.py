@@ -24,6 +24,7 @@ from lpr_geo import (
     ImportStaging,
     Memo,
     Network,
+    PriorityWeights,
     Route,
     Settings,
     Suggestion,
@@ -61,6 +62,8 @@ class Services:
         settings: Settings | None = None,
     ) -> None:
         self.engine = engine
+        #: Weights and windows of the gap list's priority (the windows are settings).
+        self.priority = PriorityWeights.from_settings(settings) if settings else PriorityWeights()
         #: The boundary dataset the app shows (the active one when the app started).
         self.boundaries = boundaries
         #: Its geometry as the map draws it.
@@ -79,15 +82,16 @@ class Services:
         # computation, callers of different keys (another date, network) compute side by side.
         self._tables = Memo(self._tables_uncached, 64)
         self._events = Memo(self._events_uncached, 4)
+        self._contacts = Memo(lambda network, on, rev: last_contacts(self.engine, network, on), 64)
         # checked and keyed by body once per register revision, not once per date shown
         self._prepared = Memo(
-            lambda network, rev: prepare_events(self.layers, self._events(rev)[0], network), 8
+            lambda network, rev: prepare_events(self.layers, self._events(rev), network), 8
         )
         self._series = Memo(self._series_uncached, 8)
         self._figures = Memo(lambda network, on, rev: coverage_figures(self._tables(network, on, rev)), 64)
         self._gaps = Memo(
             lambda network, on, level, rev: find_gaps(
-                self._tables(network, on, rev), level, contacts=self._events(rev)[1]
+                self._tables(network, on, rev), level, self._contacts(network, on, rev), self.priority
             ),
             64,
         )
@@ -120,8 +124,8 @@ class Services:
         with self.engine.connect() as connection:
             return bool(connection.scalar(select(Network.is_sample).where(Network.name == network)))
 
-    def _events_uncached(self, rev: tuple[int, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
-        return status_events(self.engine), last_contacts(self.engine)
+    def _events_uncached(self, rev: tuple[int, ...]) -> pd.DataFrame:
+        return status_events(self.engine)
 
     def history(self, level: str, key: str, network: str):
         """Status history of one region in one network."""
@@ -150,7 +154,7 @@ class Services:
 
     def _series_uncached(self, network: str, end: dt.date, rev: tuple[int, ...]) -> pd.DataFrame:
         start = founding_dates(self.engine)[network]
-        return coverage_series(self.layers, self._events(rev)[0], start, end, network=network)
+        return coverage_series(self.layers, self._events(rev), start, end, network=network)
 
     def series(self, network: str, end: dt.date) -> pd.DataFrame:
         """Members and coverage per month up to ``end``."""

@@ -37,7 +37,16 @@ CoverageFigures : key figures statewide and per Kreis.
 RegionFigures : key figures of one area.
 coverage_figures : the key figures of coverage tables.
 coverage_series : members and covered Gemeinden per month since the founding.
-find_gaps : regions not yet in the network, ranked.
+find_gaps : regions not yet in the network, ranked by an explained priority.
+PriorityWeights : the weights and windows of that priority.
+PRIORITY_PARTS : the parts the priority sums, by column.
+priority_key : the one-line German key of the priority shown above the list.
+GAP_TABLE : the gap list's columns with their German headers (for every writer).
+gap_table : the gap list as it is written: German columns, reasons, groups.
+gap_csv : the gap list as CSV (UTF-8 with BOM, semicolons, German numbers).
+gap_xlsx : the gap list as XLSX.
+grid_values : the gap list's values for a grid (typed, not formatted).
+population_wording : the one German sentence on how much of the population the network reaches.
 Route : a visit route with its legs.
 Suggestion : a gap near a route, worth a stop.
 MAX_STOPS : most stops of a route.
@@ -154,6 +163,9 @@ _HOMES: dict[str, str] = {
             "coverage_figures",
             "coverage_series",
             "find_gaps",
+            "PriorityWeights",
+            "priority_key",
+            "population_wording",
             "Route",
             "Suggestion",
             "MAX_STOPS",
@@ -198,6 +210,9 @@ _HOMES: dict[str, str] = {
         "lpr_geo.register",
     ),
     "ReadLimits": "lpr_geo.spreadsheets",
+    **dict.fromkeys(
+        ["GAP_TABLE", "gap_table", "gap_csv", "gap_xlsx", "grid_values"], "lpr_geo.coverage.gap_table"
+    ),
     "SUFFIXES": "lpr_geo.register.tabular",
     "level_of_key": "lpr_geo.register.regions",
     **dict.fromkeys(
@@ -247,7 +262,10 @@ _HOMES: dict[str, str] = {
 }
 
 #: Public names that differ from their name at home: public name -> (module, name there).
-_RENAMED: dict[str, tuple[str, str]] = {"ACCESS_SECTIONS": ("lpr_geo.privacy.access", "SECTIONS")}
+_RENAMED: dict[str, tuple[str, str]] = {
+    "ACCESS_SECTIONS": ("lpr_geo.privacy.access", "SECTIONS"),
+    "PRIORITY_PARTS": ("lpr_geo.coverage.priority", "PARTS"),
+}
 
 __all__ = sorted([*_HOMES, *_RENAMED])
 

@@ -360,6 +360,23 @@ class Settings:
         "gelöscht wird nur nach Prüfung.",
         section="Datenschutz",
     )
+    priority_defer_days: int = _setting(
+        "LPR_GEO_PRIORITY_DEFER_DAYS",
+        180,
+        _count,
+        "Liste »Noch nicht im Netzwerk«: eine Region, mit der es in so vielen Tagen vor dem Stichtag einen "
+        "Kontakt gab (Statusänderung oder Aktivität), wird zurückgestellt (»zurückgestellt bis …«) und "
+        "nach den anderen aufgeführt.",
+        section="Planung",
+    )
+    priority_retry_years: int = _setting(
+        "LPR_GEO_PRIORITY_RETRY_YEARS",
+        2,
+        _count,
+        "Liste »Noch nicht im Netzwerk«: Regionen mit »Kein Interesse« oder »Ausgetreten« stehen so viele "
+        "Jahre ab diesem Status abseits der Rangliste (»erneut ansprechen ab …«), danach wieder in ihr.",
+        section="Planung",
+    )
     config_file: Path | None = field(default=None, compare=False)
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 

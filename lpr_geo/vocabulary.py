@@ -58,6 +58,10 @@ class Noun:
         """The noun alone, as ``n`` needs it: ``Kreis`` for 1, else ``Kreise``."""
         return self.singular if n == 1 else self.plural
 
+    def dative(self, n: int) -> str:
+        """``in den letzten 180 Tagen``, ``nach 1 Jahr``: the count in the dative (after "in", "nach")."""
+        return f"{number(n)} {self.singular if n == 1 else (self.dative_plural or self.plural)}"
+
     def of(self, part: int, whole: int) -> str:
         """``3 von 18 Kreisen``; ``1 von 1 Kreis`` when the whole is one."""
         noun = self.singular if whole == 1 else (self.dative_plural or self.plural)
@@ -88,6 +92,7 @@ YEAR = Noun("Jahr", "Jahre", "Jahren")
 AUDIT_ENTRY = Noun("Protokolleintrag", "Protokolleinträge", "Protokolleinträgen")
 TEXT_PASSAGE = Noun("Textstelle", "Textstellen")
 LOGIN_ATTEMPT = Noun("Anmeldeversuch", "Anmeldeversuche", "Anmeldeversuchen")
+INHABITANT = Noun("Einwohner", "Einwohner", "Einwohnern")
 
 
 def counted(n: int, noun: Noun) -> str:

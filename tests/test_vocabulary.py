@@ -18,6 +18,14 @@ def test_counted_nouns_agree_with_their_number():
     assert words.GEMEINDE.count(1234) == "1.234 Gemeinden"
 
 
+def test_counts_in_the_dative():
+    assert words.DAY.dative(180) == "180 Tagen"
+    assert words.DAY.dative(1) == "1 Tag"
+    assert words.YEAR.dative(2) == "2 Jahren"
+    assert words.INHABITANT.count(1) == "1 Einwohner"
+    assert words.INHABITANT.count(57_873) == "57.873 Einwohner"
+
+
 def test_part_of_whole_takes_the_dative_plural():
     assert words.KREIS.of(3, 18) == "3 von 18 Kreisen"
     assert words.KREIS.of(1, 18) == "1 von 18 Kreisen"

@@ -12,17 +12,23 @@ import pandas as pd
 
 from lpr_geo.boundaries import Boundaries
 from lpr_geo.coverage import (
+    PriorityWeights,
     coverage_figures,
     coverage_tables,
     find_gaps,
     load_layers,
     nearby_gaps,
     plan_route,
+    population_wording,
+    priority_key,
     resolve_place,
 )
+from lpr_geo.coverage.gap_table import gap_csv, gap_table, gap_text
+from lpr_geo.coverage.priority import GROUP_DECLINED
 from lpr_geo.register import DEFAULT_NETWORK, last_contacts, networks, status_events
 from lpr_geo.settings import Settings
 from lpr_geo.status import Status
+from lpr_geo.vocabulary import REGION, date
 
 from .options import register_of, uses_settings
 from .register_errors import reports_register_errors
@@ -57,15 +63,17 @@ def _reports_value_errors(command: Callable) -> Callable:
     return wrapper
 
 
-def _register(settings: Settings, network: str | None) -> tuple[pd.DataFrame, pd.DataFrame, str | None]:
-    """Status events and last contacts of the chosen network (default network if the register has it)."""
+def _register(
+    settings: Settings, network: str | None, on: dt.date | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, str | None]:
+    """Status events and last contacts (up to ``on``) of the chosen network (default: AG 4 if present)."""
     engine = register_of(settings)
     known = networks(engine)
     if network is None and DEFAULT_NETWORK in known:
         network = DEFAULT_NETWORK
     elif network is not None and network not in known:
         raise ValueError(f"unbekanntes Netzwerk {network!r}; vorhanden: {', '.join(known) or 'keine'}")
-    return status_events(engine, network), last_contacts(engine, network), network
+    return status_events(engine, network), last_contacts(engine, network, on), network
 
 
 def _pct(value: float) -> str:
@@ -103,20 +111,8 @@ def coverage(
     click.echo(f"Mitarbeit zugesagt (nicht mitgezählt): {total.gemeinden_committed} Gemeinden")
     area = f"{_km2(total.area_covered_km2)} von {_km2(total.area_km2)}"
     click.echo(f"Fläche abgedeckt: {area} ({_pct(total.area_covered_pct)})")
-    source = figures.population_source
-    if total.population is None:
-        click.echo("Einwohner: keine Einwohnerzahlen im Datensatz")
-    elif total.population.exact:
-        click.echo(
-            f"Einwohner abgedeckt: {_pct(total.population.pct_min)} (Gemeindeebene, Stand {source.date})"
-        )
-    else:
-        click.echo(
-            f"Einwohner abgedeckt: zwischen {_pct(total.population.pct_min)} "
-            f"und {_pct(total.population.pct_max)} "
-            f"(nur Kreiszahlen, Stand {source.date}: mindestens vollständig abgedeckte Kreise, "
-            "höchstens Kreise mit mindestens einer abgedeckten Gemeinde)"
-        )
+    population = population_wording(total.population, figures.population_source)
+    click.echo(f"Bevölkerung im Netzwerk: {population.sentence}")
     counts = ", ".join(f"{Status(code).label}: {n}" for code, n in total.members_by_status.items() if n)
     click.echo(f"Teilnehmer nach Status: {counts or 'keine'}")
     click.echo("")
@@ -151,14 +147,22 @@ def coverage(
     "csv_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Vollständige Liste als CSV (UTF-8, Semikolon) speichern.",
+    help="Vollständige Liste als CSV speichern (UTF-8, Semikolon, deutsche Spaltennamen und Zahlen).",
 )
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
     default=30,
     show_default=True,
-    help="Anzahl der angezeigten Zeilen.",
+    help="Angezeigte Zeilen je Gruppe (Rangliste, zurückgestellt, abgelehnt).",
+)
+@click.option(
+    "--mit-abgelehnten",
+    "--with-declined",
+    "with_declined",
+    is_flag=True,
+    help="Auch Regionen mit »Kein Interesse« oder »Ausgetreten« aufführen, mit dem Datum, ab dem sie "
+    "erneut angesprochen werden können.",
 )
 @_date_option
 @_network_option
@@ -169,31 +173,34 @@ def gaps(
     level: str,
     csv_path: Path | None,
     limit: int,
+    with_declined: bool,
     on: dt.datetime | None,
     network: str | None,
     settings: Settings,
     boundaries: Boundaries,
 ) -> None:
-    """Gebiete, die noch nicht im Netzwerk sind, nach Priorität geordnet (Teilwerte einzeln)."""
-    events, contacts, network = _register(settings, network)
-    tables = coverage_tables(load_layers(boundaries), events, on.date() if on else None, network=network)
-    result = find_gaps(tables, level, contacts)
+    """Gebiete, die noch nicht im Netzwerk sind, nach Priorität geordnet, mit Begründung je Zeile."""
+    day = on.date() if on else dt.date.today()
+    events, contacts, network = _register(settings, network, day)
+    tables = coverage_tables(load_layers(boundaries), events, day, network=network)
+    weights = PriorityWeights.from_settings(settings)
+    result = find_gaps(tables, level, contacts, weights)
+    table = gap_table(result, with_declined=with_declined)
     if csv_path is not None:
-        result.drop(columns=["label_lon", "label_lat"]).to_csv(
-            csv_path, sep=";", index=False, encoding="utf-8"
-        )
-        click.echo(f"{len(result)} Gebiete nach {csv_path} geschrieben.")
-    click.echo(
-        f"{len(result)} Gebiete noch nicht im Netzwerk (Stand {tables.on:%d.%m.%Y}). Priorität = "
-        "Großstadt + Kreis ohne Mitglied + Nachbar eines Mitglieds + kürzlicher Kontakt"
-    )
-    for r in result.head(limit).itertuples():
-        distance = "–" if pd.isna(r.distance_km) else f"{r.distance_km:.0f} km"
-        contact = "–" if pd.isna(r.last_contact) else f"{r.last_contact:%d.%m.%Y} ({r.last_kind})"
+        try:
+            csv_path.write_bytes(gap_csv(table))
+        except OSError as error:
+            raise ValueError(f"{csv_path}: nicht schreibbar ({error.strerror})") from error
+        click.echo(f"{REGION.count(len(table))} nach {csv_path} geschrieben.")
+    click.echo(f"{REGION.count(len(result))} noch nicht im Netzwerk (Stand {date(tables.on)}).")
+    click.echo(priority_key(weights))
+    for line in gap_text(table, limit):
+        click.echo(line)
+    declined = int((result["group"] == GROUP_DECLINED).sum())
+    if declined and not with_declined:
         click.echo(
-            f"{r.score:>5.1f} = {r.score_large_town:g}+{r.score_kreis_without_member:g}+{r.score_neighbour:g}"
-            f"{r.score_recent_contact:+g}  {r.name} ({r.kreis_name}); nächstes Mitglied {distance}, "
-            f"{r.neighbour_members} Nachbarn im Netzwerk; {Status(r.status).label}; letzter Kontakt {contact}"
+            f"Nicht aufgeführt: {REGION.count(declined)} mit »Kein Interesse« oder »Ausgetreten« "
+            "(--mit-abgelehnten zeigt sie)."
         )
 
 

@@ -6,7 +6,7 @@ in :mod:`lpr_geo.coverage.rules`.
 """
 
 from .distance import haversine_km, pairwise_km
-from .gaps import GAP_COLUMNS, GapWeights, find_gaps
+from .gaps import GAP_COLUMNS, find_gaps
 from .join import TABLE_COLUMNS, CoverageTables, coverage_tables, prepare_events, tables_on
 from .key_figures import (
     CoverageFigures,
@@ -17,6 +17,15 @@ from .key_figures import (
     coverage_figures,
 )
 from .layers import PARTICIPANT_LEVELS, Layers, load_layers
+from .population_wording import PopulationWording, population_wording
+from .priority import (
+    GROUP_DECLINED,
+    GROUP_DEFERRED,
+    GROUP_OPEN,
+    PARTS,
+    PriorityWeights,
+    priority_key,
+)
 from .route import (
     AVERAGE_SPEED_KMH,
     MAX_STOPS,
@@ -40,22 +49,27 @@ __all__ = [
     "CONTACT_COLUMNS",
     "EVENT_COLUMNS",
     "GAP_COLUMNS",
+    "GROUP_DECLINED",
+    "GROUP_DEFERRED",
+    "GROUP_OPEN",
     "MAX_STOPS",
     "MINISTRY",
     "PARTICIPANT_LEVELS",
+    "PARTS",
     "ROAD_FACTOR",
     "SERIES_COLUMNS",
     "TABLE_COLUMNS",
     "CoverageFigures",
     "CoverageOptions",
     "CoverageTables",
-    "GapWeights",
     "KreisFigures",
     "Layers",
     "Leg",
     "Place",
     "PopulationFigure",
     "PopulationSource",
+    "PopulationWording",
+    "PriorityWeights",
     "RegionFigures",
     "Route",
     "Suggestion",
@@ -68,6 +82,8 @@ __all__ = [
     "nearby_gaps",
     "pairwise_km",
     "plan_route",
+    "population_wording",
+    "priority_key",
     "prepare_events",
     "resolve_place",
     "series_dates",

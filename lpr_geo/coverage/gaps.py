@@ -1,99 +1,75 @@
-"""Gaps: every region not yet covered by the network, ranked by a transparent priority score.
+"""Gaps: every region not yet covered by the network, ranked by priority, each with its reason.
 
-The score is a sum of parts, each a column of the result, with weights from :class:`GapWeights`. The
-defaults follow how the office has worked since 2019:
-
-- ``score_large_town``: Gemeinden (and Ämter) of at least ``large_town_population`` inhabitants come
-  first; they were all contacted in 2019. Needs Gemeinde population figures (null until imported: then
-  the part is 0 and ``population`` is empty). Not applied at Kreis level.
-- ``score_kreis_without_member``: regions in a Kreis without any member at any level come first, so the
-  network reaches every Kreis.
-- ``score_neighbour``: regions bordering a covered region of the same level come next (word of mouth,
-  short trips).
-- ``score_recent_contact``: regions contacted less than ``recent_days`` ago are pushed down, so they are
-  not approached again too soon.
+The facts of each region are gathered here (population, neighbours, distance, its Kreis, its contact
+history); what they are worth and how the list is ordered is the model of :mod:`.priority` ("Wie die
+Priorität entsteht"). The result carries every part of the priority as a column, the sum, the group
+(Rangliste, zurückgestellt, Kein Interesse/Ausgetreten), the rank and a German reason per row.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .distance import nearest_km
 from .join import CoverageTables
+from .priority import GROUPS, PARTS, Facts, PriorityWeights, classify, reasons, score
 from .rules import canonicalise
 from .state import check_contacts
 
 #: Columns of a gaps frame, with their meaning.
 GAP_COLUMNS: dict[str, str] = {
+    "rank": "position in the list: Rangliste first, then deferred, then declined or left",
     "key": "official key of the region",
     "name": "name",
     "bez": "BKG designation",
     "kreis_key": "key of its Kreis",
     "kreis_name": "name of its Kreis",
-    "population": "inhabitants (Gemeinde: if imported; Amt: sum of its Gemeinden if all known; Kreis)",
+    "population": "inhabitants (Gemeinde: if imported, kreisfreie Stadt: its Kreis; Amt: sum if all known)",
     "area_km2": "area in km²",
     "distance_km": "great-circle distance between label points to the nearest covered region of the level",
     "neighbour_members": "number of bordering covered regions of the same level",
+    "kreis_covered_pct": "share of the Gemeinden of its Kreis in the network, in %",
     "status": "own status code",
     "effective_status": "effective status code (e.g. 'committed' through its Amt)",
     "status_since": "date the own status took effect",
-    "last_contact": "date of the last contact, if any",
-    "last_kind": "kind of the last contact",
-    "score_large_town": "priority part: large town",
-    "score_kreis_without_member": "priority part: Kreis without any member",
-    "score_neighbour": "priority part: borders a covered region",
-    "score_recent_contact": "priority part: contacted recently (negative)",
-    "score": "sum of the parts; higher means approach first",
+    "last_contact": "date of the last contact (status change or activity) on or before the date",
+    "last_kind": "kind of that contact ('Besuch', 'Statusänderung: Kein Interesse', ...)",
+    **{name: f"priority part: {label}" for name, label in PARTS.items()},
+    "priority": "sum of the parts; higher means approach first",
+    "group": "'open' (Rangliste), 'deferred' (recent contact) or 'declined' (Kein Interesse/Ausgetreten)",
+    "approach_from": "end of the deferral, or the date a region that declined or left may be asked again",
+    "reason": "German reason: the facts that earned points and the contact history",
     "label_lon": "longitude of the label point",
     "label_lat": "latitude of the label point",
 }
 
 
-@dataclass(frozen=True)
-class GapWeights:
-    """Weights and thresholds of the gap priority score (see the module docstring).
-
-    Parameters
-    ----------
-    large_town : float
-        Added for a Gemeinde or Amt of at least ``large_town_population`` inhabitants.
-    large_town_population : int
-        Threshold of a large town.
-    kreis_without_member : float
-        Added for a region in a Kreis without any member (at Kreis level: the Kreis itself).
-    neighbour : float
-        Added if at least one bordering region of the same level is covered.
-    recent_contact : float
-        Added (negative) if the last contact is less than ``recent_days`` before the date.
-    recent_days : int
-        Days within which a contact counts as recent.
-    """
-
-    large_town: float = 4.0
-    large_town_population: int = 15_000
-    kreis_without_member: float = 4.0
-    neighbour: float = 2.0
-    recent_contact: float = -10.0
-    recent_days: int = 90
+def _gemeinde_population(tables: CoverageTables) -> np.ndarray:
+    """Population per Gemeinde; a kreisfreie Stadt without its own figure takes its Kreis's (one body)."""
+    gem, kreis, layers = tables.gemeinde, tables.kreis, tables.layers
+    pop = gem["population"].to_numpy(dtype=float) if "population" in gem else np.full(len(gem), np.nan)
+    if "population" in kreis:
+        bodies = layers.canonical["kreis"]
+        alias = np.flatnonzero(bodies >= 0)
+        kreis_pop = kreis["population"].to_numpy(dtype=float)[alias]
+        rows = bodies[alias]
+        pop = pop.copy()
+        pop[rows] = np.where(np.isnan(pop[rows]), kreis_pop, pop[rows])
+    return pop
 
 
 def _population(tables: CoverageTables, level: str) -> np.ndarray:
-    layers = tables.layers
+    """Population per region of ``level`` where known (``nan`` otherwise; never estimated)."""
     if level == "kreis":
         frame = tables.kreis
-        return (
-            frame["population"].to_numpy(dtype=float)
-            if "population" in frame
-            else np.full(len(frame), np.nan)
-        )
-    pop = tables.gemeinde["population"].to_numpy(dtype=float) if "population" in tables.gemeinde else None
-    if pop is None:
-        return np.full(len(tables.table(level)), np.nan)
+        if "population" not in frame:
+            return np.full(len(frame), np.nan)
+        return frame["population"].to_numpy(dtype=float)
+    pop = _gemeinde_population(tables)
     if level == "gemeinde":
         return pop
+    layers = tables.layers
     known = layers.gemeinde_unit >= 0
     rows = layers.gemeinde_unit[known]
     n = len(tables.amt)
@@ -103,12 +79,18 @@ def _population(tables: CoverageTables, level: str) -> np.ndarray:
 
 
 def _last_contacts(tables: CoverageTables, level: str, rows: np.ndarray, contacts: pd.DataFrame | None):
-    """Date and kind of the last contact of the regions at ``rows`` (contacts of the same body count)."""
+    """Date and kind of the last contact on or before the date of the regions at ``rows``.
+
+    Contacts recorded under any key of the same body count (see :func:`.rules.canonicalise`); of several
+    on the same day the later row wins (the register lists activities after status changes).
+    """
     when = np.full(len(rows), np.datetime64("NaT", "s"))
     kind = np.full(len(rows), None, dtype=object)
     if contacts is None or contacts.empty:
         return when, kind
-    matched, _ = canonicalise(check_contacts(contacts), tables.layers)
+    checked = check_contacts(contacts)
+    checked = checked[checked["last_contact"] <= pd.Timestamp(tables.on)]
+    matched, _ = canonicalise(checked, tables.layers)
     dates = matched["last_contact"].to_numpy(dtype="datetime64[s]")
     kinds = matched["last_kind"].to_numpy(dtype=object)
     ids = zip(matched["level"].to_numpy(dtype=object), matched["key"].to_numpy(dtype=object), strict=True)
@@ -126,13 +108,59 @@ def _last_contacts(tables: CoverageTables, level: str, rows: np.ndarray, contact
     return when, kind
 
 
+def _facts(tables: CoverageTables, level: str, contacts: pd.DataFrame | None):
+    """The facts of the regions of ``level`` not in the network, and the last contacts' kinds."""
+    table = tables.table(level)
+    layers = tables.layers
+    covered = table["covered"].to_numpy()
+    gap = ~covered
+    rows = np.flatnonzero(gap)
+    distance, _ = nearest_km(layers.xyz[level][gap], layers.xyz[level][covered])
+
+    gem = tables.gemeinde
+    body = layers.canonical[level][gap]  # the Gemeinde row of the same body, or -1
+    safe = np.where(body >= 0, body, 0)
+    own_bez = table["bez"].to_numpy(dtype=object)[gap]
+    bez = np.where(body >= 0, gem["bez"].to_numpy(dtype=object)[safe], own_bez)
+    kreisfrei = (body >= 0) & layers.frames["gemeinde"]["kreisfrei"].to_numpy(dtype=bool)[safe]
+    kreisfrei |= own_bez == "Kreisfreie Stadt"
+
+    kreis_rows = (
+        np.arange(len(table))
+        if level == "kreis"
+        else (layers.gemeinde_kreis if level == "gemeinde" else layers.amt_kreis)
+    )[gap]
+    in_kreis = layers.gemeinde_kreis >= 0
+    n_kreis = len(tables.kreis)
+    gemeinden = np.bincount(layers.gemeinde_kreis[in_kreis], minlength=n_kreis)
+    members = np.bincount(
+        layers.gemeinde_kreis[in_kreis], weights=gem["covered"].to_numpy()[in_kreis], minlength=n_kreis
+    )
+    share = np.divide(members, gemeinden, out=np.zeros(n_kreis), where=gemeinden > 0)
+
+    when, kind = _last_contacts(tables, level, rows, contacts)
+    facts = Facts(
+        population=_population(tables, level)[gap],
+        town=np.isin(bez, ["Stadt", "Kreisfreie Stadt"]) | kreisfrei,
+        kreisfrei=kreisfrei,
+        neighbours=layers.neighbour_counts(level, covered)[gap],
+        distance_km=distance,
+        kreis_share=np.where(kreis_rows >= 0, share[kreis_rows], 0.0),
+        kreis_has_member=tables.kreise_with_member()[kreis_rows],
+        status=table["status"].to_numpy(dtype=object)[gap],
+        status_since=table["status_since"].to_numpy(dtype="datetime64[s]")[gap],
+        last_contact=when,
+    )
+    return facts, kind, kreis_rows
+
+
 def find_gaps(
     tables: CoverageTables,
     level: str = "gemeinde",
     contacts: pd.DataFrame | None = None,
-    weights: GapWeights | None = None,
+    weights: PriorityWeights | None = None,
 ) -> pd.DataFrame:
-    """Every region of a level not covered by the network, ranked by priority.
+    """Every region of a level not covered by the network, ranked by priority, with the reasons.
 
     Parameters
     ----------
@@ -141,64 +169,49 @@ def find_gaps(
     level : {"gemeinde", "amt", "kreis"}
         Level of the regions listed.
     contacts : pandas.DataFrame, optional
-        Last contacts, columns :data:`lpr_geo.coverage.state.CONTACT_COLUMNS`.
-    weights : GapWeights, optional
-        Score weights (defaults of :class:`GapWeights`).
+        Contacts (status changes and activities), columns :data:`lpr_geo.coverage.state.CONTACT_COLUMNS`:
+        the last ones per region or the whole history; the latest on or before the date counts.
+    weights : PriorityWeights, optional
+        Weights and windows of the model (defaults of :class:`PriorityWeights`).
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`GAP_COLUMNS`, exactly the non-covered regions, sorted by score (descending),
-        then population (descending), distance (ascending) and key.
+        Columns :data:`GAP_COLUMNS`, exactly the non-covered regions, in the order of the model
+        (:mod:`lpr_geo.coverage.priority`): group, priority (descending), population (descending),
+        distance (ascending), name, key.
     """
-    weights = weights or GapWeights()
+    weights = weights or PriorityWeights()
     table = tables.table(level)
-    layers = tables.layers
-    covered = table["covered"].to_numpy()
-    gap = ~covered
-    distance, _ = nearest_km(layers.xyz[level][gap], layers.xyz[level][covered])
-    neighbours = layers.neighbour_counts(level, covered)[gap]
-    population = _population(tables, level)[gap]
-    when, kind = _last_contacts(tables, level, np.flatnonzero(gap), contacts)
-
-    kreis_rows = (
-        np.arange(len(table))
-        if level == "kreis"
-        else (layers.gemeinde_kreis if level == "gemeinde" else layers.amt_kreis)
-    )
-    kreis_has_member = tables.kreise_with_member()[kreis_rows[gap]]
-    age_days = (np.datetime64(tables.on, "s") - when) / np.timedelta64(1, "D")
-    recent = ~np.isnat(when) & (age_days < weights.recent_days)
-    large = (
-        (population >= weights.large_town_population) if level != "kreis" else np.zeros(len(population), bool)
-    )
-
-    parts = {
-        "score_large_town": np.where(large, weights.large_town, 0.0),
-        "score_kreis_without_member": np.where(kreis_has_member, 0.0, weights.kreis_without_member),
-        "score_neighbour": np.where(neighbours > 0, weights.neighbour, 0.0),
-        "score_recent_contact": np.where(recent, weights.recent_contact, 0.0),
-    }
+    gap = ~table["covered"].to_numpy()
+    facts, kind, kreis_rows = _facts(tables, level, contacts)
+    parts = score(facts, weights)
+    group, approach_from = classify(facts, tables.on, weights)
     kreis_names = tables.kreis["name"].to_numpy(dtype=object)
     sub = table[gap]
     result = pd.DataFrame(
         {
+            "rank": np.zeros(len(sub), dtype=int),
             "key": sub["key"].to_numpy(),
             "name": sub["name"].to_numpy(),
             "bez": sub["bez"].to_numpy(),
             "kreis_key": sub["kreis_key"].to_numpy(),
-            "kreis_name": kreis_names[kreis_rows[gap]],
-            "population": pd.array(np.round(population), dtype="Int64"),
+            "kreis_name": np.where(kreis_rows >= 0, kreis_names[np.maximum(kreis_rows, 0)], None),
+            "population": pd.array(np.round(facts.population), dtype="Int64"),
             "area_km2": sub["area_km2"].to_numpy(),
-            "distance_km": np.round(distance, 1),
-            "neighbour_members": neighbours,
-            "status": sub["status"].to_numpy(),
+            "distance_km": np.round(facts.distance_km, 1),
+            "neighbour_members": facts.neighbours,
+            "kreis_covered_pct": np.round(100 * facts.kreis_share, 1),
+            "status": facts.status,
             "effective_status": sub["effective_status"].to_numpy(),
             "status_since": sub["status_since"].to_numpy(),
-            "last_contact": when,
+            "last_contact": facts.last_contact,
             "last_kind": kind,
             **parts,
-            "score": sum(parts.values()),
+            "priority": np.round(sum(parts.values()), 1),
+            "group": group,
+            "approach_from": approach_from,
+            "reason": reasons(facts, group, approach_from, weights, level),
             "label_lon": sub["label_lon"].to_numpy(),
             "label_lat": sub["label_lat"].to_numpy(),
         }
@@ -206,9 +219,13 @@ def find_gaps(
     order = np.lexsort(
         (
             result["key"].to_numpy(dtype=object),
-            result["distance_km"].fillna(np.inf),
+            result["name"].str.casefold().to_numpy(dtype=object),
+            result["distance_km"].fillna(np.inf).to_numpy(),
             -result["population"].to_numpy(dtype=float, na_value=-1.0),
-            -result["score"],
+            -result["priority"].to_numpy(),
+            np.array([GROUPS.index(g) for g in group], dtype=int),
         )
     )
-    return result.iloc[order].reset_index(drop=True)
+    ranked = result.iloc[order].reset_index(drop=True)
+    ranked["rank"] = np.arange(1, len(ranked) + 1)
+    return ranked

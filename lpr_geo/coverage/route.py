@@ -18,6 +18,7 @@ import pandas as pd
 
 from .distance import haversine_km, pairwise_km
 from .layers import PARTICIPANT_LEVELS, Layers
+from .priority import GROUP_DECLINED
 
 #: Road distance / great-circle distance. Detour factors of road networks are usually found between
 #: about 1.2 and 1.4 (1.3 is the common rule of thumb for regional trips). A rough check in
@@ -264,7 +265,7 @@ def nearby_gaps(
     route : Route
         The planned route.
     gaps : pandas.DataFrame
-        Result of :func:`lpr_geo.coverage.find_gaps` (needs ``key``, ``name``, ``status``,
+        Result of :func:`lpr_geo.coverage.find_gaps` (needs ``key``, ``name``, ``status``, ``group``,
         ``label_lon``, ``label_lat``).
     radius_km : float
         Largest estimated road distance from a stop.
@@ -280,7 +281,8 @@ def nearby_gaps(
     """
     stops = route.stops
     planned = {s.key for s in stops}
-    candidates = gaps[~gaps["key"].isin(planned)]
+    # regions that declined or left are not suggested until they may be asked again (see .priority)
+    candidates = gaps[~gaps["key"].isin(planned) & (gaps["group"] != GROUP_DECLINED)]
     if not stops or candidates.empty:
         return []
     km = road_factor * haversine_km(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
+
+from lpr_geo.status import Status
 
 from .models import Activity, Network, Participant, StatusEvent
 
@@ -67,42 +71,63 @@ def status_events(engine: Engine, network: str | None = None) -> pd.DataFrame:
     )
 
 
-def last_contacts(engine: Engine, network: str | None = None) -> pd.DataFrame:
-    """Return the most recent activity per region.
+def _contact_history(engine: Engine, network: str | None) -> pd.DataFrame:
+    """Every status change and activity as (key, level, date, kind), oldest first.
+
+    On one day status changes come before activities, so that the activity ("Besuch") is the day's last
+    contact rather than the status it led to.
+    """
+    events = select(
+        Participant.key, Participant.level, StatusEvent.effective_date, StatusEvent.status, StatusEvent.id
+    ).join(StatusEvent.participant)
+    activities = select(Participant.key, Participant.level, Activity.date, Activity.kind, Activity.id).join(
+        Activity.participant
+    )
+    if network is not None:
+        ids = select(Network.id).where(Network.name == network).scalar_subquery()
+        events = events.where(StatusEvent.network_id == ids)
+        activities = activities.where((Activity.network_id == ids) | Activity.network_id.is_(None))
+    with engine.connect() as connection:
+        rows = [
+            (key, level, day, f"Statusänderung: {Status(status).label}", 0, row_id)
+            for key, level, day, status, row_id in connection.execute(events)
+        ]
+        rows += [(*row[:4], 1, row[4]) for row in connection.execute(activities)]
+    rows.sort(key=lambda row: (row[0], row[1], row[2], row[4], row[5]))
+    return pd.DataFrame([row[:4] for row in rows], columns=["key", "level", "date", "kind"], dtype=object)
+
+
+def last_contacts(engine: Engine, network: str | None = None, on: dt.date | None = None) -> pd.DataFrame:
+    """Return the most recent contact per region: its latest status change or activity.
+
+    A status change is a contact as much as a visit ("Kein Interesse" was said to someone), so both
+    count, each with its kind as users read it.
 
     Parameters
     ----------
     engine : sqlalchemy.Engine
         Engine of the register.
     network : str, optional
-        Count activities of this network and those recorded without a network; all by default.
+        Count status changes in this network, its activities and those recorded without a network; all
+        by default.
+    on : datetime.date, optional
+        Only contacts on or before this day (the date of a view); all by default.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``key``, ``level``, ``last_contact`` (:class:`datetime.date`) and ``last_kind``
-        (Besuch, Telefonat, Sitzung or E-Mail), one row per region with activities, sorted by key.
+        ("Besuch", "Telefonat", "Sitzung", "E-Mail" or "Statusänderung: Kein Interesse" and the like),
+        one row per region with a contact, sorted by key. Of a day's contacts an activity wins.
     """
-    ranked = select(
-        Activity.participant_id,
-        Activity.date,
-        Activity.kind,
-        func.row_number()
-        .over(partition_by=Activity.participant_id, order_by=(Activity.date.desc(), Activity.id.desc()))
-        .label("rank"),
-    )
-    if network is not None:
-        ids = select(Network.id).where(Network.name == network).scalar_subquery()
-        ranked = ranked.where((Activity.network_id == ids) | Activity.network_id.is_(None))
-    ranked = ranked.subquery()
-    query = (
-        select(Participant.key, Participant.level, ranked.c.date, ranked.c.kind)
-        .join(ranked, ranked.c.participant_id == Participant.id)
-        .where(ranked.c.rank == 1)
-        .order_by(Participant.key, Participant.level)
-    )
-    with engine.connect() as connection:
-        rows = connection.execute(query).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=LAST_CONTACT_COLUMNS, dtype=object).astype(
-        {"key": str, "level": str, "last_kind": str}
+    history = _contact_history(engine, network)
+    if on is not None:
+        history = history[history["date"] <= on]
+    latest = history.groupby(["key", "level"], sort=False).tail(1)
+    return (
+        latest.rename(columns={"date": "last_contact", "kind": "last_kind"})
+        .loc[:, LAST_CONTACT_COLUMNS]
+        .sort_values(["key", "level"], kind="stable")
+        .reset_index(drop=True)
+        .astype({"key": str, "level": str, "last_kind": str})
     )

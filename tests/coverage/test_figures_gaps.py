@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from lpr_geo.coverage import GapWeights, coverage_figures, coverage_tables, find_gaps
+from lpr_geo.coverage import GAP_COLUMNS, PARTS, coverage_figures, coverage_tables, find_gaps
 
 ON = dt.date(2023, 6, 1)
 
@@ -117,9 +117,10 @@ def test_gaps_are_exactly_the_non_covered_regions(layers, sample_events, level):
     table = tables.table(level)
     assert set(gaps["key"]) == set(table.loc[~table["covered"], "key"])
     assert len(gaps) == gaps["key"].nunique()
-    parts = [c for c in gaps.columns if c.startswith("score_")]
-    assert (gaps[parts].sum(axis=1) == gaps["score"]).all()
-    assert gaps["score"].is_monotonic_decreasing
+    assert list(gaps.columns) == list(GAP_COLUMNS)
+    # the parts add up to the priority as shown (one decimal each)
+    assert (gaps[list(PARTS)].sum(axis=1).round(1) == gaps["priority"]).all()
+    assert list(gaps["rank"]) == list(range(1, len(gaps) + 1))
 
 
 def test_gap_distances_and_neighbours_by_loops(layers, sample_events):
@@ -137,47 +138,10 @@ def test_gap_distances_and_neighbours_by_loops(layers, sample_events):
         assert gaps.at[key, "neighbour_members"] == sum(n in covered for n in g.neighbours)
 
 
-def test_gap_priority_follows_the_weights(layers, sample_events):
-    tables = coverage_tables(layers, sample_events, ON)
-    bad_liebenwerda = "12062024"  # borders Elsterwerda (member) in Elbe-Elster (has members)
-    contacts = pd.DataFrame(
-        [
-            {
-                "key": bad_liebenwerda,
-                "level": "gemeinde",
-                "last_contact": ON - dt.timedelta(days=30),
-                "last_kind": "Besuch",
-            },
-            {
-                "key": "120720477",
-                "level": "amt",
-                "last_contact": ON - dt.timedelta(days=400),
-                "last_kind": "Telefonat",
-            },
-        ]
-    )
-    gaps = find_gaps(tables, contacts=contacts).set_index("key")
-    bl = gaps.loc[bad_liebenwerda]
-    assert bl["score_neighbour"] == GapWeights().neighbour and bl["neighbour_members"] >= 1
-    assert bl["score_kreis_without_member"] == 0
-    assert bl["score_recent_contact"] == GapWeights().recent_contact and bl["last_kind"] == "Besuch"
-    zossen = gaps.loc["12072477"]  # contact recorded at Amt level of the same body, long ago
-    assert zossen["last_kind"] == "Telefonat" and zossen["score_recent_contact"] == 0
-    assert zossen["status"] == "left"
-    without = set(coverage_figures(tables).kreise_without_member)
-    assert ((gaps["kreis_key"].isin(without)) == (gaps["score_kreis_without_member"] > 0)).all()
-    lenient = find_gaps(tables, contacts=contacts, weights=GapWeights(recent_days=20)).set_index("key")
-    assert lenient.at[bad_liebenwerda, "score_recent_contact"] == 0
-
-
-def test_large_towns_first_when_population_is_known(layers, sample_events):
+def test_gemeinde_population_is_exact_when_known(layers, sample_events):
     tables = coverage_tables(layers, sample_events, ON)
     tables.gemeinde["population"] = pd.array(
         [20_000 if i % 7 == 0 else 900 for i in range(len(tables.gemeinde))], dtype="Int64"
     )
-    gaps = find_gaps(tables)
-    large = gaps["population"] >= 15_000
-    assert (gaps.loc[large, "score_large_town"] == GapWeights().large_town).all()
-    assert (gaps.loc[~large, "score_large_town"] == 0).all()
     figures = coverage_figures(tables)
     assert figures.population_source.level == "gemeinde" and figures.total.population.exact

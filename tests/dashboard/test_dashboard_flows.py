@@ -92,7 +92,7 @@ def test_gap_list_filter_and_three_stop_route(recorded_page, live_server):
         "[col-id=kreis_name]')]; return cells.length > 0 && cells.every(c => c.textContent === 'Elbe-Elster'); }",
         timeout=10_000,
     )
-    checkboxes = grid.locator(".ag-center-cols-container .ag-row input.ag-checkbox-input")
+    checkboxes = grid.locator(".ag-pinned-left-cols-container .ag-row input.ag-checkbox-input")
     for i in range(3):
         checkboxes.nth(i).check()
         # like a user, wait until the selection shows (highlighted on the map, kept in the URL)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 from sqlalchemy import select
 
-from lpr_geo.coverage import coverage_tables, load_layers
+from lpr_geo.coverage import GROUP_DECLINED, GROUP_OPEN, coverage_tables, find_gaps, load_layers
 from lpr_geo.register import (
     DEFAULT_NETWORK,
     AuditEntry,
@@ -112,3 +113,38 @@ def test_each_network_starts_on_its_founding_date(register):
         "Kommunaler Präventionsrat Beispielstadt": dt.date(2017, 1, 1),
     }
     assert list(founding_dates(register))[0] == DEFAULT_NETWORK
+def test_a_status_change_is_a_contact(register):
+    fill_sample(register)
+    contacts = last_contacts(register).set_index("key")
+    # Finsterwalde: requested 2021, declined 2022, no activity: its last contact is the refusal
+    assert contacts.loc["12062140", "last_contact"] == dt.date(2022, 5, 17)
+    assert contacts.loc["12062140", "last_kind"] == "Statusänderung: Kein Interesse"
+    # on the day of a status change and a visit, the visit is the contact (Elsterwerda, 07.06.2021)
+    assert contacts.loc["12062124", "last_kind"] == "Besuch"
+    # every region with a status has a contact
+    assert set(status_events(register)["key"]) <= set(contacts.index)
+    before = last_contacts(register, DEFAULT_NETWORK, dt.date(2022, 5, 16)).set_index("key")
+    assert before.loc["12062140", "last_contact"] == dt.date(2021, 6, 8)
+    assert before.loc["12062140", "last_kind"] == "Statusänderung: Angefragt"
+    assert "12069304" not in before.index  # first contacted in 2026
+
+
+def test_the_sample_register_ranks_like_the_office_would(register):
+    """Acceptance (issue 16): the kreisfreie Städte outside the network lead, the top is not one block."""
+    fill_sample(register)
+    on = dt.date(2026, 12, 1)
+    tables = coverage_tables(load_layers(), status_events(register), on, network=DEFAULT_NETWORK)
+    gaps = find_gaps(tables, "gemeinde", last_contacts(register, DEFAULT_NETWORK, on))
+    top = gaps.head(10)["name"].tolist()
+    assert "Frankfurt (Oder)" in top and "Brandenburg an der Havel" in top, top
+    assert gaps.head(20)["priority"].nunique() >= 8
+    finsterwalde = gaps.set_index("name").loc["Finsterwalde"]
+    assert finsterwalde["last_contact"] == np.datetime64("2022-05-17")
+    assert finsterwalde["last_kind"] == "Statusänderung: Kein Interesse"
+    # declined more than 2 years ago: back in the Rangliste, without the points for "nie kontaktiert"
+    assert finsterwalde["group"] == GROUP_OPEN and finsterwalde["score_never_contacted"] == 0
+    assert "Kein Interesse seit 17.05.2022, erneut ansprechbar seit 17.05.2024" in finsterwalde["reason"]
+    # Schwedt/Oder declined on 27.05.2025: set apart until 27.05.2027
+    schwedt = gaps.set_index("name").loc["Schwedt/Oder"]
+    assert schwedt["group"] == GROUP_DECLINED
+    assert schwedt["reason"].endswith("Kein Interesse seit 27.05.2025, erneut ansprechen ab 27.05.2027")
