@@ -55,7 +55,7 @@ def test_population_is_attached_in_a_real_process(downloads, env_base):
     assert "Einwohner: Statistisches Bundesamt (Destatis), GV-ISys, Stand 31.12.2023" in info["attribution"]
     coverage = run("coverage", env=env_base)
     assert coverage.returncode == 0, coverage.stderr
-    assert "(Gemeindeebene, Stand 2023-12-31)" in coverage.stdout
+    assert "Gemeindezahlen, Stand 31.12.2023)" in coverage.stdout
 
 
 def test_population_on_the_bundled_dataset_reports_gemeinden_without_figure(downloads, env, monkeypatch):
