@@ -23,6 +23,7 @@ from lpr_geo import (
     ensure_sample_register,
     set_regions_fallback,
 )
+from lpr_geo import vocabulary as words
 
 from . import embed, health, ids, login, pages, request_bounds, security_headers
 from .accessibility import register_statement_route
@@ -39,7 +40,6 @@ from .static_routes import (
     precompress,
     register_geometry_route,
 )
-from .text import german_date
 from .views import editor_view
 
 INDEX = """<!DOCTYPE html>
@@ -78,9 +78,7 @@ def create_app(settings: Settings) -> dash.Dash:
     app.server.secret_key = settings.secret_key or secrets.token_hex(32)
     # no request body beyond the largest upload (base64 in a Dash callback: 4/3 of the file, plus JSON):
     # anyone can POST, and the role check reads the body before it can refuse
-    app.server.config["MAX_CONTENT_LENGTH"] = (
-        ReadLimits.from_settings(settings).max_bytes * 4 // 3 + 2**20
-    )
+    app.server.config["MAX_CONTENT_LENGTH"] = ReadLimits.from_settings(settings).max_bytes * 4 // 3 + 2**20
     app.server.wsgi_app = PrefixMiddleware(app.server.wsgi_app, settings.url_prefix)
     health.register(app.server, engine, boundaries)
     # -- end deployment
@@ -160,7 +158,7 @@ def _layout(app: dash.Dash, services: Services, settings: Settings) -> html.Div:
             html.Div(id=ids.PAGE),
             html.Footer(
                 [
-                    html.P(f"Grenzen: {info['dataset']}, Stand {german_date(info['reference_date'])}."),
+                    html.P(f"Grenzen: {info['dataset']}, Stand {words.date(info['reference_date'])}."),
                     html.P(info["attribution"], id=ids.ATTRIBUTION),
                     html.P(
                         html.A(

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from lpr_geo import CoverageFigures, RegionFigures, population_wording
-
-from .text import german_number, percent
+from lpr_geo import vocabulary as words
 
 
 def area_figures(figures: CoverageFigures, kreis: str | None) -> tuple[RegionFigures, str]:
@@ -22,18 +21,18 @@ def key_figures(figures: CoverageFigures, kreis: str | None = None) -> list[tupl
     return [
         (
             "Mitglieder",
-            german_number(area.members_by_status.get("member", 0)),
+            words.number(area.members_by_status.get("member", 0)),
             "Regionen mit eigenem Beitritt",
         ),
         (
             "Gemeinden im Netzwerk",
             f"{area.gemeinden_covered} von {area.gemeinden}",
-            f"{percent(area.gemeinden_covered_pct)}; {area.gemeinden_committed} weitere haben zugesagt",
+            f"{words.percent(area.gemeinden_covered_pct)}; {area.gemeinden_committed} weitere haben zugesagt",
         ),
         (
             "Fläche im Netzwerk",
-            percent(area.area_covered_pct),
-            f"{german_number(area.area_covered_km2)} von {german_number(area.area_km2)} km²",
+            words.percent(area.area_covered_pct),
+            f"{words.number(area.area_covered_km2)} von {words.number(area.area_km2)} km²",
         ),
         ("Bevölkerung im Netzwerk", wording.value, wording.sentence),
     ]

@@ -17,10 +17,10 @@ import plotly.graph_objects as go
 from dash import Patch
 
 from lpr_geo import Route
+from lpr_geo import vocabulary as words
 
 from . import palette
 from .geometry import MapGeometry
-from .text import german_date, german_number
 
 REGION_LINE = "#ffffff"
 SELECTED_LINE = "#000000"
@@ -120,12 +120,12 @@ def _population_text(row, kreis_population: dict[str, tuple[int, str]]) -> str:
     population = row.get("population")
     if population is not None and pd.notna(population):
         date = row.get("population_date")
-        return f"Einwohner: {german_number(population)} (Stand {german_date(date) if date else 'unbekannt'})"
+        return f"Einwohner: {words.number(population)} (Stand {words.date(date) if date else 'unbekannt'})"
     kreis_pop = kreis_population.get(row["kreis_key"])
     if kreis_pop:
         return (
-            f"Einwohner: keine Gemeindezahl importiert; Kreis {german_number(kreis_pop[0])} "
-            f"(Destatis, {german_date(kreis_pop[1])})"
+            f"Einwohner: keine Gemeindezahl importiert; Kreis {words.number(kreis_pop[0])} "
+            f"(Destatis, {words.date(kreis_pop[1])})"
         )
     return "Einwohner: keine Angabe"
 
@@ -144,7 +144,7 @@ def hover_texts(geometry: MapGeometry, table: pd.DataFrame, level: str) -> list[
         since = since if code != "not_contacted" else None
         lines = [
             head,
-            f"Status: {escape(status)}" + (f" seit {german_date(since)}" if since else ""),
+            f"Status: {escape(status)}" + (f" seit {words.date(since)}" if since else ""),
             escape(how) if how and how != "selbst" else "",
             tail,
         ]

@@ -84,9 +84,7 @@ class Services:
         self._events = Memo(self._events_uncached, 4)
         self._contacts = Memo(lambda network, on, rev: last_contacts(self.engine, network, on), 64)
         # checked and keyed by body once per register revision, not once per date shown
-        self._prepared = Memo(
-            lambda network, rev: prepare_events(self.layers, self._events(rev), network), 8
-        )
+        self._prepared = Memo(lambda network, rev: prepare_events(self.layers, self._events(rev), network), 8)
         self._series = Memo(self._series_uncached, 8)
         self._figures = Memo(lambda network, on, rev: coverage_figures(self._tables(network, on, rev)), 64)
         self._gaps = Memo(

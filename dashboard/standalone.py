@@ -19,12 +19,12 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from lpr_geo import CoverageFigures
+from lpr_geo import vocabulary as words
 
 from . import palette
 from .key_figure_cards import key_figures
 from .plotly_figures import REGIONS, map_figure, status_arrays, status_patch
 from .services import Services
-from .text import german_date
 from .url_state import ViewState
 
 TITLE = "Netzwerk Kriminalprävention vor Ort"
@@ -95,14 +95,14 @@ class MapDocument:
         """What the map shows: network, level, area and date."""
         return (
             f"{self.view.network} · {LEVEL_NAMES[self.view.level]} · {self.scope} · "
-            f"Stand {german_date(self.view.on)}"
+            f"Stand {words.date(self.view.on)}"
         )
 
     @property
     def source(self) -> str:
         """Boundary dataset, its reference date and the attribution the licences require."""
         return (
-            f"Grenzen: {self.info['dataset']}, Stand {german_date(self.info['reference_date'])}. "
+            f"Grenzen: {self.info['dataset']}, Stand {words.date(self.info['reference_date'])}. "
             f"{self.info['attribution']}."
         )
 
@@ -222,7 +222,7 @@ def page(
         library = _inline_plotly_js()
     else:
         library = f'<script src="{escape(plotly_js)}"></script>'
-    summary = f"Karte: Status der {LEVEL_NAMES[doc.view.level]} im Netzwerk, {doc.scope}, Stand {german_date(doc.view.on)}"
+    summary = f"Karte: Status der {LEVEL_NAMES[doc.view.level]} im Netzwerk, {doc.scope}, Stand {words.date(doc.view.on)}"
     notice = f'<p class="hinweis">{escape(SAMPLE_NOTICE)}</p>' if doc.sample else ""
     return (
         '<!DOCTYPE html>\n<html lang="de"'
@@ -312,4 +312,3 @@ def report_page(doc: MapDocument, width: int, height: int) -> str:
         f'<script type="application/json" id="karte-daten">{_json_block(data)}</script>'
         f"<script>{RENDER_SCRIPT}</script></body></html>\n"
     )
-

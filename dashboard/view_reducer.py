@@ -19,12 +19,12 @@ from typing import NamedTuple
 from dash import no_update
 
 from lpr_geo import MAX_STOPS, Layers
+from lpr_geo import vocabulary as words
 from lpr_geo.vocabulary import LEVELS, STOP, enumeration
 
 from . import browser_input, ids
 from .browser_input import BadInput, KnownValues
 from .inputs import commit_id
-from .text import german_date
 from .url_state import ViewState, unused_link_parameters
 
 WHOLE_STATE = "Ganz Brandenburg"
@@ -75,7 +75,7 @@ def parse_date(text: str | None, today: dt.date, founded: dt.date) -> tuple[dt.d
         shown = text if len(text) <= 40 else text[:40] + "…"  # the message must not grow with the input
         return None, f"»{shown}« ist kein Datum. Bitte als TT.MM.JJJJ eingeben, z. B. 01.01.2021."
     if value < founded:
-        return founded, f"Das Netzwerk besteht seit dem {german_date(founded)}; gezeigt wird dieser Tag."
+        return founded, f"Das Netzwerk besteht seit dem {words.date(founded)}; gezeigt wird dieser Tag."
     if value > today:
         return today, "Zukünftige Daten sind nicht möglich; gezeigt wird der heutige Stand."
     return value, ""
@@ -234,7 +234,7 @@ def reduce_view(
             view.to_store(),
             view.network,
             places.kreis_field(view.kreis),
-            german_date(view.on),
+            words.date(view.on),
             _pressed(view),
             _link_message(unused_link_parameters(search, view)),
         )
@@ -259,7 +259,7 @@ def reduce_view(
         view.to_store(),
         field(ids.NETWORK, view.network != before.network, view.network),
         field(ids.KREIS, view.kreis != before.kreis, places.kreis_field(view.kreis)),
-        field(ids.DATE, view.on != before.on, german_date(view.on)),
+        field(ids.DATE, view.on != before.on, words.date(view.on)),
         _pressed(view),
         " ".join(messages),
     )

@@ -27,12 +27,12 @@ from lpr_geo import (
     set_password,
     set_role,
 )
+from lpr_geo import vocabulary as words
 from lpr_geo.vocabulary import ROLE_LABELS
 
 from .. import forms, ids
 from ..login import current_user
 from ..services import Services
-from ..text import german_date
 
 #: Outputs only the admin callbacks write; Dash updates naming them need the role admin.
 ADMIN_OUTPUTS: tuple[str, ...] = (
@@ -136,7 +136,7 @@ def layout(_services: Services) -> html.Div:
 
 
 def _created(user: User) -> str:
-    return german_date(user.created_at.astimezone(_LOCAL).date()) if user.created_at else ""
+    return words.date(user.created_at.astimezone(_LOCAL).date()) if user.created_at else ""
 
 
 def _account_row(user: User, me: str) -> html.Tr:

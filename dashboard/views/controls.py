@@ -13,6 +13,7 @@ import datetime as dt
 from dash import ALL, Input, Output, State, callback_context, html
 
 from lpr_geo import regions
+from lpr_geo import vocabulary as words
 from lpr_geo.vocabulary import LEVELS
 
 from .. import browser_input, ids
@@ -20,7 +21,6 @@ from ..browser_input import MAX_SEARCH_CHARS
 from ..forms import committed_field
 from ..inputs import register_commit, text_input
 from ..services import Services
-from ..text import german_date
 from ..view_reducer import WHOLE_STATE, Places, reduce_view
 
 
@@ -69,7 +69,7 @@ def layout(services: Services) -> html.Div:
                     "Stand am (TT.MM.JJJJ)",
                     ids.DATE,
                     type="text",
-                    value=german_date(dt.date.today()),
+                    value=words.date(dt.date.today()),
                     inputMode="numeric",
                     className="date-field",
                 ),

@@ -31,11 +31,11 @@ from lpr_geo import (
     export_members,
     require_role,
 )
+from lpr_geo import vocabulary as words
 
 from .. import forms, ids
 from ..login import current_user
 from ..services import Services
-from ..text import german_number
 
 #: Outputs only the admin callbacks write; Dash updates naming them need the role admin.
 ADMIN_OUTPUTS: tuple[str, ...] = (
@@ -60,8 +60,8 @@ NO_FILE = "Noch keine Datei hochgeladen."
 def _size(n: int) -> str:
     """Size in KB or MB, rounded up (a file just over the limit must not read as the limit)."""
     if n < 1024 * 1024:
-        return f"{german_number(math.ceil(n / 102.4) / 10, 1)} KB"
-    return f"{german_number(math.ceil(n / 104857.6) / 10, 1)} MB"
+        return f"{words.number(math.ceil(n / 102.4) / 10, 1)} KB"
+    return f"{words.number(math.ceil(n / 104857.6) / 10, 1)} MB"
 
 
 def layout(services: Services) -> html.Div:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dash import Input, Output, dcc, html
 
 from lpr_geo import Status
+from lpr_geo import vocabulary as words
 
 from .. import ids
 from ..services import Services
-from ..text import german_date
 from ..url_state import ViewState
 
 
@@ -66,7 +66,7 @@ def register(app, services: Services) -> None:
             html.P(
                 [html.Strong("Status: "), status]
                 + (
-                    [f" seit {german_date(row['since'])}"]
+                    [f" seit {words.date(row['since'])}"]
                     if row["since"] == row["since"] and row["since"]
                     else []
                 )
@@ -76,7 +76,7 @@ def register(app, services: Services) -> None:
             html.Ol(
                 [
                     html.Li(
-                        f"{german_date(h.effective_date)}: {h.status.label}"
+                        f"{words.date(h.effective_date)}: {h.status.label}"
                         + (f" – {h.note}" if h.note else "")
                     )
                     for h in history
@@ -92,13 +92,13 @@ def register(app, services: Services) -> None:
 def _activity(activity) -> html.Div:
     parts = [
         html.P(
-            f"{german_date(activity.date)}: {activity.kind}"
+            f"{words.date(activity.date)}: {activity.kind}"
             + (f" in {activity.place}" if activity.place else "")
         )
     ]
     if activity.outcome:
         parts.append(html.P([html.Strong("Ergebnis: "), activity.outcome]))
     if activity.next_step:
-        due = f" (bis {german_date(activity.next_step_due)})" if activity.next_step_due else ""
+        due = f" (bis {words.date(activity.next_step_due)})" if activity.next_step_due else ""
         parts.append(html.P([html.Strong("Nächster Schritt: "), activity.next_step + due]))
     return html.Div(parts)

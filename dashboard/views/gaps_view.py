@@ -12,13 +12,13 @@ from dash import Input, Output, State, callback_context, dcc, html
 
 from lpr_geo import GAP_TABLE, gap_csv, gap_table, gap_xlsx, grid_values, priority_key
 from lpr_geo import PRIORITY_PARTS as PARTS
+from lpr_geo import vocabulary as words
 
 from .. import ids
 from ..grid_locale import GERMAN_TEXT, ONE_DECIMAL_DE
 from ..grid_rows import grid_rows
 from ..inputs import text_input
 from ..services import Services
-from ..text import german_date
 from ..url_state import ViewState
 
 POPULATION_LEVEL = {"gemeinde": "Gemeindeebene", "kreis": "Kreisebene"}
@@ -172,11 +172,11 @@ def _population_note(services: Services, view: ViewState) -> str:
     if view.level == "kreis":  # the Kreise's own figures (Destatis), whatever the Gemeinden have
         dates = services.tables(view.network, view.on).table("kreis")["population_date"].dropna()
         return (
-            f"Einwohner: {POPULATION_LEVEL['kreis']}, Stand {german_date(max(dates))}." if len(dates) else ""
+            f"Einwohner: {POPULATION_LEVEL['kreis']}, Stand {words.date(max(dates))}." if len(dates) else ""
         )
     source = services.figures(view.network, view.on).population_source
     if source is not None and source.level == "gemeinde":
-        return f"Einwohner: {POPULATION_LEVEL['gemeinde']}, Stand {german_date(source.date)}."
+        return f"Einwohner: {POPULATION_LEVEL['gemeinde']}, Stand {words.date(source.date)}."
     return (
         "Die Einwohnerzahlen der Gemeinden sind noch nicht importiert: bekannt sind nur die der kreisfreien "
         "Städte (ihre Kreiszahlen). Die übrigen Gemeinden erhalten bis dahin keine Einwohnerpunkte "

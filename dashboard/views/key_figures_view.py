@@ -9,13 +9,13 @@ import pandas as pd
 from dash import Input, Output, dcc, html
 
 from lpr_geo import Status
+from lpr_geo import vocabulary as words
 
 from .. import ids
 from ..grid_locale import GERMAN_TEXT, ONE_DECIMAL_DE
 from ..key_figure_cards import area_figures, key_figures
 from ..plotly_figures import kreis_bar_figure
 from ..services import Services
-from ..text import german_date
 from ..url_state import ViewState
 
 
@@ -88,7 +88,7 @@ def register(app, services: Services) -> None:
         names = {k.key: k.name for k in figures.kreise}
         without = [names[k] for k in figures.kreise_without_member]
         cards = [
-            html.P(f"{scope}, Stand {german_date(view.on)}", className="cards-scope"),
+            html.P(f"{scope}, Stand {words.date(view.on)}", className="cards-scope"),
             *(_card(title, value, detail) for title, value, detail in key_figures(figures, view.kreis)),
             _card(
                 "Kreise ohne Mitglied",

@@ -8,11 +8,12 @@ from functools import lru_cache
 import dash_ag_grid as dag
 from dash import Input, Output, Patch, State, dcc, html, no_update
 
+from lpr_geo import vocabulary as words
+
 from .. import ids, palette
 from ..grid_locale import GERMAN_TEXT
 from ..plotly_figures import map_figure_dict, route_patch, status_arrays, status_patch
 from ..services import Services
-from ..text import german_date, percent
 from ..url_state import ViewState
 
 LEVEL_WORDS = {"kreis": "Kreise", "amt": "Ämter und amtsfreien Gemeinden", "gemeinde": "Gemeinden"}
@@ -171,7 +172,7 @@ def _table_rows(table, kreise: dict[str, str]) -> list[dict]:
             "bez": bez,
             "kreis": kreise.get(kreis_key, ""),
             "status": labels[code],
-            "since": german_date(since) if code != "not_contacted" else "",
+            "since": words.date(since) if code != "not_contacted" else "",
             "how": how if how != "selbst" else "",
         }
         for key, name, bez, kreis_key, since, how, code in zip(
@@ -186,6 +187,6 @@ def _summary(table, view: ViewState) -> str:
     committed = int(table["committed"].sum())
     where = "im gewählten Kreis" if view.kreis else "in Brandenburg"
     return (
-        f"Stand {german_date(view.on)}: {covered} von {n} {LEVEL_WORDS[view.level]} {where} "
-        f"({percent(100 * covered / n if n else 0)}) sind im Netzwerk, {committed} haben die Mitarbeit zugesagt."
+        f"Stand {words.date(view.on)}: {covered} von {n} {LEVEL_WORDS[view.level]} {where} "
+        f"({words.percent(100 * covered / n if n else 0)}) sind im Netzwerk, {committed} haben die Mitarbeit zugesagt."
     )

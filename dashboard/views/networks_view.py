@@ -13,11 +13,11 @@ from dash.exceptions import PreventUpdate
 
 from lpr_geo import MAX_NETWORK_NAME_LENGTH as MAX_NAME_LENGTH
 from lpr_geo import RegisterError, add_network, has_role, network_overview, rename_network
+from lpr_geo import vocabulary as words
 
 from .. import forms, ids
 from ..login import current_user
 from ..services import Services
-from ..text import german_date
 
 #: Outputs only the network callbacks write; Dash updates naming them need the role admin.
 ADMIN_OUTPUTS: tuple[str, ...] = (
@@ -105,7 +105,7 @@ def _networks_list(networks) -> html.Ul:
     for network in networks:
         notes = [
             "Standardnetzwerk, nicht umbenennbar" if network.is_default else None,
-            f"gegründet {german_date(network.founded)}" if network.founded else None,
+            f"gegründet {words.date(network.founded)}" if network.founded else None,
         ]
         items.append(
             html.Li(

@@ -7,9 +7,10 @@ import io
 
 from dash import Input, Output, State, clientside_callback, dcc, html
 
+from lpr_geo import vocabulary as words
+
 from .. import ids
 from ..services import Services
-from ..text import german_number
 from ..url_state import ViewState
 
 
@@ -61,7 +62,7 @@ def register(app, services: Services) -> None:
                     html.Td(str(i)),
                     html.Td(leg.origin.name),
                     html.Td(leg.destination.name),
-                    html.Td(german_number(leg.km, 1), className="num"),
+                    html.Td(words.number(leg.km, 1), className="num"),
                     html.Td(_minutes(leg.minutes), className="num"),
                 ]
             )
@@ -70,7 +71,7 @@ def register(app, services: Services) -> None:
         table = html.Table(
             [
                 html.Caption(
-                    f"Rundfahrt mit {len(route.stops)} Stationen: {german_number(route.total_km, 1)} km, "
+                    f"Rundfahrt mit {len(route.stops)} Stationen: {words.number(route.total_km, 1)} km, "
                     f"etwa {_minutes(route.total_minutes)} Fahrzeit"
                 ),
                 html.Thead(
@@ -115,9 +116,9 @@ def register(app, services: Services) -> None:
         writer.writerow(["Etappe", "von", "nach", "km", "Minuten"])
         for i, leg in enumerate(route.legs, start=1):
             writer.writerow(
-                [i, leg.origin.name, leg.destination.name, german_number(leg.km, 1), round(leg.minutes)]
+                [i, leg.origin.name, leg.destination.name, words.number(leg.km, 1), round(leg.minutes)]
             )
-        writer.writerow(["", "Summe", "", german_number(route.total_km, 1), round(route.total_minutes)])
+        writer.writerow(["", "Summe", "", words.number(route.total_km, 1), round(route.total_minutes)])
         return dcc.send_bytes(
             buffer.getvalue().encode("utf-8-sig"), f"besuchsplanung-{view.on.isoformat()}.csv"
         )

@@ -27,7 +27,7 @@ from lpr_geo import (
     add_activity,
     set_status,
 )
-from lpr_geo.vocabulary import date as german_date
+from lpr_geo import vocabulary as words
 
 from .. import browser_input, ids
 from ..browser_input import KnownValues
@@ -42,7 +42,7 @@ OUTPUTS: tuple[str, ...] = (ids.STATUS_MESSAGE, ids.ACTIVITY_MESSAGE)
 
 def forms(status: str | None, version: int) -> list:
     """The status form (loaded with the region's status and version) and the activity form."""
-    today = german_date(dt.date.today())
+    today = words.date(dt.date.today())
     return [
         html.Form(
             [
