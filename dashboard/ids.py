@@ -8,6 +8,7 @@ CONTENT = "inhalt"  # <main> of each page; target of the skip link
 VIEW = "ansicht"  # dcc.Store with the current ViewState (mirrors the URL)
 SCOPE = "ansicht-umfang"  # dcc.Store: network, date, level, Kreis; changes only when one of them does
 DRAWN = "karte-gezeichnet"  # which (level, Kreis) geometry the map currently holds
+DEFERRED_WATCH = "teile-beobachtet"  # output of the watcher that loads the parts below the map
 
 NETWORK = "netzwerk"
 LEVEL = "ebene"  # pattern-matching id type of the level buttons

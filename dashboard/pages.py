@@ -21,10 +21,11 @@ from dash import Input, Output, dcc, html
 from lpr_geo import has_role
 from lpr_geo.vocabulary import ROLE_LABELS
 
-from . import browser_input, ids
+from . import browser_input, deferred, ids
 from .login import current_user
 from .request_bounds import MAX_CHARS
 from .services import Services
+from .view_reducer import RELAYED
 from .views import (
     accounts_view,
     audit_view,
@@ -56,6 +57,14 @@ MAP_SECTIONS = (
     timeline_view,
 )
 ADMIN_SECTIONS = (audit_view, data_view, accounts_view, networks_view, privacy_view)
+#: The parts of the map page that load after the map, when they come near the screen (map first).
+DEFERRED_PARTS = {
+    "luecken": gaps_view.layout,
+    "besuchsplanung": route_view.layout,
+    "entwicklung": timeline_view.layout,
+    "kreise": key_figures_view.kreise_layout,
+    map_view.TABLE_PART: map_view.table_layout,
+}
 
 
 def map_page(app, services: Services) -> list:
@@ -66,6 +75,8 @@ def map_page(app, services: Services) -> list:
         dcc.Location(id=ids.URL, refresh="callback-nav"),
         dcc.Store(id=ids.VIEW),
         dcc.Store(id=ids.SCOPE),
+        deferred.watch_store(),
+        *(deferred.relay_store(trigger) for trigger in RELAYED.values()),
         controls.layout(services),
         html.Main(
             [
@@ -76,9 +87,15 @@ def map_page(app, services: Services) -> list:
                     ],
                     className="top-grid",
                 ),
-                gaps_view.layout(),
-                html.Div([route_view.layout(), timeline_view.layout()], className="two-columns"),
-                key_figures_view.kreise_layout(),
+                deferred.part("luecken", gaps_view.layout),
+                html.Div(
+                    [
+                        deferred.part("besuchsplanung", route_view.layout),
+                        deferred.part("entwicklung", timeline_view.layout),
+                    ],
+                    className="two-columns",
+                ),
+                deferred.part("kreise", key_figures_view.kreise_layout),
             ],
             id=ids.CONTENT,
             tabIndex="-1",
@@ -143,7 +160,9 @@ def admin_links(app) -> html.Ul:
 def register(app, services: Services) -> None:
     """Add the callback that puts the page of the browser's path into the frame, and each page's sections."""
     # the renderer checks every callback's ids against the layout: the frame holds no page at first
-    app.validation_layout = html.Div([app.validation_layout, *map_page(app, services)])
+    app.validation_layout = html.Div(
+        [app.validation_layout, *map_page(app, services), *(layout() for layout in DEFERRED_PARTS.values())]
+    )
     admin_path = app.get_relative_path(ADMIN_PATH).rstrip("/")
 
     @app.callback(
@@ -163,3 +182,4 @@ def register(app, services: Services) -> None:
 
     for section in (*MAP_SECTIONS, *ADMIN_SECTIONS):
         section.register(app, services)
+    deferred.register(app, DEFERRED_PARTS)

@@ -22,7 +22,7 @@ from lpr_geo import MAX_STOPS, Layers
 from lpr_geo import vocabulary as words
 from lpr_geo.vocabulary import LEVELS, STOP, enumeration
 
-from . import browser_input, ids
+from . import browser_input, deferred, ids
 from .browser_input import BadInput, KnownValues
 from .inputs import commit_id
 from .url_state import ViewState, unused_link_parameters
@@ -97,6 +97,13 @@ def with_stops(view: ViewState, added: Iterable[str], places: Places) -> tuple[V
     return view.with_changes(stops=stops[:MAX_STOPS]), message
 
 
+#: Events of the parts loaded after the map arrive through relay stores (see :mod:`dashboard.deferred`).
+RELAYED = {
+    deferred.relay_id(component): component
+    for component in (ids.MAP_TABLE, ids.GAPS_GRID, ids.GAPS_TO_ROUTE, ids.ROUTE_CLEAR)
+}
+
+
 def apply_event(
     trigger: str | dict, value: object, view: ViewState, known: KnownValues, places: Places
 ) -> tuple[ViewState, str]:
@@ -119,6 +126,10 @@ def apply_event(
     BadInput
         For values no page of the app sends.
     """
+    if (
+        isinstance(trigger, str) and trigger in RELAYED
+    ):  # an event of a part loaded after the map (see dashboard.deferred)
+        trigger, value = RELAYED[trigger], deferred.relayed(value)
     if not value and trigger not in (ids.MAP_TABLE, ids.GAPS_GRID):
         return view, ""  # a button or search hit that was only (re)rendered, not pressed
     if isinstance(trigger, dict) and trigger.get("type") == ids.LEVEL:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from dashboard import deferred
 from dashboard.exports import CHROMIUM_ARGS
 from tests.servers import PORT, app_env, start_server
 
@@ -119,6 +120,19 @@ def recorded_page(browser, live_server):
     page = context.new_page()
     yield RecordedPage(page, live_server)
     context.close()
+
+
+def show_part(page, part: str) -> None:
+    """Bring a part of the map page that loads after the map to the screen, as a user scrolling to it
+    (or opening the map's table) would; see :mod:`dashboard.deferred`."""
+    box = page.locator(f"#{deferred.box_id(part)}")
+    details = box.locator("xpath=ancestor::details")
+    if details.count():
+        if details.get_attribute("open") is None:
+            details.locator("summary").click()
+    else:
+        box.scroll_into_view_if_needed()
+    box.locator(f".{deferred.PART_CLASS}").wait_for(state="detached", timeout=30_000)
 
 
 def wait_for_images(page) -> None:

@@ -90,6 +90,8 @@ def test_the_public_api_is_listed_documented_and_loads():
 
 def test_importing_lpr_geo_loads_none_of_its_parts():
     """The command line imports lpr_geo first: its public names load only when used."""
-    probe = "import sys, lpr_geo; print(sorted(m for m in sys.modules if m.startswith(('lpr_geo.', 'pandas'))))"
+    probe = (
+        "import sys, lpr_geo; print(sorted(m for m in sys.modules if m.startswith(('lpr_geo.', 'pandas'))))"
+    )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]"

@@ -16,7 +16,7 @@ from lpr_geo import regions
 from lpr_geo import vocabulary as words
 from lpr_geo.vocabulary import LEVELS
 
-from .. import browser_input, ids
+from .. import browser_input, deferred, ids
 from ..browser_input import MAX_SEARCH_CHARS
 from ..forms import committed_field
 from ..inputs import register_commit, text_input
@@ -115,11 +115,11 @@ def register(app, services: Services) -> None:
         register_commit(app, ids.DATE),
         Input({"type": ids.SEARCH_HIT, "key": ALL}, "n_clicks"),
         Input(ids.MAP, "clickData"),
-        Input(ids.MAP_TABLE, "selectedRows"),
-        Input(ids.GAPS_GRID, "selectedRows"),
-        Input(ids.GAPS_TO_ROUTE, "n_clicks"),
+        deferred.relay(app, ids.MAP_TABLE, "selectedRows"),
+        deferred.relay(app, ids.GAPS_GRID, "selectedRows"),
+        deferred.relay(app, ids.GAPS_TO_ROUTE, "n_clicks"),
         Input(ids.ADD_REGION_TO_ROUTE, "n_clicks"),
-        Input(ids.ROUTE_CLEAR, "n_clicks"),
+        deferred.relay(app, ids.ROUTE_CLEAR, "n_clicks"),
         State(ids.VIEW, "data"),
     )
     def view_callback(search, *events_and_state):

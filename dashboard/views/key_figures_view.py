@@ -111,12 +111,17 @@ def register(app, services: Services) -> None:
         ]
         return cards, kreis_bar_figure(pd.DataFrame(rows)), rows
 
-    @app.callback(
-        Output(ids.CARDS, "children"),
-        Output(ids.KREIS_BARS, "figure"),
-        Output(ids.KREIS_GRID, "rowData"),
-        Input(ids.SCOPE, "data"),
-    )
-    def show_figures(scope):
+    def scope_outputs(scope) -> tuple:
         view = ViewState.from_scope(scope, services.known_values())
         return outputs(view.network, view.on, view.kreis, services.revision())
+
+    @app.callback(Output(ids.CARDS, "children"), Input(ids.SCOPE, "data"))
+    def show_cards(scope):
+        return scope_outputs(scope)[0]
+
+    # the Kreis overview is a part loaded below the map (dashboard.deferred): a callback of its own
+    @app.callback(
+        Output(ids.KREIS_BARS, "figure"), Output(ids.KREIS_GRID, "rowData"), Input(ids.SCOPE, "data")
+    )
+    def show_kreise(scope):
+        return scope_outputs(scope)[1:]

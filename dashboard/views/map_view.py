@@ -10,12 +10,14 @@ from dash import Input, Output, Patch, State, dcc, html, no_update
 
 from lpr_geo import vocabulary as words
 
-from .. import ids, palette
+from .. import deferred, ids, palette
 from ..grid_locale import GERMAN_TEXT
 from ..plotly_figures import map_figure_dict, route_patch, status_arrays, status_patch
 from ..services import Services
 from ..url_state import ViewState
 
+#: The map table is a part loaded when its <details> opens (see dashboard.deferred).
+TABLE_PART = "kartentabelle"
 LEVEL_WORDS = {"kreis": "Kreise", "amt": "Ämter und amtsfreien Gemeinden", "gemeinde": "Gemeinden"}
 
 
@@ -53,30 +55,7 @@ def layout(app) -> html.Section:
                         "um die Details der Region anzuzeigen.",
                         className="hint",
                     ),
-                    dag.AgGrid(
-                        id=ids.MAP_TABLE,
-                        columnDefs=[
-                            {"field": "name", "headerName": "Region", "minWidth": 180, "flex": 2},
-                            {"field": "bez", "headerName": "Art", "flex": 1},
-                            {"field": "kreis", "headerName": "Kreis", "flex": 2},
-                            {"field": "status", "headerName": "Status", "flex": 2},
-                            {"field": "since", "headerName": "seit", "flex": 1},
-                            {"field": "how", "headerName": "über", "flex": 2},
-                        ],
-                        defaultColDef={"sortable": True, "filter": True, "resizable": True},
-                        dashGridOptions={
-                            **GERMAN_TEXT,
-                            "rowSelection": {
-                                "mode": "singleRow",
-                                "checkboxes": False,
-                                "enableClickSelection": True,
-                            },
-                            "pagination": True,
-                            "paginationPageSize": 20,
-                        },
-                        getRowId="params.data.key",
-                        style={"height": "480px"},
-                    ),
+                    deferred.part(TABLE_PART, table_layout, titled=False),
                 ],
                 className="map-table",
             ),
@@ -85,6 +64,34 @@ def layout(app) -> html.Section:
         id=ids.MAP_SECTION,
         className="card map-card",
         **{"aria-label": "Karte"},
+    )
+
+
+def table_layout() -> dag.AgGrid:
+    """The map's text alternative: every region of the view with its status (loaded when opened)."""
+    return dag.AgGrid(
+        id=ids.MAP_TABLE,
+        columnDefs=[
+            {"field": "name", "headerName": "Region", "minWidth": 180, "flex": 2},
+            {"field": "bez", "headerName": "Art", "flex": 1},
+            {"field": "kreis", "headerName": "Kreis", "flex": 2},
+            {"field": "status", "headerName": "Status", "flex": 2},
+            {"field": "since", "headerName": "seit", "flex": 1},
+            {"field": "how", "headerName": "über", "flex": 2},
+        ],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+        dashGridOptions={
+            **GERMAN_TEXT,
+            "rowSelection": {
+                "mode": "singleRow",
+                "checkboxes": False,
+                "enableClickSelection": True,
+            },
+            "pagination": True,
+            "paginationPageSize": 20,
+        },
+        getRowId="params.data.key",
+        style={"height": "480px"},
     )
 
 

@@ -2,10 +2,11 @@
 
 import pytest
 
+from dashboard.pages import DEFERRED_PARTS
 from lpr_geo.coverage import coverage_figures, coverage_tables, load_layers
 from lpr_geo.register import make_engine, status_events
 from tests.a11y.axe import serious_violations
-from tests.conftest import RecordedPage
+from tests.conftest import RecordedPage, show_part
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +36,8 @@ def test_no_serious_axe_violations(axe_page, live_server, name):
         page.wait_for_selector(".choroplethlocation", timeout=30_000)
     if name.startswith("dashboard"):
         page.wait_for_selector("#karten-zusammenfassung:has-text('Stand')", timeout=30_000)
+        for part in DEFERRED_PARTS:  # every part that loads after the map is checked too
+            show_part(page, part)
         page.wait_for_selector("#luecken-tabelle .ag-row", timeout=30_000)
         # the sections filled after the map (the scope it publishes): the Kreis table and the time line
         page.wait_for_selector("#kreis-tabelle .ag-row", timeout=30_000)
@@ -93,7 +96,7 @@ def test_map_table_lists_every_region_and_selects_by_keyboard(recorded_page, liv
     page = recorded_page.page
     page.goto(live_server + "/?ebene=kreis")
     page.wait_for_selector("#karten-zusammenfassung:has-text('Kreise')", timeout=30_000)
-    page.get_by_text("Karte als Tabelle").click()
+    show_part(page, "kartentabelle")
     grid = page.locator("#karten-tabelle")
     grid.locator(".ag-row").first.wait_for()
     assert (

@@ -46,7 +46,9 @@ def test_series_is_monotone_where_no_one_left(layers):
 
 
 def test_series_drops_when_a_member_leaves(layers, sample_events):
-    series = coverage_series(layers, sample_events, dt.date(2020, 2, 20), dt.date(2024, 1, 1)).set_index("date")
+    series = coverage_series(layers, sample_events, dt.date(2020, 2, 20), dt.date(2024, 1, 1)).set_index(
+        "date"
+    )
     assert series.at[dt.date(2022, 12, 31), "members"] == series.at[dt.date(2023, 1, 31), "members"] + 1
 
 

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from lpr_geo.boundaries import load_layer
+from tests.conftest import show_part
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +36,7 @@ def test_level_switch_redraws_the_map(recorded_page, live_server):
     page.get_by_role("button", name="Kreise", exact=True).click()
     region_count(page, 18)
     assert "ebene=kreis" in page.url
+    show_part(page, "luecken")
     # the Kreise's population comes with its source, unlike the Gemeinden's (not imported here)
     page.locator("#luecken-einwohner").get_by_text("Einwohner: Kreisebene, Stand 31.12.2018").wait_for()
     # areas in German notation, thousands included: a Landkreis has more than 1.000 km²
@@ -78,6 +80,8 @@ def test_search_elsterwerda_zooms_and_shows_detail_then_map_click(recorded_page,
 
 def test_gap_list_filter_and_three_stop_route(recorded_page, live_server):
     page = open_dashboard(recorded_page, live_server)
+    show_part(page, "luecken")
+    show_part(page, "besuchsplanung")
     grid = page.locator("#luecken-tabelle")
     grid.locator(".ag-row").first.wait_for()
     # AG Grid speaks German throughout (its own texts come from assets/ag_grid_de.js)
@@ -115,6 +119,7 @@ def test_gap_list_filter_and_three_stop_route(recorded_page, live_server):
 def test_a_26th_stop_is_not_added_and_the_page_says_so(recorded_page, live_server):
     keys = [k for k in load_layer("gemeinde", "land")["key"] if k != "12062124"][:25]
     page = open_dashboard(recorded_page, live_server, "?stopps=" + ",".join(keys))
+    show_part(page, "besuchsplanung")
     caption = page.locator("#route-ergebnis caption")
     caption.get_by_text("Rundfahrt mit 25 Stationen", exact=False).wait_for()
     page.get_by_label("Gemeinde suchen").fill("Elsterwerda")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, show_part
 
 pytestmark = pytest.mark.browser
 
@@ -43,6 +43,7 @@ def test_the_ranked_list_explains_itself_and_exports_what_the_command_writes(
 ):
     page = recorded_page.page
     page.goto(f"{live_server}/?stand={ON}")
+    show_part(page, "luecken")
     page.locator(f"{GRID} .ag-row[row-index='0'] [col-id='reason']").wait_for()
 
     key = page.locator("#luecken-legende")

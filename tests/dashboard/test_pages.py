@@ -23,4 +23,3 @@ def test_the_embed_code_and_downloads_follow_the_view(recorded_page, live_server
     expect(page.locator("#einbetten-code")).to_have_value(re.compile(r'/embed" '))
     assert page.get_by_role("button", name="Gemeinden", exact=True).get_attribute("aria-pressed") == "true"
     assert recorded_page.foreign == [] and recorded_page.console_errors == []
-

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.standalone import PLOTLY_JS
+from tests.conftest import show_part
 
 BUNDLE = "/assets/plotly-lpr.min.js"
 FULL_BUNDLE = "package_data/plotly.min.js"
@@ -45,6 +46,8 @@ def test_page_loads_the_partial_bundle_and_every_chart_draws_in_german(recorded_
     page.goto(live_server + "/")
     page.wait_for_function("document.querySelectorAll('.choroplethlocation').length === 417")
     page.wait_for_selector("#karte .scattergeo")  # Kreis borders and names
+    show_part(page, "entwicklung")
+    show_part(page, "kreise")
     page.wait_for_selector("#entwicklung .trace.scatter path.js-line")  # the timeline
     page.wait_for_function("document.querySelectorAll('#kreis-balken .bars .point').length === 18")
 

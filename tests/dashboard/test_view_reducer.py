@@ -8,7 +8,7 @@ import json
 import pytest
 from dash import no_update
 
-from dashboard import ids
+from dashboard import deferred, ids
 from dashboard.browser_input import BadInput, KnownValues
 from dashboard.inputs import commit_id
 from dashboard.url_state import ViewState
@@ -55,6 +55,11 @@ def pattern(**component) -> str:
 def committed(field: str, text: str) -> tuple[str, dict]:
     """The event of a field committed with Enter or by leaving it."""
     return f"{commit_id(field)}.data", {"text": text, "at": 1}
+
+
+def relayed(component: str, value: object) -> tuple[str, dict]:
+    """The event of a part loaded after the map, as its relay store reports it."""
+    return f"{deferred.relay_id(component)}.data", {"value": value, "at": 1}
 
 
 def reduce(view: ViewState, known, places, *events) -> tuple[ViewState, ViewReply]:
@@ -200,21 +205,21 @@ def test_map_click_shows_the_region_and_a_click_beside_changes_nothing(known, pl
 
 
 def test_map_table_row_shows_the_region(known, places, start):
-    view, _ = reduce(start, known, places, (f"{ids.MAP_TABLE}.selectedRows", [{"key": ELSTERWERDA}]))
+    view, _ = reduce(start, known, places, relayed(ids.MAP_TABLE, [{"key": ELSTERWERDA}]))
     assert view.region == ELSTERWERDA
-    view, _ = reduce(view, known, places, (f"{ids.MAP_TABLE}.selectedRows", []))
+    view, _ = reduce(view, known, places, relayed(ids.MAP_TABLE, []))
     assert view.region == ELSTERWERDA  # deselecting keeps the detail
 
 
 def test_gap_list_selection_keeps_known_keys_once(known, places, start):
     rows = [{"key": ELSTERWERDA}, {"key": "99999999"}, {"key": ELSTERWERDA}, {"key": BAD_LIEBENWERDA}]
-    view, reply = reduce(start, known, places, (f"{ids.GAPS_GRID}.selectedRows", rows))
+    view, reply = reduce(start, known, places, relayed(ids.GAPS_GRID, rows))
     assert view.selected == (ELSTERWERDA, BAD_LIEBENWERDA)
     assert reply.search == f"?auswahl={ELSTERWERDA}%2C{BAD_LIEBENWERDA}"
-    view, _ = reduce(view, known, places, (f"{ids.GAPS_GRID}.selectedRows", []))
+    view, _ = reduce(view, known, places, relayed(ids.GAPS_GRID, []))
     assert view.selected == ()
     with pytest.raises(BadInput, match="Auswahl"):
-        reduce(start, known, places, (f"{ids.GAPS_GRID}.selectedRows", "alle"))
+        reduce(start, known, places, relayed(ids.GAPS_GRID, "alle"))
 
 
 # --- route ----------------------------------------------------------------------------------------------
@@ -222,7 +227,7 @@ def test_gap_list_selection_keeps_known_keys_once(known, places, start):
 
 def test_route_from_the_gap_list_and_the_region_detail_then_cleared(known, places, start):
     selected = start.with_changes(selected=(ELSTERWERDA, BAD_LIEBENWERDA))
-    view, _ = reduce(selected, known, places, (f"{ids.GAPS_TO_ROUTE}.n_clicks", 1))
+    view, _ = reduce(selected, known, places, relayed(ids.GAPS_TO_ROUTE, 1))
     assert view.stops == (ELSTERWERDA, BAD_LIEBENWERDA)
     view, _ = reduce(
         view.with_changes(region=ELBE_ELSTER), known, places, (f"{ids.ADD_REGION_TO_ROUTE}.n_clicks", 1)
@@ -230,7 +235,7 @@ def test_route_from_the_gap_list_and_the_region_detail_then_cleared(known, place
     assert view.stops == (ELSTERWERDA, BAD_LIEBENWERDA, ELBE_ELSTER)
     again, reply = reduce(view, known, places, (f"{ids.ADD_REGION_TO_ROUTE}.n_clicks", 2))
     assert again.stops == view.stops and reply.store is no_update  # a stop is on the route once
-    cleared, reply = reduce(view, known, places, (f"{ids.ROUTE_CLEAR}.n_clicks", 1))
+    cleared, reply = reduce(view, known, places, relayed(ids.ROUTE_CLEAR, 1))
     assert cleared.stops == () and "stopps" not in reply.search
 
 
@@ -243,7 +248,7 @@ def test_the_route_stops_at_25_and_names_the_regions_left_out(known, places, sta
     gemeinden = list(layers.index["gemeinde"])
     full = start.with_changes(stops=tuple(gemeinden[: MAX_STOPS - 1]))
     two = full.with_changes(selected=tuple(gemeinden[MAX_STOPS - 1 : MAX_STOPS + 2]))
-    view, reply = reduce(two, known, places, (f"{ids.GAPS_TO_ROUTE}.n_clicks", 1))
+    view, reply = reduce(two, known, places, relayed(ids.GAPS_TO_ROUTE, 1))
     assert view.stops == tuple(gemeinden[:MAX_STOPS])
     names = [places.region_names[key] for key in gemeinden[MAX_STOPS : MAX_STOPS + 2]]
     assert (
@@ -251,7 +256,7 @@ def test_the_route_stops_at_25_and_names_the_regions_left_out(known, places, sta
         == f"Höchstens 25 Stationen je Route; »{names[0]}« und »{names[1]}« wurden nicht hinzugefügt."
     )
     five = full.with_changes(selected=tuple(gemeinden[MAX_STOPS - 1 : MAX_STOPS + 5]))
-    _, reply = reduce(five, known, places, (f"{ids.GAPS_TO_ROUTE}.n_clicks", 1))
+    _, reply = reduce(five, known, places, relayed(ids.GAPS_TO_ROUTE, 1))
     assert reply.message.endswith("und 2 weitere wurden nicht hinzugefügt.")
     one = full.with_changes(stops=tuple(gemeinden[:MAX_STOPS]), region=gemeinden[MAX_STOPS])
     _, reply = reduce(one, known, places, (f"{ids.ADD_REGION_TO_ROUTE}.n_clicks", 1))

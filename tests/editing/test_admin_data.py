@@ -17,7 +17,7 @@ from lpr_geo.register.columns import EXPORT_FIELDS, HEADERS
 from lpr_geo.register.tabular import read_table
 from lpr_geo.spreadsheets import ReadLimits
 from tests.a11y.axe import serious_violations
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, show_part
 
 from .conftest import ADMIN, EDITOR, VIEWER, browser_login, count_rows, login_session, open_verwaltung, watch
 
@@ -227,6 +227,7 @@ def test_a_checked_import_is_applied_and_a_viewer_sees_it_on_the_map(
         reader.goto(f"{editing_server}/?region={IMPORTED[0]}")
         reader.wait_for_selector("#detail p:has-text('Status: Im Gespräch')")
         reader.wait_for_selector(f"#detail li:has-text('{XSS}')")  # the imported note, as text
+        show_part(reader, "kartentabelle")
         reader.wait_for_load_state("networkidle")
         rows = [
             row
@@ -299,7 +300,9 @@ def test_the_upload_waits_owner_only_in_the_data_directory_and_applies_once(
     contents = "data:text/csv;base64," + base64.b64encode(GOOD_CSV.replace("Frau", "Herr").encode()).decode()
 
     def step(name: str, stored: dict | None = None, data: str | None = None) -> dict:
-        response = client.post(editing_server + "/_dash-update-component", json=import_body(data, name, stored))
+        response = client.post(
+            editing_server + "/_dash-update-component", json=import_body(data, name, stored)
+        )
         assert response.status_code == 200, response.text
         return response.json()["response"]
 
@@ -307,7 +310,9 @@ def test_the_upload_waits_owner_only_in_the_data_directory_and_applies_once(
     folder = editing_data_dir / "import-staging" / stored["token"]
     assert oct(folder.stat().st_mode & 0o777) == "0o700"
     assert {oct(p.stat().st_mode & 0o777) for p in folder.iterdir()} == {"0o600"}
-    assert "Prüfung ohne Probleme" in json.dumps(step("register-pruefen.n_clicks", stored), ensure_ascii=False)
+    assert "Prüfung ohne Probleme" in json.dumps(
+        step("register-pruefen.n_clicks", stored), ensure_ascii=False
+    )
     assert sorted(p.name for p in folder.iterdir()) == ["checked.json", "upload.json"]  # read once
     before = counts(register_db)
     assert "Übernommen" in json.dumps(step("register-uebernehmen.n_clicks", stored), ensure_ascii=False)

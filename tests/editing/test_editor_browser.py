@@ -11,6 +11,7 @@ from sqlalchemy import create_engine
 # User via the editing module: importing lpr_geo.auth first runs into a circular import in lpr_geo
 from lpr_geo.auth import User
 from lpr_geo.register.editing import set_status
+from tests.conftest import show_part
 
 from .conftest import EDITOR, browser_login, watch
 
@@ -67,6 +68,7 @@ def test_editor_saves_status_and_activity_and_an_anonymous_viewer_sees_them_esca
         anonymous.set_default_timeout(60_000)
         viewer_dialogs, bodies = watch(anonymous)
         open_region(anonymous, editing_server)
+        show_part(anonymous, "kartentabelle")
         anonymous.wait_for_selector("#detail p:has-text('Status: Im Gespräch')")
         anonymous.wait_for_selector(f"#detail li:has-text('{XSS}')")
         anonymous.wait_for_selector(f"#detail p:has-text('Ergebnis: {XSS}')")
