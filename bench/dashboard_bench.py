@@ -19,7 +19,7 @@ Measured (issue 6, "Benchmark"):
   click / Enter key event until the map's paths or fills changed (``performance.now()`` in the page,
   polled every animation frame).
 
-Targets: first load <= 2.5 MB and <= 2 s; per callback <= 100 ms server time and <= 150 KB; redraw
+Targets (:data:`TARGETS`): first load <= 1.5 MB and map drawn <= 1.5 s, warm reload <= 0.8 s; per callback <= 100 ms server time and <= 150 KB; redraw
 <= 400 ms. Total runtime is bounded (hard deadline, timeouts on every wait); about 4-5 minutes on a
 busy 2-core machine (the obvious app moves ~26 MB per page load and needs seconds per callback).
 """
@@ -59,7 +59,7 @@ class Repeats:
 
 
 #: Ours gets the full count; the obvious app moves ~25 MB per page load, so fewer runs keep the bench short.
-OURS = Repeats(reloads=5, new_visitors=0, cycles=2, dates=5)
+OURS = Repeats(reloads=5, new_visitors=5, cycles=2, dates=5)
 OBVIOUS = Repeats(reloads=1, new_visitors=0, cycles=1, dates=3)
 DEADLINE_S = 280
 LOAD_TIMEOUT_S = 45  # the obvious app needs ~30 s per page on a loaded 2-core machine
@@ -76,7 +76,16 @@ EMPTY_TOPOJSON = json.dumps(
     }
 )
 CDN_TOPOJSON = re.compile(r"^https://cdn\.plot\.ly/.*\.json$")
-TARGETS = {"load_mb": 2.5, "load_s": 2.0, "server_ms": 100, "callback_kb": 150, "redraw_ms": 400}
+#: Issue 18: first load (cold, and a new visitor of a warm server) <= 1.5 MB and map drawn <= 1.5 s; reload
+#: with a warm browser cache <= 0.8 s.
+TARGETS = {
+    "load_mb": 1.5,
+    "load_s": 1.5,
+    "warm_s": 0.8,
+    "server_ms": 100,
+    "callback_kb": 150,
+    "redraw_ms": 400,
+}
 
 # ---------------------------------------------------------------------------------------------------
 # The obvious approach: one callback, px.choropleth of the full-resolution GeoJSON, rebuilt each time.
@@ -630,7 +639,7 @@ def report(ours: Result, obvious: Result, counts: dict[str, int]) -> None:
         b["reload_mb"],
         " MB",
     )
-    row("Reload, warm: map drawn", f"<= {t['load_s']} s", a["reload_s"], b["reload_s"], " s")
+    row("Reload, warm: map drawn", f"<= {t['warm_s']} s", a["reload_s"], b["reload_s"], " s")
     if ours.warm_new:
         row(
             "New visitor, warm server, empty cache: bytes",
