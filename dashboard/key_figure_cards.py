@@ -26,8 +26,9 @@ def key_figures(figures: CoverageFigures, kreis: str | None = None) -> list[tupl
         ),
         (
             "Gemeinden im Netzwerk",
-            f"{area.gemeinden_covered} von {area.gemeinden}",
-            f"{words.percent(area.gemeinden_covered_pct)}; {area.gemeinden_committed} weitere haben zugesagt",
+            f"{words.number(area.gemeinden_covered)} von {words.number(area.gemeinden)}",
+            f"{words.percent(area.gemeinden_covered_pct)}; {area.gemeinden_committed} weitere "
+            f"{words.conjugated(area.gemeinden_committed, 'hat', 'haben')} zugesagt",
         ),
         (
             "Fläche im Netzwerk",

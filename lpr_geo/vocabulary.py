@@ -100,6 +100,11 @@ def counted(n: int, noun: Noun) -> str:
     return noun.count(n)
 
 
+def conjugated(n: int, singular: str, plural: str) -> str:
+    """The verb that agrees with a count: ``1 ist``, ``3 sind`` (``conjugated(n, "ist", "sind")``)."""
+    return singular if n == 1 else plural
+
+
 def enumeration(items: Iterable[str], last: str = "und") -> str:
     """``a``, ``a und b``, ``a, b und c`` (``last="oder"`` for alternatives)."""
     items = [item for item in items if item]

@@ -42,6 +42,11 @@ def test_levels_and_labels():
     assert words.status_since("member", dt.date(2021, 6, 7)) == "Mitglied seit 07.06.2021"
 
 
+def test_the_verb_agrees_with_the_count():
+    assert f"1 {words.conjugated(1, 'hat', 'haben')} zugesagt" == "1 hat zugesagt"
+    assert f"0 {words.conjugated(0, 'hat', 'haben')} zugesagt" == "0 haben zugesagt"
+
+
 def test_enumeration():
     assert words.enumeration([]) == ""
     assert words.enumeration(["Stadt"]) == "Stadt"

@@ -18,7 +18,6 @@ from ..url_state import ViewState
 
 #: The map table is a part loaded when its <details> opens (see dashboard.deferred).
 TABLE_PART = "kartentabelle"
-LEVEL_WORDS = {"kreis": "Kreise", "amt": "Ämter und amtsfreien Gemeinden", "gemeinde": "Gemeinden"}
 
 
 def layout(app) -> html.Section:
@@ -194,6 +193,7 @@ def _summary(table, view: ViewState) -> str:
     committed = int(table["committed"].sum())
     where = "im gewählten Kreis" if view.kreis else "in Brandenburg"
     return (
-        f"Stand {words.date(view.on)}: {covered} von {n} {LEVEL_WORDS[view.level]} {where} "
-        f"({words.percent(100 * covered / n if n else 0)}) sind im Netzwerk, {committed} haben die Mitarbeit zugesagt."
+        f"Stand {words.date(view.on)}: {words.LEVELS[view.level].noun.of(covered, n)} {where} "
+        f"({words.percent(100 * covered / n if n else 0)}) {words.conjugated(covered, 'ist', 'sind')} im "
+        f"Netzwerk, {committed} {words.conjugated(committed, 'hat', 'haben')} die Mitarbeit zugesagt."
     )

@@ -84,7 +84,7 @@ def test_text_summary_matches_the_engine(recorded_page, live_server, live_data_d
     engine = make_engine(f"sqlite:///{live_data_dir / 'register.sqlite'}")
     tables = coverage_tables(load_layers(), status_events(engine))
     amt = tables.table("amt")
-    expected = f"{int(amt['covered'].sum())} von {len(amt)} Ämter"
+    expected = f"{int(amt['covered'].sum())} von {len(amt)} Ämtern und amtsfreien Gemeinden in Brandenburg"
     assert expected in summary.inner_text()
     figures = coverage_figures(tables)
     # the cards follow the map (they are computed once the map has answered)
