@@ -196,17 +196,13 @@ def _notes(report: ImportReport) -> list:
     ]
 
 
-def _rows(n: int) -> str:
-    return "1 Datenzeile" if n == 1 else f"{n} Datenzeilen"
-
-
 def report_view(report: ImportReport) -> list:
     """The German report of a dry run or an import: counts, every problem with row and field, notes."""
     if report.problems:
         n = len(report.problems)
         return [
             forms.error(
-                f"{_rows(report.rows)}, {n} {'Problem' if n == 1 else 'Probleme'}: die Datei kann so nicht "
+                f"{words.DATA_ROW.count(report.rows)}, {words.PROBLEM.count(n)}: die Datei kann so nicht "
                 "übernommen werden. Nichts wurde gespeichert. Bitte die Datei korrigieren und neu hochladen."
             ),
             _problems_table(report),
@@ -214,7 +210,7 @@ def report_view(report: ImportReport) -> list:
         ]
     if report.dry_run:
         summary = (
-            f"Prüfung ohne Probleme: {_rows(report.rows)}. Nichts wurde gespeichert; »Übernehmen« "
+            f"Prüfung ohne Probleme: {words.DATA_ROW.count(report.rows)}. Nichts wurde gespeichert; »Übernehmen« "
             "importiert genau diese Datei."
         )
         if not report.changed:
@@ -222,11 +218,11 @@ def report_view(report: ImportReport) -> list:
         caption = "Änderungen beim Übernehmen"
     else:
         summary = (
-            f"Übernommen: {_rows(report.rows)}. Die Karte zeigt den neuen Stand beim nächsten Wechsel der "
+            f"Übernommen: {words.DATA_ROW.count(report.rows)}. Die Karte zeigt den neuen Stand beim nächsten Wechsel der "
             "Ansicht oder nach dem Neuladen der Seite."
         )
         if not report.changed:
-            summary = f"Übernommen: {_rows(report.rows)}; alle Zeilen entsprachen schon dem Register."
+            summary = f"Übernommen: {words.DATA_ROW.count(report.rows)}; alle Zeilen entsprachen schon dem Register."
         caption = "Übernommene Änderungen"
     return [forms.done(summary), _counts_table(report, caption), *_notes(report)]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..vocabulary import CONTACT_PERSON, DATA_ROW, PROBLEM, REGION, STATUS_ENTRY
 from .errors import shortened
 
 #: Keys of :attr:`ImportReport.counts`, in the order reports list them.
@@ -54,17 +55,17 @@ class ImportReport:
 
     def text(self) -> str:
         """Return the report in German, one line per problem or note."""
-        lines = [f"{self.path.name}: {self.rows} Datenzeilen"]
+        lines = [f"{self.path.name}: {DATA_ROW.count(self.rows)}"]
         lines += [f"  Hinweis: {n}" for n in self.notes]
         if self.problems:
-            lines.append(f"{len(self.problems)} Problem(e), es wurde nichts importiert:")
+            lines.append(f"{PROBLEM.count(len(self.problems))}, es wurde nichts importiert:")
             lines += [f"  {self.path.name}, {p}" for p in self.problems]
             return "\n".join(lines)
         c = self.counts
         verb = "würden" if self.dry_run else "wurden"
         lines.append(
-            f"{c['participants_added']} Regionen neu, {c['events_added']} Statuseinträge neu, "
-            f"{c['events_changed']} geändert, {c['contacts_added']} Ansprechpartner neu, "
+            f"{REGION.count(c['participants_added'])} neu, {STATUS_ENTRY.count(c['events_added'])} neu, "
+            f"{c['events_changed']} geändert, {CONTACT_PERSON.count(c['contacts_added'])} neu, "
             f"{c['contacts_changed']} geändert ({verb} übernommen"
             + ("; Probelauf, nichts gespeichert)" if self.dry_run else ")")
         )

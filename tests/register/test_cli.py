@@ -78,7 +78,7 @@ def test_real_processes_sqlite(tmp_path):
     path = write_csv(tmp_path / "m.csv", rows, encoding="cp1252")
     done = _run("members", "import", str(path), env={"LPR_GEO_DB": db})
     assert done.returncode == 0, done.stderr
-    assert "Windows-1252" in done.stdout and "1 Statuseinträge neu" in done.stdout
+    assert "Windows-1252" in done.stdout and "1 Statuseintrag neu" in done.stdout
     done = _run("members", "export", str(tmp_path / "out.xlsx"), "--db", db)
     assert done.returncode == 0 and "1 Zeilen" in done.stdout, done.stderr
     done = _run("members", "import", str(tmp_path / "out.xlsx"), "--db", db)
