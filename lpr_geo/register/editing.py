@@ -41,8 +41,8 @@ from .models import (
     Participant,
     StatusEvent,
 )
+from .permissions import require_role
 from .regions import LEVEL_LABELS, Region, describe, regions
-from .roles import require_role
 from .validation import contact_problems, future_problem, status_date_problem, text_problem
 
 if TYPE_CHECKING:
