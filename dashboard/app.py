@@ -152,7 +152,8 @@ def _layout(app: dash.Dash, services: Services, settings: Settings) -> html.Div:
                 className="site",
             ),
             html.P(
-                f"{SAMPLE_NOTICE} {SAMPLE_FACTS}",
+                # the facts give way on a phone (style.css), so that the map is on the first screen
+                [SAMPLE_NOTICE, " ", html.Span(SAMPLE_FACTS, className="sample-facts")],
                 id=ids.SAMPLE_BANNER,
                 className="sample-banner",
                 hidden=not sample,
