@@ -12,17 +12,18 @@
   var MARGIN = 4;
   var MIN_MAP_HEIGHT = 220;
 
-  function labelTexts(gd) {
-    // the names are the trace drawn as text only (dashboard/plotly_figures.py: LABELS)
-    var texts = [];
+  function texts(gd, names) {
+    // the names are the trace drawn as text only (dashboard/plotly_figures.py: LABELS); the route's stops
+    // are numbered markers with text, which the names must not cover
+    var found = [];
     gd.querySelectorAll("g.trace.scattergeo").forEach(function (g) {
       var calc = g.__data__;
-      var trace = calc && calc[0] && calc[0].trace;
-      if (trace && trace.mode === "text") {
-        g.querySelectorAll("text").forEach(function (t) { texts.push(t); });
+      var mode = calc && calc[0] && calc[0].trace && calc[0].trace.mode;
+      if (mode && (names ? mode === "text" : mode !== "text" && mode.indexOf("text") >= 0)) {
+        g.querySelectorAll("text").forEach(function (t) { found.push(t); });
       }
     });
-    return texts;
+    return found;
   }
 
   function overlaps(a, b) {
@@ -47,14 +48,14 @@
   }
 
   function fitLabels(gd) {
-    var texts = labelTexts(gd);
-    texts.forEach(function (t) { t.style.display = ""; });
-    var items = texts.map(function (t, i) {
+    var names = texts(gd, true);
+    names.forEach(function (t) { t.style.display = ""; });
+    var items = names.map(function (t, i) {
       return { node: t, box: t.getBoundingClientRect(), size: parseFloat(t.style.fontSize) || 0, order: i };
     }).filter(function (item) { return item.box.width > 0; });
     items.sort(function (a, b) { return b.size - a.size || a.order - b.order; });
     var area = geoFrame(gd);
-    var kept = [];
+    var kept = texts(gd, false).map(function (t) { return t.getBoundingClientRect(); });
     items.forEach(function (item) {
       var box = item.box;
       var inside = box.left >= area.left && box.right <= area.right && box.top >= area.top && box.bottom <= area.bottom;
@@ -64,6 +65,8 @@
         item.node.style.display = "none";
       }
     });
+    // says for which size the names were fitted (the browser tests wait for it)
+    gd.setAttribute("data-beschriftet", Math.round(area.right - area.left) + "x" + Math.round(area.bottom - area.top));
   }
 
   function keepHoverInside(gd) {
