@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -83,7 +84,11 @@ def _query_of(url: str) -> dict[str, str]:
 
 def test_panel_carries_level_date_and_route_and_follows_every_change(browser, app_url):
     recorded = _open_map(
-        browser, app_url + f"/?stopps={ELSTERWERDA}", 1280, 900, permissions=["clipboard-read", "clipboard-write"]
+        browser,
+        app_url + f"/?stopps={ELSTERWERDA}",
+        1280,
+        900,
+        permissions=["clipboard-read", "clipboard-write"],
     )
     page = recorded.page
     page.get_by_role("button", name="Kreise", exact=True).click()
@@ -141,10 +146,10 @@ def _frame(page):
 def _visible_labels(frame) -> list[dict]:
     """The Kreis names shown, once they are fitted to the map's present size (dashboard/assets/map-fit.js)."""
     # plotly.js redraws a moment after the frame changed its size
-    height = int(frame.locator("#karte").bounding_box()["height"])
-    expect(frame.locator("#karte .main-svg").first).to_have_attribute(
-        "height", re.compile(rf"^({height}|{height + 1})(\.\d*)?$")
-    )
+    box, svg = frame.locator("#karte").bounding_box(), frame.locator("#karte .main-svg").first
+    for side in ("width", "height"):
+        size = int(box[side])
+        expect(svg).to_have_attribute(side, re.compile(rf"^({size}|{size + 1})(\.\d*)?$"))
     size = frame.locator("#karte").evaluate(
         """gd => { const r = gd.querySelector("clipPath[id$='geo'] rect");
             return Math.round(+r.getAttribute('width')) + 'x' + Math.round(+r.getAttribute('height')); }"""
@@ -163,7 +168,12 @@ def _assert_apart(labels: list[dict]) -> None:
     """No Kreis name covers another or a route stop (start and end of a route are one place)."""
     for i, a in enumerate(labels):
         for b in labels[i + 1 :]:
-            apart = a["right"] <= b["left"] or b["right"] <= a["left"] or a["bottom"] <= b["top"] or b["bottom"] <= a["top"]
+            apart = (
+                a["right"] <= b["left"]
+                or b["right"] <= a["left"]
+                or a["bottom"] <= b["top"]
+                or b["bottom"] <= a["top"]
+            )
             assert apart or not (a["name"] or b["name"]), (a, b)
 
 
@@ -207,6 +217,9 @@ def test_snippet_on_another_origin_takes_the_height_of_the_map(browser, app_url,
     page.wait_for_function("document.querySelector('iframe').getBoundingClientRect().height > 600")
     wide = iframe.bounding_box()["height"]
     assert abs(wide - frame.evaluate("document.documentElement.scrollHeight")) <= 2
+    labels = _visible_labels(frame)
+    assert len(labels) >= 16, labels  # room for more names
+    _assert_apart(labels)
     page.screenshot(path=str(ARTIFACTS / "share-iframe-640.png"), full_page=True)
 
     # a message from anything but the frame's own window is ignored
@@ -275,3 +288,19 @@ def test_embed_at_320_px_keeps_its_labels_apart(browser, app_url):
     recorded.screenshot("share-embed-320")
     page.context.close()
     assert recorded.foreign == [] and recorded.console_errors == []
+
+
+def test_the_scripts_are_served_by_the_app(app_url):
+    with urllib.request.urlopen(app_url + "/embed.js", timeout=30) as response:
+        host_script = response.read().decode()
+        assert response.headers["Content-Type"].startswith("text/javascript")
+        # host pages cannot version its URL: browsers ask again after an hour
+        assert response.headers["Cache-Control"] == "public, max-age=3600"
+    assert "lpr-geo-embed" in host_script and "event.origin" in host_script
+    with urllib.request.urlopen(app_url + "/embed?ebene=kreis", timeout=30) as response:
+        embed = response.read().decode()
+    assert re.search(r'<script src="/assets/map-fit\.js\?v=\d+"></script>', embed)
+    with urllib.request.urlopen(app_url + "/", timeout=30) as response:
+        dashboard = response.read().decode()
+    # the host pages' script is no part of the dashboard
+    assert "/assets/map-fit.js" in dashboard and "embed-host" not in dashboard
