@@ -131,10 +131,13 @@ def dialog_layout(frame_ancestors: tuple[str, ...] = ("'self'",)) -> html.Detail
                     html.Label("Code für das Intranet (iframe)", htmlFor=ids.EMBED_SNIPPET),
                     dcc.Textarea(id=ids.EMBED_SNIPPET, readOnly=True, rows=7, className="embed-code"),
                     html.P(note, id=ids.EMBED_FRAME_NOTE, className="embed-note") if note else None,
-                    dcc.Checklist(
+                    # a toggle button: Dash's Checklist is a listbox without an accessible name
+                    html.Button(
+                        "Legende aufgeklappt",
                         id=ids.EMBED_LEGEND,
-                        options=[{"label": "Legende aufgeklappt", "value": "1"}],
-                        value=["1"],
+                        type="button",
+                        className="button secondary small",
+                        **{"aria-pressed": "true"},
                     ),
                     html.P("Karte der aktuellen Ansicht herunterladen (ohne Internetverbindung nutzbar):"),
                     html.Ul(id=ids.EMBED_DOWNLOADS, className="embed-downloads"),
@@ -210,24 +213,26 @@ def register(app: dash.Dash, services: Services, settings: Settings) -> None:
         Output(ids.SHARE_LINK, "value"),
         Output(ids.EMBED_SNIPPET, "value"),
         Output(ids.EMBED_DOWNLOADS, "children"),
+        Output(ids.EMBED_LEGEND, "aria-pressed"),
         Input(ids.PAGE_URL, "href"),
-        Input(ids.EMBED_LEGEND, "value"),
+        Input(ids.EMBED_LEGEND, "n_clicks"),
     )
-    def show_snippet(href, legend):
+    def show_snippet(href, clicks):
         """The frame's location tells every change of the view (see :func:`dashboard.pages.map_page`)."""
+        legend = not browser_input.whole_number(clicks, "Legende") % 2
         parts = urlsplit(browser_input.text(href, "Adresse", MAX_CHARS))
         shared = SharedView.of(parts.query, services.known_values())
         origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
         link = origin + parts.path + shared.link
         code = snippet(
-            origin + app.get_relative_path(EMBED_PATH) + shared.embed(bool(legend)),
+            origin + app.get_relative_path(EMBED_PATH) + shared.embed(legend),
             origin + app.get_relative_path(HOST_SCRIPT_PATH),
         )
         links = [
             html.Li(html.A(label, href=app.get_relative_path(EXPORT_PATH + fmt) + shared.map, download=""))
             for fmt, label in DOWNLOADS.items()
         ]
-        return link, code, links
+        return link, code, links, "true" if legend else "false"
 
     app.clientside_callback(
         """function (clicks, link) {

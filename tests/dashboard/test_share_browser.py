@@ -123,8 +123,9 @@ def test_panel_carries_level_date_and_route_and_follows_every_change(browser, ap
     expect(code).to_have_value(re.compile("ebene=amt"))
     expect(link).to_have_value(re.compile("ebene=amt"))
     assert "ebene=amt" in links.nth(0).get_attribute("href")
-    page.get_by_label("Legende aufgeklappt").uncheck()
+    page.get_by_role("button", name="Legende aufgeklappt").click()
     expect(code).to_have_value(re.compile("legende=0"))
+    expect(page.get_by_role("button", name="Legende aufgeklappt")).to_have_attribute("aria-pressed", "false")
 
     page.get_by_role("button", name="Link zu dieser Ansicht kopieren").click()
     expect(page.locator("#ansicht-link-kopiert")).to_have_text("Link kopiert.")
@@ -304,3 +305,16 @@ def test_the_scripts_are_served_by_the_app(app_url):
         dashboard = response.read().decode()
     # the host pages' script is no part of the dashboard
     assert "/assets/map-fit.js" in dashboard and "embed-host" not in dashboard
+
+
+def test_share_panel_on_a_phone_passes_axe(browser, app_url):
+    from tests.a11y.axe import serious_violations
+
+    recorded = _open_map(browser, app_url + f"/?ebene=amt&stopps={ELSTERWERDA}", 390, 844, bypass_csp=True)
+    page = recorded.page
+    page.get_by_text("Einbetten / Export").click()
+    expect(page.locator("#einbetten-code")).to_have_value(re.compile("ebene=amt"))
+    assert serious_violations(page, "#einbetten") == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    recorded.screenshot("share-panel-390")
+    page.context.close()
