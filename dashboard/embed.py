@@ -129,7 +129,7 @@ def dialog_layout(frame_ancestors: tuple[str, ...] = ("'self'",)) -> html.Detail
                     ),
                     html.P(id=ids.SHARE_COPIED, className="hint", role="status"),
                     html.Label("Code für das Intranet (iframe)", htmlFor=ids.EMBED_SNIPPET),
-                    dcc.Textarea(id=ids.EMBED_SNIPPET, readOnly=True, rows=7, className="embed-code"),
+                    dcc.Textarea(id=ids.EMBED_SNIPPET, readOnly=True, rows=8, className="embed-code"),
                     html.P(note, id=ids.EMBED_FRAME_NOTE, className="embed-note") if note else None,
                     # a toggle button: Dash's Checklist is a listbox without an accessible name
                     html.Button(
