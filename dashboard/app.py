@@ -70,6 +70,8 @@ def create_app(settings: Settings) -> dash.Dash:
         title="Netzwerk Kriminalprävention vor Ort – Abdeckungskarte",
         serve_locally=True,
         update_title=None,
+        # the host pages' script (served at /embed.js) is no part of the dashboard
+        assets_ignore=r"^embed-host\.js$",
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         # -- deployment (issue 7): public prefix; routes stay at the root, see dashboard/proxy.py
         requests_pathname_prefix=settings.url_prefix,
@@ -144,13 +146,14 @@ def _layout(app: dash.Dash, services: Services, settings: Settings) -> html.Div:
                         ]
                     ),
                     html.Nav(id=ids.PAGE_LINKS, **{"aria-label": "Bereiche"}),
-                    embed.dialog_layout(),  # issue 7: iframe code and downloads of the current view
+                    embed.dialog_layout(settings.frame_ancestors),  # issue 7/17: link, iframe code, downloads
                     _login_status(app, settings.login_mode),  # issue 8
                 ],
                 className="site",
             ),
             html.P(
-                f"{SAMPLE_NOTICE} {SAMPLE_FACTS}",
+                # the facts give way on a phone (style.css), so that the map is on the first screen
+                [SAMPLE_NOTICE, " ", html.Span(SAMPLE_FACTS, className="sample-facts")],
                 id=ids.SAMPLE_BANNER,
                 className="sample-banner",
                 hidden=not sample,

@@ -60,6 +60,10 @@ EMBED_DIALOG = "einbetten"
 EMBED_SNIPPET = "einbetten-code"
 EMBED_LEGEND = "einbetten-legende"
 EMBED_DOWNLOADS = "einbetten-downloads"
+EMBED_FRAME_NOTE = "einbetten-hinweis"  # why an intranet page may not show the embed yet
+SHARE_LINK = "ansicht-link"  # the link to the current view
+SHARE_COPY = "ansicht-link-kopieren"
+SHARE_COPIED = "ansicht-link-kopiert"
 
 # -- editing (issue 8)
 LOGIN_STATUS = "anmeldung"

@@ -8,6 +8,7 @@ and the route. Geometry goes to the browser when the level or Kreis changes; eve
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from html import escape
 
@@ -33,6 +34,9 @@ SHORT_NAMES = {"Brandenburg an der Havel": "Brandenburg a. d. H."}
 HOVER_COLUMNS = ("name", "bez", "kreis_key", "population", "population_date")
 #: Trace order in the map figure (Patch addresses traces by position).
 REGIONS, BORDERS, LABELS, ROUTE = range(4)
+#: Longest line of a hover text in visible characters: about 280 px, so a 320 px phone shows it whole.
+HOVER_LINE_CHARS = 38
+_TAG = re.compile(r"<[^>]*>")
 
 
 def map_figure(geometry: MapGeometry, level: str, kreis: str | None, geojson_url: str) -> go.Figure:
@@ -171,13 +175,29 @@ def _hover_frame_parts(geometry: MapGeometry, level: str, *columns: tuple) -> tu
     return heads, tails
 
 
+def wrapped(text: str, chars: int = HOVER_LINE_CHARS) -> str:
+    """A hover text whose lines are broken at spaces to at most ``chars`` visible characters."""
+    lines = []
+    for line in text.split("<br>"):
+        current = ""
+        for word in line.split(" "):
+            longer = f"{current} {word}" if current else word
+            if current and len(_TAG.sub("", longer)) > chars:
+                lines.append(current)
+                current = word
+            else:
+                current = longer
+        lines.append(current)
+    return "<br>".join(lines)
+
+
 def status_arrays(geometry: MapGeometry, table: pd.DataFrame, level: str) -> dict[str, list]:
     """Per-region arrays of the map for one coverage table: category index, hover text, border colour."""
     codes = palette.categories(table)
     return {
         "keys": table["key"].tolist(),
         "z": palette.category_index(codes),
-        "customdata": hover_texts(geometry, table, level),
+        "customdata": [wrapped(text) for text in hover_texts(geometry, table, level)],
         "borders": [palette.CATEGORIES[palette.INDEX[c]].border for c in codes],
     }
 

@@ -196,6 +196,7 @@ def page(
     topojson_url: str | None = None,
     legend_open: bool = True,
     with_figures: bool = False,
+    scripts: tuple[str, ...] = (),
 ) -> str:
     """The HTML page of a map document.
 
@@ -211,6 +212,8 @@ def page(
         Whether the legend starts unfolded (it can be toggled either way).
     with_figures : bool
         Add the key figures (HTML export); the embed shows the map only.
+    scripts : tuple of str
+        ``src`` URLs of further scripts, run after the map's (the embed's fitting and sizing).
     """
     config = {"displayModeBar": False, "scrollZoom": False, "responsive": True, "locale": "de"}
     data: dict = {"figure": _figure_json(doc, doc.figure), "config": config}
@@ -235,7 +238,9 @@ def page(
         f"{_legend_html(doc, legend_open)}{_figures_html(doc) if with_figures else ''}"
         f'<p class="quelle">{escape(doc.source)}</p>'
         f'{library}<script type="application/json" id="karte-daten">{_json_block(data)}</script>'
-        f"<script>{RENDER_SCRIPT}</script></body></html>\n"
+        f"<script>{RENDER_SCRIPT}</script>"
+        + "".join(f'<script src="{escape(src)}"></script>' for src in scripts)
+        + "</body></html>\n"
     )
 
 

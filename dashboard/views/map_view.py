@@ -29,12 +29,15 @@ def layout(app) -> html.Section:
                     id=ids.MAP,
                     className="map-graph",
                     responsive=True,
-                    style={"height": "min(70vh, 760px)", "minHeight": "340px"},
+                    # the height depends on the screen's width: style.css (--map-height)
+                    style={"height": "var(--map-height)", "minHeight": "var(--map-min-height)"},
                     config={
                         "topojsonURL": app.get_asset_url("topojson/"),
                         "displaylogo": False,
                         "scrollZoom": True,
-                        "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
+                        # the map only pans (dragmode), so no button to choose it; no upload to Plotly's cloud
+                        "modeBarButtonsToRemove": ["select2d", "lasso2d", "pan2d", "toImage"],
+                        "showSendToCloud": False,
                         "locale": "de",
                     },
                 ),
@@ -71,12 +74,13 @@ def table_layout() -> dag.AgGrid:
     return dag.AgGrid(
         id=ids.MAP_TABLE,
         columnDefs=[
-            {"field": "name", "headerName": "Region", "minWidth": 180, "flex": 2},
-            {"field": "bez", "headerName": "Art", "flex": 1},
-            {"field": "kreis", "headerName": "Kreis", "flex": 2},
-            {"field": "status", "headerName": "Status", "flex": 2},
-            {"field": "since", "headerName": "seit", "flex": 1},
-            {"field": "how", "headerName": "über", "flex": 2},
+            # the least widths keep each column readable; a narrow screen scrolls the grid sideways
+            {"field": "name", "headerName": "Region", "minWidth": 170, "flex": 2},
+            {"field": "bez", "headerName": "Art", "minWidth": 110, "flex": 1},
+            {"field": "kreis", "headerName": "Kreis", "minWidth": 150, "flex": 2},
+            {"field": "status", "headerName": "Status", "minWidth": 150, "flex": 2},
+            {"field": "since", "headerName": "seit", "minWidth": 105, "flex": 1},
+            {"field": "how", "headerName": "über", "minWidth": 140, "flex": 2},
         ],
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
         dashGridOptions={

@@ -131,7 +131,7 @@ def test_dashboard_under_prefix_draws_offline_and_offers_the_embed_code(browser,
     expect(code).to_have_value(re.compile("<iframe"))
     snippet = code.input_value()
     assert f'src="{deployment["url"]}embed?ebene=amt"' in snippet
-    page.get_by_label("Legende aufgeklappt").uncheck()
+    page.get_by_role("button", name="Legende aufgeklappt").click()
     expect(code).to_have_value(re.compile("legende=0"))
     svg_link = page.get_by_role("link", name="SVG")
     assert svg_link.get_attribute("href") == f"{PREFIX}export/karte.svg?ebene=amt"

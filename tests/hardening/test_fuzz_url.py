@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.browser_input import MAX_STOPS, KnownValues
-from dashboard.embed import embed_query, snippet
+from dashboard.embed import SharedView, snippet
 from dashboard.url_state import LEVELS, MAX_KEYS, ViewState, unused_link_parameters
 from dashboard.view_reducer import parse_date
 from lpr_geo.coverage import PARTICIPANT_LEVELS, load_layers
@@ -170,15 +170,22 @@ def test_malformed_values_fall_back(query, expected):
 @FUZZ
 @given(search=st.one_of(st.none(), query_strings()), legend=st.booleans())
 def test_embed_query_and_snippet(search, legend):
-    query = embed_query(search, legend)
-    assert query == "" or query.startswith("?")
-    params = parse_qs(query.lstrip("?"))
-    assert set(params) <= {"netz", "ebene", "kreis", "stand", "legende"}
+    shared = SharedView.of(search, KNOWN)
+    for query in (shared.link, shared.map, shared.embed(legend)):
+        assert query == "" or query.startswith("?")
+        # a link reproduces the view it came from, whatever the input
+        assert ViewState.from_query(query, KNOWN).scope() == ViewState.from_query(search, KNOWN).scope()
+    params = parse_qs(shared.embed(legend).lstrip("?"))
+    assert set(params) <= {"netz", "ebene", "kreis", "stand", "stopps", "legende"}
     assert ("legende" in params) == (not legend)
-    code = snippet("https://karte.example/embed" + query)
+    code = snippet("https://karte.example/embed" + shared.embed(legend), "https://karte.example/embed.js")
     # the parameters end up inside one attribute: they can neither close it nor open a tag
-    assert code.count("<") == 2 and code.count(">") == 2, code
-    src = re.fullmatch(r'<iframe src="([^"]*)" title="[^"]*" loading="lazy" style="[^"]*"></iframe>', code)
+    assert code.count("<") == 4 and code.count(">") == 4, code
+    src = re.fullmatch(
+        r'<iframe src="([^"]*)" title="[^"]*" loading="lazy" data-lpr-geo-karte style="[^"]*"></iframe>\n'
+        r'<script src="https://karte.example/embed.js" async></script>',
+        code,
+    )
     assert src is not None, code
 
 
