@@ -202,6 +202,7 @@ AUDIT_FIELD_LABELS: dict[str | tuple[str, str], str] = {
     "outcome": "Ergebnis",
     "next_step": "Nächster Schritt",
     "next_step_due": "Fällig am",
+    "request_key": "Formularschlüssel",
     "password_hash": "Passwort",
     "active": "Aktiv",
     ("privacy", "access"): "Auskunft",
