@@ -21,7 +21,7 @@ from ..services import Services
 
 #: Outputs only editors may have written (the header's count).
 OUTPUTS: tuple[str, ...] = (ids.FOLLOWUPS_BADGE,)
-HEADERS = ("Fällig am", "Stand", "Region", "Nächster Schritt", "Aus")
+HEADERS = ("Fällig am", "Region (Aktivität)", "Nächster Schritt")
 
 
 def layout() -> html.Div:
@@ -40,14 +40,18 @@ def due_count(engine: Engine, user: User | None) -> int | None:
 
 
 def _row(item: FollowUp) -> html.Tr:
-    region = f"{item.region} ({words.LEVELS[item.level].singular})"
+    late = html.Span(words.lateness(item.days_late), className="flag flag-overdue" if item.overdue else None)
     return html.Tr(
         [
-            html.Td(words.date(item.due)),
-            html.Td(words.lateness(item.days_late), className="flag flag-overdue" if item.overdue else None),
-            html.Td(dcc.Link(region, href=f"?region={item.key}")),
+            html.Td([words.date(item.due), html.Br(), late]),
+            html.Td(
+                [
+                    dcc.Link(item.region, href=f"?region={item.key}"),
+                    html.Br(),
+                    html.Span(f"{item.kind} {words.date(item.date)}", className="muted"),
+                ]
+            ),
             html.Td(item.next_step),
-            html.Td(f"{item.kind} {words.date(item.date)}"),
         ]
     )
 
