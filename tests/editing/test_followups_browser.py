@@ -138,6 +138,15 @@ def test_record_find_under_wiedervorlage_and_correct(editing_server, editing_con
     (stored,) = activities(register_db)
     assert (stored["version"], stored["next_step_due"]) == (2, (TODAY + dt.timedelta(days=7)).isoformat())
     page.screenshot(path=str(ARTIFACTS / "aktivitaet-korrigiert.png"), full_page=True)
+
+    # recorded by mistake after all: load it once more and delete it
+    page.get_by_role(
+        "button", name=f"Korrigieren: Besuch vom {_german(TODAY - dt.timedelta(days=3))}"
+    ).click()
+    page.get_by_role("button", name="Aktivität löschen").click()
+    page.wait_for_selector("#aktivitaet-meldung:has-text('Aktivität gelöscht.')")
+    page.wait_for_selector("#detail h4:has-text('Aktivitäten (0 Aktivitäten)')")
+    assert activities(register_db) == [] and page.get_by_role("button", name="Aktivität löschen").is_hidden()
     assert problems == []
 
 
