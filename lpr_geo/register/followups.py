@@ -56,13 +56,13 @@ class FollowUp:
         return self.days_late > 0
 
 
+#: A region's activities from the latest on: by date, then in the order recorded.
+NEWEST_FIRST = (Activity.date.desc(), Activity.id.desc())
+
+
 def _latest_activities():
-    """Each participant's latest activity (by date, then by the order recorded)."""
-    rank = (
-        func.row_number()
-        .over(partition_by=Activity.participant_id, order_by=(Activity.date.desc(), Activity.id.desc()))
-        .label("rank")
-    )
+    """Each participant's latest activity, the one whose next step is open."""
+    rank = func.row_number().over(partition_by=Activity.participant_id, order_by=NEWEST_FIRST).label("rank")
     return select(Activity.id, rank).subquery()
 
 
@@ -114,7 +114,7 @@ def open_followup(engine: Engine, level: str, key: str) -> int | None:
         select(Activity.id, Activity.next_step_due)
         .join(Activity.participant)
         .where(Participant.level == level, Participant.key == key)
-        .order_by(Activity.date.desc(), Activity.id.desc())
+        .order_by(*NEWEST_FIRST)
         .limit(1)
     )
     with engine.connect() as connection:
