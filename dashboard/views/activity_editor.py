@@ -36,6 +36,7 @@ from .. import browser_input, ids
 from ..browser_input import BadInput, KnownValues
 from ..forms import NO_REGION, buttons, clicked, done, error, field, stale, text
 from ..login import current_user
+from ..request_bounds import MAX_CHARS
 from ..services import Services
 from ..url_state import ViewState
 
@@ -228,7 +229,8 @@ def activity_event(
 def _save(
     engine: Engine, user: User | None, view: ViewState, entered: dict, loaded: dict, state: dict
 ) -> ActivityReply:
-    values = {name: entered.get(name) or "" for name in FIELDS}
+    # the browser's word: strings of bounded length, or the request is refused (BadInput)
+    values = {name: browser_input.text(entered.get(name), "Aktivität", MAX_CHARS) for name in FIELDS}
     fields = {
         "place": values["place"],
         "outcome": values["outcome"],

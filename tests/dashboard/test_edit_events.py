@@ -207,6 +207,8 @@ def test_an_activity_is_loaded_corrected_and_deleted_through_the_form(engine, kn
     assert text(reply.message) == "Aktivität gelöscht." and _activities(engine) == []
     with pytest.raises(BadInput):
         activity_event(engine, ERIKA, known, view(), ids.ACTIVITY_DELETE, {}, {**state, "loaded": {"id": 1}})
+    with pytest.raises(BadInput):  # a forged field that is no text
+        activity_event(engine, ERIKA, known, view(), ids.ACTIVITY_SAVE, _activity_form(day=["x"]), state)
 
 
 def test_a_viewer_saves_no_activity(engine, known):
