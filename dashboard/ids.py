@@ -85,6 +85,19 @@ ACTIVITY_SAVE = "aktivitaet-speichern"
 ACTIVITY_MESSAGE = "aktivitaet-meldung"
 CONTACTS = "kontaktpersonen"
 # -- end editing
+# -- activities as a history, Wiedervorlage (issue 16, items 3-4): every output id written by their
+# callbacks is in editor_view.EDITING_OUTPUTS
+ACTIVITY_KEY = "aktivitaet-schluessel"  # dcc.Store: idempotency key of the form, new after each save
+ACTIVITY_LOADED = "aktivitaet-geladen"  # dcc.Store: {"id", "version"} of the activity corrected; None: new
+ACTIVITY_MODE = "aktivitaet-modus"  # line above the form: a new activity or which one is corrected
+ACTIVITY_CANCEL = "aktivitaet-abbrechen"
+ACTIVITY_DELETE = "aktivitaet-loeschen"  # shown while correcting: deletes the loaded activity
+ACTIVITY_CORRECT = "aktivitaet-korrigieren"  # pattern-matching id type of each listed activity's button
+ACTIVITIES = "aktivitaeten"  # the detail's list of a region's activities
+FOLLOWUPS = "wiedervorlage"  # the Wiedervorlage card of the map page, filled for editors only
+FOLLOWUPS_TITLE = "wiedervorlage-titel"  # its heading, a target of the header's link
+FOLLOWUPS_BADGE = "wiedervorlage-anzahl"  # the count in the header's link (editors only)
+# -- end activities
 # -- contact persons (issue 8, item 3): every output id here is in editor_view.EDITING_OUTPUTS
 CONTACTS_LIST = "kontakt-liste"  # container of the contacts table, refreshed after each change
 CONTACT_EDIT = "kontakt-bearbeiten"  # pattern-matching id type of each row's edit button

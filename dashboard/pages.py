@@ -33,6 +33,7 @@ from .views import (
     data_view,
     detail_view,
     editor_view,
+    followups_view,
     gaps_view,
     key_figures_view,
     map_view,
@@ -51,6 +52,7 @@ MAP_SECTIONS = (
     map_view,
     detail_view,
     editor_view,
+    followups_view,
     key_figures_view,
     gaps_view,
     route_view,
@@ -83,7 +85,10 @@ def map_page(app, services: Services) -> list:
                 html.Div(
                     [
                         map_view.layout(app),
-                        html.Div([key_figures_view.cards_layout(), detail_view.layout()], className="aside"),
+                        html.Div(
+                            [key_figures_view.cards_layout(), detail_view.layout(), followups_view.layout()],
+                            className="aside",
+                        ),
                     ],
                     className="top-grid",
                 ),
@@ -136,10 +141,15 @@ def _links(*items: tuple[str, str], current: str | None = None) -> html.Ul:
     )
 
 
-def map_links(app, admin: bool) -> html.Ul:
-    """The header's links on the map page: its parts, and the Verwaltung page for admins."""
+def map_links(app, admin: bool, due: int | None = None) -> html.Ul:
+    """The header's links on the map page: its parts, the Wiedervorlage with its count ``due`` for
+    editors (``None``: not an editor), and the Verwaltung page for admins."""
+    followups = (
+        [] if due is None else [(["Wiedervorlage ", followups_view.badge(due)], f"#{ids.FOLLOWUPS_TITLE}")]
+    )
     parts = [
         ("Karte", f"#{ids.CONTENT}"),
+        *followups,
         ("Noch nicht im Netzwerk", f"#{ids.GAPS_TITLE}"),
         ("Besuchsplanung", f"#{ids.ROUTE_TITLE}"),
         ("Entwicklung", f"#{ids.TIMELINE_TITLE}"),
@@ -160,8 +170,14 @@ def admin_links(app) -> html.Ul:
 def register(app, services: Services) -> None:
     """Add the callback that puts the page of the browser's path into the frame, and each page's sections."""
     # the renderer checks every callback's ids against the layout: the frame holds no page at first
+    # (the header's Wiedervorlage count exists for editors only)
     app.validation_layout = html.Div(
-        [app.validation_layout, *map_page(app, services), *(layout() for layout in DEFERRED_PARTS.values())]
+        [
+            app.validation_layout,
+            *map_page(app, services),
+            *(layout() for layout in DEFERRED_PARTS.values()),
+            followups_view.badge(0),
+        ]
     )
     admin_path = app.get_relative_path(ADMIN_PATH).rstrip("/")
 
@@ -174,9 +190,11 @@ def register(app, services: Services) -> None:
     )
     def show_page(pathname):
         path = browser_input.text(pathname, "Adresse", MAX_CHARS)
-        admin = has_role(current_user(), "admin")
+        user = current_user()
+        admin = has_role(user, "admin")
         if path.rstrip("/") != admin_path:
-            return map_page(app, services), map_links(app, admin), False
+            due = followups_view.due_count(services.engine, user)
+            return map_page(app, services), map_links(app, admin, due), False
         # the embed dialog offers the map of the current view: there is none here
         return (admin_page(services) if admin else _refused()), admin_links(app), True
 

@@ -130,7 +130,7 @@ class Services:
         return region_history(self.engine, level, key, network)
 
     def activities(self, level: str, key: str):
-        """Latest activities of one region (without personal data)."""
+        """All activities of one region, newest first (without personal data)."""
         return region_activities(self.engine, level, key)
 
     # -- coverage -------------------------------------------------------------------------------

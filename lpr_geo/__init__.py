@@ -77,11 +77,16 @@ MAX_NETWORK_NAME_LENGTH : longest network name.
 status_events : all status events, as the engine reads them.
 last_contacts : the latest activity per region.
 region_history : status history of one region.
-region_activities : latest activities of one region (no personal data).
+region_activities : all activities of one region, newest first (no personal data).
 revision : token of the register's state (cache key).
 current_status : a region's current status as the editor shows it.
 set_status : record a status with its effective date.
-add_activity : record an activity.
+add_activity : record an activity (idempotent per form key).
+correct_activity : correct a recorded activity.
+delete_activity : delete a recorded activity.
+followups : the open next steps that are due (Wiedervorlage).
+FollowUp : one due next step.
+open_followup : the activity whose next step is still open for a region.
 save_contact : add or change a contact person.
 delete_contact : delete a contact person.
 contacts_for : the contact persons of a region (editors only).
@@ -197,6 +202,8 @@ _HOMES: dict[str, str] = {
             "current_status",
             "set_status",
             "add_activity",
+            "correct_activity",
+            "delete_activity",
             "save_contact",
             "delete_contact",
             "contacts_for",
@@ -232,6 +239,7 @@ _HOMES: dict[str, str] = {
         ["network_overview", "rename_network", "MAX_NETWORK_NAME_LENGTH"], "lpr_geo.register.networks"
     ),
     **dict.fromkeys(["region_history", "region_activities", "revision"], "lpr_geo.register.history"),
+    **dict.fromkeys(["followups", "FollowUp", "open_followup"], "lpr_geo.register.followups"),
     "neutralise": "lpr_geo.register.tabular",
     **dict.fromkeys(["regions", "set_regions_fallback"], "lpr_geo.register.regions"),
     **dict.fromkeys(

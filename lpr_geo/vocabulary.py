@@ -93,6 +93,7 @@ AUDIT_ENTRY = Noun("Protokolleintrag", "Protokolleinträge", "Protokolleinträge
 TEXT_PASSAGE = Noun("Textstelle", "Textstellen")
 LOGIN_ATTEMPT = Noun("Anmeldeversuch", "Anmeldeversuche", "Anmeldeversuchen")
 INHABITANT = Noun("Einwohner", "Einwohner", "Einwohnern")
+FOLLOW_UP = Noun("Wiedervorlage", "Wiedervorlagen")
 
 
 def counted(n: int, noun: Noun) -> str:
@@ -207,11 +208,21 @@ AUDIT_FIELD_LABELS: dict[str | tuple[str, str], str] = {
     "outcome": "Ergebnis",
     "next_step": "Nächster Schritt",
     "next_step_due": "Fällig am",
+    "request_key": "Formularschlüssel",
     "password_hash": "Passwort",
     "active": "Aktiv",
     ("privacy", "access"): "Auskunft",
     ("privacy", "erasure"): "Löschung",
 }
+
+
+def lateness(days_late: int) -> str:
+    """How a next step stands on a day: ``überfällig seit 3 Tagen``, ``heute fällig``, ``fällig in 1 Tag``."""
+    if days_late > 0:
+        return f"überfällig seit {DAY.dative(days_late)}"
+    if days_late == 0:
+        return "heute fällig"
+    return f"fällig in {DAY.dative(-days_late)}"
 
 
 def audit_field_label(table: str, field: str) -> str:

@@ -97,3 +97,14 @@ def test_dates_as_typed(typed, expected):
 def test_bad_dates_name_the_field_and_never_show_an_empty_quote(typed, message):
     with pytest.raises(ValueError, match="^" + message.replace("(", r"\(").replace(")", r"\)")):
         words.parse_date(typed, "Gültig ab")
+
+
+def test_lateness_of_a_next_step():
+    assert [words.lateness(d) for d in (3, 1, 0, -1, -14)] == [
+        "überfällig seit 3 Tagen",
+        "überfällig seit 1 Tag",
+        "heute fällig",
+        "fällig in 1 Tag",
+        "fällig in 14 Tagen",
+    ]
+    assert (words.FOLLOW_UP.count(1), words.FOLLOW_UP.count(2)) == ("1 Wiedervorlage", "2 Wiedervorlagen")

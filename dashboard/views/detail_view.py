@@ -1,19 +1,24 @@
 """Detail panel of the region clicked on the map or found by the search.
 
-Shows status history, the latest activity and the next step. Contact persons and attendees are
-personal data and are not part of any response to viewers.
+Shows status history and all activities, newest first (:mod:`dashboard.views.activity_list`); next steps
+and their overdue flags only to editors. Contact persons and attendees are personal data and are not
+part of any response to viewers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dash import Input, Output, dcc, html
 
-from lpr_geo import Status
+from lpr_geo import has_role, open_followup
 from lpr_geo import vocabulary as words
 
 from .. import ids
+from ..login import current_user
 from ..services import Services
 from ..url_state import ViewState
+from .activity_list import activities_section
 
 
 def layout() -> html.Section:
@@ -58,20 +63,10 @@ def register(app, services: Services) -> None:
         row = table.loc[view.region]
         kreis = services.geometry.kreis_names.get(row["kreis_key"], "")
         history = services.history(level, view.region, view.network)
-        activities = services.activities(level, view.region)
-        status = Status(row["effective_status"]).label if row["covered"] else Status(row["status"]).label
         return [
             html.H3(f"{row['name']}"),
             html.P(f"{row['bez']} · {kreis} · Schlüssel {view.region}", className="muted"),
-            html.P(
-                [html.Strong("Status: "), status]
-                + (
-                    [f" seit {words.date(row['since'])}"]
-                    if row["since"] == row["since"] and row["since"]
-                    else []
-                )
-                + ([f" ({row['how']})"] if row["how"] and row["how"] != "selbst" else [])
-            ),
+            _status_line(row),
             html.H4("Verlauf"),
             html.Ol(
                 [
@@ -84,21 +79,19 @@ def register(app, services: Services) -> None:
             )
             if history
             else html.P("Noch kein Kontakt erfasst.", className="hint"),
-            html.H4("Letzte Aktivität"),
-            _activity(activities[0]) if activities else html.P("Keine Aktivität erfasst.", className="hint"),
+            *_activities(services, level, view.region),
         ], False
 
 
-def _activity(activity) -> html.Div:
-    parts = [
-        html.P(
-            f"{words.date(activity.date)}: {activity.kind}"
-            + (f" in {activity.place}" if activity.place else "")
-        )
-    ]
-    if activity.outcome:
-        parts.append(html.P([html.Strong("Ergebnis: "), activity.outcome]))
-    if activity.next_step:
-        due = f" (bis {words.date(activity.next_step_due)})" if activity.next_step_due else ""
-        parts.append(html.P([html.Strong("Nächster Schritt: "), activity.next_step + due]))
-    return html.Div(parts)
+def _status_line(row) -> html.P:
+    """``Status: Mitglied seit 07.06.2021 (über ...)``; without a known date no dangling "seit"."""
+    code = row["effective_status"] if row["covered"] else row["status"]
+    how = [f" ({row['how']})"] if row["how"] and row["how"] != "selbst" else []
+    return html.P([html.Strong("Status: "), words.status_since(code, row["since"]), *how])
+
+
+def _activities(services: Services, level: str, key: str) -> list:
+    """The region's activities; an editor also gets next steps, the overdue flag and "Korrigieren"."""
+    editor = has_role(current_user(), "editor")
+    open_id = open_followup(services.engine, level, key) if editor else None
+    return activities_section(services.activities(level, key), editor, open_id, dt.date.today())

@@ -1,8 +1,9 @@
 """The editor panel under the region detail: who gets it, for which region, and what it may write.
 
 The panel is built by a callback and only for users with the role editor (or admin): a viewer's
-response holds neither the forms nor any contact data. Its parts are the status and activity forms
-(:mod:`dashboard.views.status_editor`) and the contact persons (:mod:`dashboard.views.contacts_editor`).
+response holds neither the forms nor any contact data. Its parts are the status form
+(:mod:`dashboard.views.status_editor`), the activity form (:mod:`dashboard.views.activity_editor`) and the
+contact persons (:mod:`dashboard.views.contacts_editor`).
 Their callbacks are refused for everyone else before they run (:func:`dashboard.login.register`, by the
 output ids in :data:`EDITING_OUTPUTS`), and the editing functions of :mod:`lpr_geo.register` check the
 role once more.
@@ -20,16 +21,22 @@ from ..browser_input import KnownValues
 from ..login import current_user
 from ..services import Services
 from ..url_state import ViewState
-from . import contacts_editor, status_editor
+from . import activity_editor, contacts_editor, followups_view, status_editor
 
 #: Outputs only the editing callbacks write; Dash updates naming them need the role editor.
-EDITING_OUTPUTS: tuple[str, ...] = (*status_editor.OUTPUTS, *contacts_editor.OUTPUTS)
+EDITING_OUTPUTS: tuple[str, ...] = (
+    *status_editor.OUTPUTS,
+    *activity_editor.OUTPUTS,
+    *contacts_editor.OUTPUTS,
+    *followups_view.OUTPUTS,
+)
 
 
 def _panel(status: str | None, version: int, contacts_table) -> list:
     return [
         html.H3("Bearbeiten", className="section-title"),
         *status_editor.forms(status, version),
+        activity_editor.form(),
         *contacts_editor.section(contacts_table),
     ]
 
@@ -61,4 +68,5 @@ def register(app, services: Services) -> None:
         return editor_panel(services.engine, current_user(), services.known_values(), stored)
 
     status_editor.register(app, services)
+    activity_editor.register(app, services)
     contacts_editor.register(app, services)

@@ -1,11 +1,11 @@
-"""The editor panel's status and activity forms, and what a click on their save buttons does.
+"""The editor panel's status form, and what a click on its save button does.
 
 Saving a status sends the participant version the form was loaded with; a stale form gets "inzwischen
 von X geändert" with both versions side by side, never an overwrite, and then saves against the stored
 version. Whether a region's first contact may move that version is the register's rule
-(:func:`lpr_geo.register.editing.set_status`), not this form's. An activity only adds, so it has no
-version. :func:`save_status` and :func:`save_activity` are the callbacks' whole logic, callable without
-Dash; both answer a missing region or bad input with a German message and change nothing.
+(:func:`lpr_geo.register.editing.set_status`), not this form's. :func:`save_status` is the callback's
+whole logic, callable without Dash; it answers a missing region or bad input with a German message and
+changes nothing. The activity form is :mod:`dashboard.views.activity_editor`.
 """
 
 from __future__ import annotations
@@ -18,13 +18,11 @@ from dash.exceptions import PreventUpdate
 from sqlalchemy import Engine
 
 from lpr_geo import (
-    ACTIVITY_KINDS,
     EVENT_STATUSES,
     InvalidInput,
     PermissionDenied,
     StaleEdit,
     User,
-    add_activity,
     set_status,
 )
 from lpr_geo import vocabulary as words
@@ -36,12 +34,12 @@ from ..login import current_user
 from ..services import Services
 from ..url_state import ViewState
 
-#: Outputs only these forms' callbacks write (with the editor role, see :mod:`dashboard.views.editor_view`).
-OUTPUTS: tuple[str, ...] = (ids.STATUS_MESSAGE, ids.ACTIVITY_MESSAGE)
+#: Outputs only this form's callback writes (with the editor role, see :mod:`dashboard.views.editor_view`).
+OUTPUTS: tuple[str, ...] = (ids.STATUS_MESSAGE,)
 
 
 def forms(status: str | None, version: int) -> list:
-    """The status form (loaded with the region's status and version) and the activity form."""
+    """The status form, loaded with the region's status and version."""
     today = words.date(dt.date.today())
     return [
         html.Form(
@@ -71,37 +69,6 @@ def forms(status: str | None, version: int) -> list:
             className="edit-form",
             **{"aria-label": "Status setzen"},
         ),
-        html.Form(
-            [
-                html.H4("Aktivität erfassen"),
-                html.Fieldset(
-                    [
-                        html.Legend("Art"),
-                        dcc.RadioItems(
-                            id=ids.ACTIVITY_KIND,
-                            options=[{"label": kind, "value": kind} for kind in ACTIVITY_KINDS],
-                            value=ACTIVITY_KINDS[0],
-                            labelClassName="radio",
-                        ),
-                    ]
-                ),
-                field(
-                    "Datum (TT.MM.JJJJ)",
-                    ids.ACTIVITY_DATE,
-                    text(ids.ACTIVITY_DATE, "TT.MM.JJJJ", value=today),
-                ),
-                field("Ort", ids.ACTIVITY_PLACE, text(ids.ACTIVITY_PLACE, max_length=200)),
-                field(
-                    "Ergebnis", ids.ACTIVITY_OUTCOME, dcc.Textarea(id=ids.ACTIVITY_OUTCOME, value="", rows=2)
-                ),
-                field("Nächster Schritt", ids.ACTIVITY_NEXT_STEP, text(ids.ACTIVITY_NEXT_STEP)),
-                field("Fällig am (TT.MM.JJJJ)", ids.ACTIVITY_DUE, text(ids.ACTIVITY_DUE, "TT.MM.JJJJ")),
-                html.Button("Aktivität speichern", id=ids.ACTIVITY_SAVE, type="button", className="button"),
-                html.Div(id=ids.ACTIVITY_MESSAGE, role="status"),
-            ],
-            className="edit-form",
-            **{"aria-label": "Aktivität erfassen"},
-        ),
     ]
 
 
@@ -111,13 +78,6 @@ class StatusReply(NamedTuple):
     message: object
     version: object
     saved: object  # bumped after every write (and after a conflict): the detail panel shows the stored state
-
-
-class ActivityReply(NamedTuple):
-    """What an activity save shows: the message and the saves counter."""
-
-    message: object
-    saved: object
 
 
 def _saved_once_more(saved: object) -> int:
@@ -162,34 +122,8 @@ def save_status(
     return StatusReply(done("Status gespeichert."), result.version, _saved_once_more(saved))
 
 
-def save_activity(
-    engine: Engine, user: User | None, known: KnownValues, stored: object, values: dict, saved: object
-) -> ActivityReply:
-    """Record the activity form's ``values`` (kind, day, place, outcome, next_step, due) for the region."""
-    view = ViewState.from_store(stored, known)
-    if view.region_level is None:
-        return ActivityReply(error(NO_REGION), no_update)
-    try:
-        add_activity(
-            engine,
-            user,
-            view.region_level,
-            view.region,
-            values.get("day") or "",
-            values.get("kind") or "",
-            place=values.get("place") or "",
-            outcome=values.get("outcome") or "",
-            next_step=values.get("next_step") or "",
-            next_step_due=values.get("due") or None,
-            network=view.network,
-        )
-    except (InvalidInput, PermissionDenied) as problem:
-        return ActivityReply(error(str(problem)), no_update)
-    return ActivityReply(done("Aktivität gespeichert."), _saved_once_more(saved))
-
-
 def register(app, services: Services) -> None:
-    """Add the save callbacks of the status and activity forms."""
+    """Add the save callback of the status form."""
 
     @app.callback(
         Output(ids.STATUS_MESSAGE, "children"),
@@ -210,33 +144,4 @@ def register(app, services: Services) -> None:
         known = services.known_values()
         return tuple(
             save_status(services.engine, current_user(), known, stored, status, day, note, version, saved)
-        )
-
-    @app.callback(
-        Output(ids.ACTIVITY_MESSAGE, "children"),
-        Output(ids.EDIT_SAVED, "data", allow_duplicate=True),
-        Input(ids.ACTIVITY_SAVE, "n_clicks"),
-        State(ids.ACTIVITY_KIND, "value"),
-        State(ids.ACTIVITY_DATE, "value"),
-        State(ids.ACTIVITY_PLACE, "value"),
-        State(ids.ACTIVITY_OUTCOME, "value"),
-        State(ids.ACTIVITY_NEXT_STEP, "value"),
-        State(ids.ACTIVITY_DUE, "value"),
-        State(ids.VIEW, "data"),
-        State(ids.EDIT_SAVED, "data"),
-        prevent_initial_call=True,
-    )
-    def activity_saved(clicks, kind, day, place, outcome, next_step, due, stored, saved):
-        if not clicks:
-            raise PreventUpdate
-        values = {
-            "kind": kind,
-            "day": day,
-            "place": place,
-            "outcome": outcome,
-            "next_step": next_step,
-            "due": due,
-        }
-        return tuple(
-            save_activity(services.engine, current_user(), services.known_values(), stored, values, saved)
         )

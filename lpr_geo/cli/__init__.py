@@ -18,6 +18,7 @@ from . import german
 from .analysis import coverage, gaps, route
 from .config import settings_command
 from .db import db
+from .followups import followups_command
 from .geodata import geodata
 from .members import members
 from .options import fail, uses_settings
@@ -44,6 +45,7 @@ main.add_command(members)
 main.add_command(db)
 main.add_command(users)
 main.add_command(privacy)
+main.add_command(followups_command)
 main.add_command(settings_command)
 for _entry in entry_points(group="lpr_geo.commands"):
     main.add_command(_entry.load(), _entry.name)

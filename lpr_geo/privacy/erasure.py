@@ -15,7 +15,7 @@ Names in free text are **not** rewritten by default but listed for review, with 
 name can belong to someone else (two mayors called Thomas Müller), and only a person reading the text can
 tell; an address or a phone number identifies one person, so it goes without asking. Once the listed
 places are checked, the erasure can be repeated with ``replace_names``, which replaces the name there too
-(activities cannot be edited in the dashboard, so this is the way to revise them). The audit trail is
+(the way to revise activities other than correcting each in the dashboard). The audit trail is
 history nobody edits, so a name is replaced there in any case.
 
 A value another remaining contact record holds (a shared office address) stays: it is that record's too.

@@ -31,7 +31,8 @@ NOT_PERSONAL_TEXT: dict[str, tuple[str, ...]] = {
     "participants": ("level", "key", "name", "kreis_key"),
     # status code; created_by names the editor (kept: who changed the register, Art. 5 (2) DSGVO)
     "status_events": ("status", "created_by"),
-    "activities": ("kind",),
+    # request_key: a random idempotency key of the form that recorded the activity
+    "activities": ("kind", "request_key"),
     "networks": ("name",),
     # editors' accounts: covered by access (their own data), never by a contact's erasure
     "users": ("name", "role", "password_hash"),

@@ -4,6 +4,7 @@ The public API is chosen here; the coverage engine reads the register only throu
 :mod:`lpr_geo.register.queries`.
 """
 
+from .activity_edits import add_activity, correct_activity, delete_activity
 from .audit_query import audit_entries
 from .backup import backup, restore
 from .database import make_engine, normalise_url, open_register, register_session, upgrade
@@ -11,7 +12,6 @@ from .editing import (
     CurrentStatus,
     Saved,
     Versions,
-    add_activity,
     current_status,
     delete_contact,
     participant_versions,
@@ -21,6 +21,7 @@ from .editing import (
 )
 from .errors import ConflictError, InvalidInput, RegisterError, SchemaOutdatedError, StaleEdit
 from .exporter import export_members
+from .followups import FollowUp, followups
 from .import_report import ImportReport, Problem
 from .importer import CheckedImport, apply_checked, check_members, count_changes, import_members
 from .models import (
@@ -49,6 +50,7 @@ __all__ = [
     "ConflictError",
     "Contact",
     "CurrentStatus",
+    "FollowUp",
     "ImportReport",
     "ImportStaging",
     "InvalidInput",
@@ -70,12 +72,15 @@ __all__ = [
     "backup",
     "check_members",
     "contacts_for",
+    "correct_activity",
     "count_changes",
     "current_status",
+    "delete_activity",
     "delete_contact",
     "ensure_sample_register",
     "export_members",
     "fill_sample",
+    "followups",
     "founding_dates",
     "import_members",
     "last_contacts",

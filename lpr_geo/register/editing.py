@@ -1,4 +1,6 @@
-"""Changing the register from the dashboard: status, activities and contact persons, without lost updates.
+"""Changing the register from the dashboard: status and contact persons, without lost updates.
+
+Activities have a module of their own (:mod:`lpr_geo.register.activity_edits`) built on the helpers here.
 
 Every function here
 
@@ -30,10 +32,8 @@ from lpr_geo.status import Status
 from .database import register_session
 from .errors import ConflictError, InvalidInput, StaleEdit
 from .models import (
-    ACTIVITY_KINDS,
     DEFAULT_NETWORK,
     KEY_LENGTHS,
-    Activity,
     AuditEntry,
     Base,
     Contact,
@@ -373,98 +373,6 @@ def set_status(
         return _retrying(write)
     except (_Outdated, ConflictError, IntegrityError) as error:
         raise _stale_status(engine, region, network, expected_version or 0, submitted) from error
-
-
-# --- activities -----------------------------------------------------------------------------------------
-
-
-def add_activity(
-    engine: Engine,
-    user: User,
-    level: str,
-    key: str,
-    date: dt.date | str,
-    kind: str,
-    place: str = "",
-    attendees: str = "",
-    outcome: str = "",
-    next_step: str = "",
-    next_step_due: dt.date | str | None = None,
-    network: str | None = None,
-) -> Saved:
-    """Record a visit, call, meeting or e-mail concerning a region.
-
-    Adding never conflicts with other edits (nothing existing changes), so there is no version to send.
-
-    Parameters
-    ----------
-    engine : sqlalchemy.Engine
-        Engine of the register.
-    user : lpr_geo.auth.User
-        The acting user; needs the role ``editor``.
-    level, key : str
-        The region (it becomes a participant if it is not one yet).
-    date : datetime.date or str
-        When it happened; not in the future (plan future contacts as the next step).
-    kind : str
-        One of :data:`lpr_geo.register.ACTIVITY_KINDS` ("Besuch", "Telefonat", "Sitzung", "E-Mail").
-    place : str
-        Where (at most 200 characters).
-    attendees : str
-        Who took part (personal data: shown to editors only).
-    outcome, next_step : str
-        Free text, stored verbatim.
-    next_step_due : datetime.date or str, optional
-        Due date of the next step; not before ``date``.
-    network : str, optional
-        The network it concerns.
-
-    Returns
-    -------
-    Saved
-        The activity's id and version.
-
-    Raises
-    ------
-    lpr_geo.auth.PermissionDenied
-        If the user is not an editor.
-    InvalidInput
-        For an unknown region, kind or network, or an impossible date.
-    """
-    require_role(user, "editor")
-    region = _region(level, key)
-    day = _date("date", "Datum", date)
-    _not_future("date", "Datum", day)
-    if kind not in ACTIVITY_KINDS:
-        raise InvalidInput("kind", f"Art: »{kind}« ist unbekannt; erlaubt: {', '.join(ACTIVITY_KINDS)}")
-    due = None
-    if next_step_due not in (None, ""):
-        due = _date("next_step_due", "Fällig am", next_step_due)
-        if due < day:
-            raise InvalidInput("next_step_due", f"Fällig am: der {due:%d.%m.%Y} liegt vor dem Datum")
-    values = {
-        "place": _text("place", "Ort", place, 200),
-        "attendees": _text("attendees", "Teilnehmende", attendees),
-        "outcome": _text("outcome", "Ergebnis", outcome),
-        "next_step": _text("next_step", "Nächster Schritt", next_step),
-    }
-
-    def write() -> Saved:
-        with register_session(engine, user.name) as session:
-            net = _network(session, network) if network else None
-            activity = Activity(
-                participant_id=_participant(session, region).id,
-                network_id=net.id if net else None,
-                date=day,
-                kind=kind,
-                next_step_due=due,
-                **values,
-            )
-            session.add(activity)
-            session.flush()
-            return Saved(activity.id, activity.version)
-
-    return _retrying(write)
 
 
 # --- contacts -------------------------------------------------------------------------------------------

@@ -28,8 +28,10 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class ActivitySummary:
-    """An activity without personal data (no attendees)."""
+    """An activity without personal data (no attendees), with the id and version to correct it."""
 
+    id: int
+    version: int
     date: dt.date
     kind: str
     place: str
@@ -70,10 +72,14 @@ def region_history(engine: Engine, level: str, key: str, network: str | None = N
     return [HistoryEntry(name, Status(status), date, note or "") for name, status, date, note in rows]
 
 
-def region_activities(engine: Engine, level: str, key: str, limit: int = 5) -> list[ActivitySummary]:
-    """The latest activities concerning one region, newest first (without attendees)."""
+def region_activities(
+    engine: Engine, level: str, key: str, limit: int | None = None
+) -> list[ActivitySummary]:
+    """The activities concerning one region, newest first (without attendees); all unless ``limit``."""
     query = (
         select(
+            Activity.id,
+            Activity.version,
             Activity.date,
             Activity.kind,
             Activity.place,

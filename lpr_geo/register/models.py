@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -142,10 +143,18 @@ class Contact(Base):
 
 
 class Activity(Base):
-    """A visit, call, meeting or e-mail concerning a participant, with outcome and next step."""
+    """A visit, call, meeting or e-mail concerning a participant, with outcome and next step.
+
+    ``request_key`` is the idempotency key of the form that recorded it: a double click or a retried
+    request with the same key finds this row instead of adding a second one (unique per participant;
+    rows without a key, e.g. imported ones, never collide).
+    """
 
     __tablename__ = "activities"
-    __table_args__ = (CheckConstraint(f"kind IN ({_in(ACTIVITY_KINDS)})", name="kind"),)
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_in(ACTIVITY_KINDS)})", name="kind"),
+        Index("uq_activities_request_key", "participant_id", "request_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
@@ -158,6 +167,7 @@ class Activity(Base):
     outcome: Mapped[str] = mapped_column(Text, default="")
     next_step: Mapped[str] = mapped_column(Text, default="")
     next_step_due: Mapped[dt.date | None] = mapped_column(Date)
+    request_key: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     participant: Mapped[Participant] = relationship()

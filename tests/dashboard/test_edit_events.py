@@ -1,6 +1,7 @@
 """The editor panel's events on a real SQLite register, without a server or a browser.
 
 Each test calls what a click makes the callback do (:mod:`dashboard.views.status_editor`,
+:mod:`dashboard.views.activity_editor`,
 :mod:`dashboard.views.contacts_editor`, :mod:`dashboard.views.editor_view`) and reads the reply.
 """
 
@@ -16,13 +17,15 @@ from dashboard import ids
 from dashboard.browser_input import BadInput, KnownValues
 from dashboard.forms import NO_REGION
 from dashboard.url_state import ViewState
+from dashboard.views.activity_editor import activity_event
 from dashboard.views.contacts_editor import NEW_CONTACT, contact_delete_event, contact_form_event
 from dashboard.views.editor_view import editor_panel
-from dashboard.views.status_editor import save_activity, save_status
+from dashboard.views.status_editor import save_status
 from lpr_geo.auth import User
 from lpr_geo.coverage import PARTICIPANT_LEVELS, load_layers
 from lpr_geo.register import current_status, make_engine, save_contact, set_status
 from lpr_geo.register.database import upgrade
+from lpr_geo.register.history import region_activities
 from lpr_geo.register.models import DEFAULT_NETWORK
 from lpr_geo.register.personal import contacts_for
 from lpr_geo.status import Status
@@ -144,8 +147,8 @@ def test_forged_versions_are_refused(engine, known):
         save_status(engine, ERIKA, known, view(), "requested", "07.06.2021", "", 0, [1])
 
 
-def test_activity(engine, known):
-    values = {
+def _activity_form(**values) -> dict:
+    form = {
         "kind": "Besuch",
         "day": "07.06.2021",
         "place": "Rathaus",
@@ -153,12 +156,65 @@ def test_activity(engine, known):
         "next_step": "",
         "due": "",
     }
-    reply = save_activity(engine, ERIKA, known, view(), values, 1)
+    return {**form, **values}
+
+
+def _activities(engine) -> list:
+    return region_activities(engine, "gemeinde", ELSTERWERDA)
+
+
+def test_an_activity_is_saved_once_per_form_key_and_the_form_is_cleared(engine, known):
+    state = {"loaded": None, "key": "formular-1", "saved": 1}
+    form = _activity_form(next_step="Anrufen", due="01.07.2021")
+    reply = activity_event(engine, ERIKA, known, view(), ids.ACTIVITY_SAVE, form, state)
     assert text(reply.message) == "Aktivität gespeichert." and reply.saved == 2
-    reply = save_activity(engine, ERIKA, known, view(), {**values, "kind": "Brieftaube"}, 2)
+    assert reply[:6] == ("Besuch", f"{TODAY:%d.%m.%Y}", "", "", "", "")  # empty for the next one
+    assert reply.key not in (no_update, "formular-1") and reply.loaded is None
+    # the double click's second request carries the same key: still one activity
+    again = activity_event(engine, ERIKA, known, view(), ids.ACTIVITY_SAVE, form, state)
+    assert text(again.message) == "Aktivität gespeichert."
+    assert len(_activities(engine)) == 1
+    reply = activity_event(engine, ERIKA, known, view(), ids.ACTIVITY_SAVE, _activity_form(kind="Brieftaube"),
+                           {**state, "key": "formular-2"})  # fmt: skip
     assert text(reply.message).startswith("Art: »Brieftaube« ist unbekannt") and reply.saved is no_update
-    reply = save_activity(engine, ERIKA, known, view(None), values, 2)
+    reply = activity_event(engine, ERIKA, known, view(None), ids.ACTIVITY_SAVE, form, state)
     assert text(reply.message) == NO_REGION
+
+
+def test_an_activity_is_loaded_corrected_and_deleted_through_the_form(engine, known):
+    state = {"loaded": None, "key": "k", "saved": 0}
+    activity_event(engine, ERIKA, known, view(), ids.ACTIVITY_SAVE, _activity_form(), state)
+    (stored,) = _activities(engine)
+    button = {"type": ids.ACTIVITY_CORRECT, "index": stored.id}
+    loaded = activity_event(engine, ERIKA, known, view(), button, {}, state)
+    assert loaded[:6] == ("Besuch", "07.06.2021", "Rathaus", "", "", "")
+    assert loaded.loaded == {"id": stored.id, "version": 1} and loaded.delete_hidden is False
+    assert text(loaded.mode).startswith("Sie korrigieren: Besuch vom 07.06.2021.")
+
+    correcting = {**state, "loaded": loaded.loaded}
+    form = _activity_form(kind="Telefonat", place="")
+    reply = activity_event(engine, OTTO, known, view(), ids.ACTIVITY_SAVE, form, correcting)
+    assert text(reply.message) == "Aktivität korrigiert." and reply.loaded is None
+    assert [(a.kind, a.place, a.version) for a in _activities(engine)] == [("Telefonat", "", 2)]
+    # a colleague's form still at version 1: a stale edit, nothing overwritten, the form now at version 2
+    reply = activity_event(engine, ERIKA, known, view(), ids.ACTIVITY_SAVE, _activity_form(kind="Sitzung"),
+                           correcting)  # fmt: skip
+    assert "inzwischen von otto geändert" in text(reply.message) and reply.loaded["version"] == 2
+    assert _activities(engine)[0].kind == "Telefonat"
+    reply = activity_event(
+        engine, ERIKA, known, view(), ids.ACTIVITY_DELETE, {}, {**state, "loaded": reply.loaded}
+    )
+    assert text(reply.message) == "Aktivität gelöscht." and _activities(engine) == []
+    with pytest.raises(BadInput):
+        activity_event(engine, ERIKA, known, view(), ids.ACTIVITY_DELETE, {}, {**state, "loaded": {"id": 1}})
+    with pytest.raises(BadInput):  # a forged field that is no text
+        activity_event(engine, ERIKA, known, view(), ids.ACTIVITY_SAVE, _activity_form(day=["x"]), state)
+
+
+def test_a_viewer_saves_no_activity(engine, known):
+    state = {"loaded": None, "key": "k", "saved": 0}
+    reply = activity_event(engine, VERA, known, view(), ids.ACTIVITY_SAVE, _activity_form(), state)
+    assert "»Bearbeiter« nötig" in text(reply.message) and _activities(engine) == []
 
 
 # --- contact persons ------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 
 import requests
@@ -115,3 +116,41 @@ def test_viewer_callback_responses_hold_no_editor_panel_and_no_contacts(editing_
     assert not [name for name in names if name in seen.text]
     edited = editor.post(editing_server + "/_dash-update-component", json=body)
     assert "Kontaktpersonen" in edited.text and "status-speichern" in edited.text
+
+
+def test_viewer_responses_hold_no_next_steps_and_no_wiedervorlage(editing_server, register_db):
+    """The detail lists activities for everyone; next steps and the Wiedervorlage only for editors."""
+    view = save_status_body(_network(register_db), "")["state"][4]["value"]
+    detail = {
+        "output": "..detail.children...detail-zur-route.hidden..",
+        "outputs": [
+            {"id": "detail", "property": "children"},
+            {"id": "detail-zur-route", "property": "hidden"},
+        ],
+        "inputs": [
+            {"id": "ansicht", "property": "data", "value": {**view, "region": "12062124"}},
+            {"id": "bearbeiten-gespeichert", "property": "data", "value": 0},
+        ],
+        "changedPropIds": ["ansicht.data"],
+        "state": [],
+    }
+    card = {
+        "output": "wiedervorlage.children",
+        "outputs": {"id": "wiedervorlage", "property": "children"},
+        "inputs": [{"id": "bearbeiten-gespeichert", "property": "data", "value": 0}],
+        "changedPropIds": ["bearbeiten-gespeichert.data"],
+        "state": [],
+    }
+    next_step = "Ansprechperson für die AG 4 benennen lassen"  # the sample's open next step of Elsterwerda
+    viewer, editor = login_session(editing_server, VIEWER), login_session(editing_server, EDITOR)
+    for client, shown in ((viewer, False), (requests.Session(), False), (editor, True)):
+        client.headers["Origin"] = editing_server
+        seen = client.post(editing_server + "/_dash-update-component", json=detail)
+        assert seen.status_code == 200, seen.text
+        text = json.dumps(seen.json(), ensure_ascii=False)
+        assert "Bereitschaft zur Mitarbeit signalisiert" in text  # the history is public
+        assert (next_step in text, "überfällig" in text, "aktivitaet-korrigieren" in text) == (shown,) * 3
+        listed = json.dumps(
+            client.post(editing_server + "/_dash-update-component", json=card).json(), ensure_ascii=False
+        )
+        assert (next_step in listed, "Wiedervorlage" in listed) == (shown, shown)

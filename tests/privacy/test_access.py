@@ -12,7 +12,8 @@ from lpr_geo.auth import PermissionDenied, User, add_user, authenticate, open_se
 from lpr_geo.privacy import PersonQuery, disclose, person_overview, summary_html
 from lpr_geo.privacy.access import REASON_ACCOUNT, REASON_CHANGED
 from lpr_geo.register import InvalidInput
-from lpr_geo.register.editing import add_activity, save_contact
+from lpr_geo.register.activity_edits import add_activity
+from lpr_geo.register.editing import save_contact
 from lpr_geo.register.models import AuditEntry
 
 from .conftest import (
