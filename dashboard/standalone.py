@@ -44,6 +44,7 @@ RENDER_SCRIPT = """(function () {
   var el = document.getElementById("karte");
   Plotly.newPlot(el, data.figure.data, data.figure.layout, data.config).then(function () {
     el.setAttribute("data-gezeichnet", "1");
+    if (data.print) { window.print(); }
   });
 })();"""
 RENDER_SCRIPT_HASH = (
@@ -162,10 +163,10 @@ def _topojson() -> dict:
     return json.loads((Path(__file__).parent / "assets" / "topojson" / f"{TOPOJSON_NAME}.json").read_text())
 
 
-def _figure_json(doc: MapDocument, figure: go.Figure) -> dict:
+def _figure_json(figure: go.Figure, geojson: str | dict) -> dict:
     # inlined GeoJSON joins the JSON after serialisation: plotly would validate and copy it otherwise
     data = json.loads(figure.to_json())
-    data["data"][REGIONS]["geojson"] = doc.geojson
+    data["data"][REGIONS]["geojson"] = geojson
     return data
 
 
@@ -215,7 +216,7 @@ def page(
         Add the key figures (HTML export); the embed shows the map only.
     """
     config = {"displayModeBar": False, "scrollZoom": False, "responsive": True, "locale": "de"}
-    data: dict = {"figure": _figure_json(doc, doc.figure), "config": config}
+    data: dict = {"figure": _figure_json(doc.figure, doc.geojson), "config": config}
     if topojson_url is None:
         data["topojson"] = _topojson()
     else:
@@ -330,18 +331,41 @@ def report_figure(doc: MapDocument, width: int, height: int) -> go.Figure:
     return figure
 
 
-def report_page(doc: MapDocument, width: int, height: int) -> str:
-    """A page holding only the report figure at its fixed size, self-contained (for the image exports)."""
-    data = {
-        "figure": _figure_json(doc, report_figure(doc, width, height)),
+def map_scripts(figure: go.Figure, geojson: dict, *, plotly_js: str = "inline", print_on_load: bool = False) -> str:
+    """The end of a printable page: plotly.js, the map's data (GeoJSON and topojson inlined), the render script.
+
+    The page needs a ``<div id="karte">`` sized by its CSS; the figure draws as a static plot.
+
+    Parameters
+    ----------
+    figure : plotly.graph_objects.Figure
+        A map figure of :func:`dashboard.plotly_figures.map_figure` (its regions' GeoJSON is ``geojson``).
+    geojson : dict
+        The GeoJSON of the regions.
+    plotly_js : str
+        ``src`` URL of plotly.js, or ``"inline"`` for a self-contained page.
+    print_on_load : bool
+        Open the print dialog once the map is drawn.
+    """
+    data: dict = {
+        "figure": _figure_json(figure, geojson),
         "config": {"displayModeBar": False, "staticPlot": True},
         "topojson": _topojson(),
     }
+    if print_on_load:
+        data["print"] = True
+    library = _inline_plotly_js() if plotly_js == "inline" else f'<script src="{escape(plotly_js)}"></script>'
+    return (
+        f'{library}<script type="application/json" id="karte-daten">{_json_block(data)}</script>'
+        f"<script>{RENDER_SCRIPT}</script>"
+    )
+
+
+def report_page(doc: MapDocument, width: int, height: int) -> str:
+    """A page holding only the report figure at its fixed size, self-contained (for the image exports)."""
     return (
         '<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8">'
         f"<title>{escape(TITLE)}</title><style>html,body{{margin:0;background:#fff}}"
         f"#karte{{width:{width}px;height:{height}px}}@page{{margin:0}}</style></head><body>"
-        f'<div id="karte"></div>{_inline_plotly_js()}'
-        f'<script type="application/json" id="karte-daten">{_json_block(data)}</script>'
-        f"<script>{RENDER_SCRIPT}</script></body></html>\n"
+        f'<div id="karte"></div>{map_scripts(report_figure(doc, width, height), doc.geojson)}</body></html>\n'
     )
