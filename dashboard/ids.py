@@ -48,6 +48,7 @@ ROUTE_TITLE = "besuchsplanung"  # heading of the visit planning, a target of the
 ROUTE_RESULT = "route-ergebnis"
 ROUTE_CLEAR = "route-leeren"
 ROUTE_PRINT = "route-drucken"
+ROUTE_PDF = "route-pdf"
 ROUTE_EXPORT = "route-export"
 ROUTE_DOWNLOAD = "route-download"
 

@@ -292,7 +292,7 @@ def write_pdf(
     keys: list[str],
     start: str,
     radius_km: float,
-    network: str,
+    network: str | None,
     on: dt.date,
     out: Path,
 ) -> None:
@@ -307,7 +307,7 @@ def write_pdf(
 
     engine = ensure_sample_register(settings, boundaries)
     services = Services(engine, boundaries, geometry_url=lambda level, kreis: "")
-    sheet = build(services, network, on, keys, start=start, radius_km=radius_km)
+    sheet = build(services, network or services.networks()[0], on, keys, start=start, radius_km=radius_km)
     try:
         content = pdf(sheet, settings.chromium)
     except ExportError as error:
@@ -316,9 +316,4 @@ def write_pdf(
         out.write_bytes(content)
     except OSError as error:
         raise ValueError(f"{out}: nicht schreibbar ({error.strerror})") from error
-
-
-def stops_of(view_stops: tuple[str, ...], known_regions) -> list[str]:
-    """The stops of a view the active layers know (a link may name keys of another dataset)."""
-    return [key for key in view_stops if key in known_regions]
 
