@@ -119,7 +119,9 @@ def _contacts_of(services: Services, network: str, on: dt.date) -> dict[str, str
     contacts = services.contacts(network, on)
     return {
         key: f"{words.date(day)} ({kind})"
-        for key, day, kind in zip(contacts["key"], contacts["last_contact"], contacts["last_kind"], strict=True)
+        for key, day, kind in zip(
+            contacts["key"], contacts["last_contact"], contacts["last_kind"], strict=True
+        )
     }
 
 
@@ -217,7 +219,7 @@ def _rows(sheet: RouteSheet) -> str:
     numeric = (4, 5)
     return "".join(
         "<tr>"
-        + "".join(f'<td{" class=num" if i in numeric else ""}>{escape(c)}</td>' for i, c in enumerate(row))
+        + "".join(f"<td{' class=num' if i in numeric else ''}>{escape(c)}</td>" for i, c in enumerate(row))
         + "</tr>"
         for row in cells
     )
@@ -242,16 +244,16 @@ def page(sheet: RouteSheet, *, plotly_js: str = "inline", print_on_load: bool = 
     print_on_load : bool
         Open the print dialog once the map is drawn (the dashboard's "Drucken").
     """
-    subtitle = (
-        f"{sheet.network} · Stand {words.date(sheet.on)} · Start und Ziel: {sheet.route.start.name}"
-    )
+    subtitle = f"{sheet.network} · Stand {words.date(sheet.on)} · Start und Ziel: {sheet.route.start.name}"
     notice = f'<p class="hinweis">{escape(SAMPLE_NOTICE)}</p>' if sheet.sample else ""
     shown = sheet.suggestions[: sheet.shown_suggestions]
     more = len(sheet.suggestions) - len(shown)
     ideas = "".join(f"<li>{escape(s.text)}</li>" for s in shown)
     if more:
         ideas += f"<li>… und {escape(words.REGION.count(more))} mehr (im Dashboard)</li>"
-    nearby = f"<h2>In der Nähe, noch nicht im Netzwerk</h2><ul class=vorschlaege>{ideas}</ul>" if shown else ""
+    nearby = (
+        f"<h2>In der Nähe, noch nicht im Netzwerk</h2><ul class=vorschlaege>{ideas}</ul>" if shown else ""
+    )
     height = sheet.figure.layout.height
     return (
         '<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8">'
@@ -261,7 +263,7 @@ def page(sheet: RouteSheet, *, plotly_js: str = "inline", print_on_load: bool = 
         f'<div id="karte" role="img" aria-label="Karte der Route mit nummerierten Stationen"></div>'
         f'<ul class="legende" aria-label="Legende">{_legend()}</ul>'
         f"<table><caption>{escape(sheet.caption)}</caption>"
-        '<colgroup><col class=nr><col class=station><col class=status><col class=kontakt><col><col></colgroup>'
+        "<colgroup><col class=nr><col class=station><col class=status><col class=kontakt><col><col></colgroup>"
         "<thead><tr><th>Nr.</th><th>Station</th>"
         "<th>Status</th><th>Letzter Kontakt</th><th class=num>Anfahrt</th><th class=num>Fahrzeit</th>"
         f"</tr></thead><tbody>{_rows(sheet)}</tbody><tfoot><tr><td></td><td>Gesamt</td><td></td><td></td>"
@@ -316,4 +318,3 @@ def write_pdf(
         out.write_bytes(content)
     except OSError as error:
         raise ValueError(f"{out}: nicht schreibbar ({error.strerror})") from error
-

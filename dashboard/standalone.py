@@ -331,7 +331,9 @@ def report_figure(doc: MapDocument, width: int, height: int) -> go.Figure:
     return figure
 
 
-def map_scripts(figure: go.Figure, geojson: dict, *, plotly_js: str = "inline", print_on_load: bool = False) -> str:
+def map_scripts(
+    figure: go.Figure, geojson: dict, *, plotly_js: str = "inline", print_on_load: bool = False
+) -> str:
     """The end of a printable page: plotly.js, the map's data (GeoJSON and topojson inlined), the render script.
 
     The page needs a ``<div id="karte">`` sized by its CSS; the figure draws as a static plot.

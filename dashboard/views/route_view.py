@@ -78,7 +78,9 @@ def _register_sheet_routes(app, services: Services) -> None:
         if isinstance(sheet, Response):
             return sheet
         printing = request.args.get("drucken") == "1"
-        return Response(route_sheet.page(sheet, plotly_js=plotly_js, print_on_load=printing), mimetype="text/html")
+        return Response(
+            route_sheet.page(sheet, plotly_js=plotly_js, print_on_load=printing), mimetype="text/html"
+        )
 
     @app.server.route(route_sheet.PDF_PATH)
     def sheet_pdf() -> Response:

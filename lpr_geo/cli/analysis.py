@@ -271,7 +271,7 @@ def route(
 
 
 def _renderer(name: str) -> Callable:
-    """A printable document's renderer, contributed by the web layer (entry-point group ``lpr_geo.renderers``).
+    """A printable document's renderer from the web layer (entry-point group ``lpr_geo.renderers``).
 
     The PDF is drawn by the dashboard's map in Chromium; the core never imports the web app, so it finds
     the renderer the way it finds the web commands (see :mod:`lpr_geo.cli`).
