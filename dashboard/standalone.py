@@ -42,7 +42,11 @@ RENDER_SCRIPT = """(function () {
   var data = JSON.parse(document.getElementById("karte-daten").textContent);
   if (data.topojson) { window.PlotlyGeoAssets.topojson["world_50m"] = data.topojson; }
   var el = document.getElementById("karte");
-  Plotly.newPlot(el, data.figure.data, data.figure.layout, data.config).then(function () {
+  var drawn = (data.charts || []).map(function (c) {
+    return Plotly.newPlot(document.getElementById(c.id), c.figure.data, c.figure.layout, data.config);
+  });
+  drawn.push(Plotly.newPlot(el, data.figure.data, data.figure.layout, data.config));
+  Promise.all(drawn).then(function () {
     el.setAttribute("data-gezeichnet", "1");
     if (data.print) { window.print(); }
   });
@@ -332,7 +336,12 @@ def report_figure(doc: MapDocument, width: int, height: int) -> go.Figure:
 
 
 def map_scripts(
-    figure: go.Figure, geojson: dict, *, plotly_js: str = "inline", print_on_load: bool = False
+    figure: go.Figure,
+    geojson: dict,
+    *,
+    plotly_js: str = "inline",
+    print_on_load: bool = False,
+    charts: dict[str, dict] | None = None,
 ) -> str:
     """The end of a printable page: plotly.js, the map's data (GeoJSON and topojson inlined), the render script.
 
@@ -348,6 +357,8 @@ def map_scripts(
         ``src`` URL of plotly.js, or ``"inline"`` for a self-contained page.
     print_on_load : bool
         Open the print dialog once the map is drawn.
+    charts : dict, optional
+        Further figures (plain dicts) by the id of the element each draws into.
     """
     data: dict = {
         "figure": _figure_json(figure, geojson),
@@ -356,6 +367,8 @@ def map_scripts(
     }
     if print_on_load:
         data["print"] = True
+    if charts:
+        data["charts"] = [{"id": key, "figure": chart} for key, chart in charts.items()]
     library = _inline_plotly_js() if plotly_js == "inline" else f'<script src="{escape(plotly_js)}"></script>'
     return (
         f'{library}<script type="application/json" id="karte-daten">{_json_block(data)}</script>'
