@@ -54,6 +54,9 @@ ROUTE_DOWNLOAD = "route-download"
 
 TIMELINE = "entwicklung"
 TIMELINE_TITLE = "entwicklung-titel"  # a target of the header's links
+REPORT_SINCE = "bericht-seit"
+REPORT_LINK = "bericht-pdf"
+REPORT_NOTE = "bericht-hinweis"
 
 # -- embedding and exports (issue 7): the "Einbetten / Export" dialog of the page header
 EMBED_DIALOG = "einbetten"
