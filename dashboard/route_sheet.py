@@ -53,7 +53,7 @@ h1{{font-size:19px;margin:0}}
 .legende{{display:flex;flex-wrap:wrap;gap:2px 12px;list-style:none;margin:4px 0 6px;padding:0;font-size:11px}}
 .swatch{{display:inline-block;width:11px;height:11px;margin-right:4px;vertical-align:-1px;border:1px solid #5f6b75}}
 table{{border-collapse:collapse;width:100%;table-layout:fixed}}
-col.nr{{width:24px}}col.station{{width:26%}}col.status{{width:24%}}col.kontakt{{width:23%}}
+col.nr{{width:24px}}col.station{{width:23%}}col.status{{width:29%}}col.kontakt{{width:22%}}
 caption{{text-align:left;font-weight:700;font-size:13px;padding:2px 0 4px}}
 th,td{{border-bottom:1px solid #d5dbe0;padding:0 4px;text-align:left;line-height:{_ROW - 2}px;
 white-space:nowrap;overflow:hidden;text-overflow:ellipsis}}
@@ -130,8 +130,8 @@ def _extent(route: Route, width: float, height: float) -> dict:
     the projection's shape, so a range of other proportions would leave bands beside the map)."""
     places = [route.start, *route.stops]
     x, y = mercator(np.array([p.lon for p in places]), np.array([p.lat for p in places]))
-    span_x = max(float(np.ptp(x)) * 1.25, np.radians(0.9))
-    span_y = max(float(np.ptp(y)) * 1.25, span_x * height / width)
+    span_x = max(float(np.ptp(x)) * 1.35, np.radians(0.9))
+    span_y = max(float(np.ptp(y)) * 1.35, span_x * height / width)
     span_x = max(span_x, span_y * width / height)
     cx, cy = (x.min() + x.max()) / 2, (y.min() + y.max()) / 2
     lat = np.degrees(2 * np.arctan(np.exp(np.array([cy - span_y / 2, cy + span_y / 2]))) - np.pi / 2)
