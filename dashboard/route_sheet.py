@@ -88,7 +88,7 @@ class RouteSheet:
     suggestions: list[Suggestion]
     shown_suggestions: int
     figure: go.Figure
-    geojson: dict
+    geojson: dict | str
     source: str
     sample: bool
 
@@ -159,8 +159,11 @@ def build(
     *,
     start: str = "potsdam",
     radius_km: float = 15.0,
+    geojson_url: str | None = None,
 ) -> RouteSheet:
     """The Besuchsplan of a route through ``keys`` on the date ``on`` (status and contacts as then).
+
+    The Gemeinden's GeoJSON is inlined (PDF, self-contained) unless ``geojson_url`` names the app's file.
 
     Raises
     ------
@@ -203,7 +206,7 @@ def build(
         suggestions=suggestions,
         shown_suggestions=shown,
         figure=figure,
-        geojson=geometry.feature_collection("gemeinde"),
+        geojson=geojson_url or geometry.feature_collection("gemeinde"),
         source=source,
         sample=services.is_sample(network),
     )

@@ -337,7 +337,7 @@ def report_figure(doc: MapDocument, width: int, height: int) -> go.Figure:
 
 def map_scripts(
     figure: go.Figure,
-    geojson: dict,
+    geojson: dict | str,
     *,
     plotly_js: str = "inline",
     print_on_load: bool = False,
@@ -351,8 +351,8 @@ def map_scripts(
     ----------
     figure : plotly.graph_objects.Figure
         A map figure of :func:`dashboard.plotly_figures.map_figure` (its regions' GeoJSON is ``geojson``).
-    geojson : dict
-        The GeoJSON of the regions.
+    geojson : dict or str
+        The GeoJSON of the regions, or its URL on the app's own origin.
     plotly_js : str
         ``src`` URL of plotly.js, or ``"inline"`` for a self-contained page.
     print_on_load : bool

@@ -35,7 +35,13 @@ def layout() -> html.Section:
             html.Div(id=ids.ROUTE_RESULT, **{"aria-live": "polite"}),
             html.Div(
                 [
-                    html.A("Drucken", id=ids.ROUTE_PRINT, target="_blank", className="button secondary"),
+                    html.A(
+                        "Drucken",
+                        id=ids.ROUTE_PRINT,
+                        target="_blank",
+                        title="Öffnet den Besuchsplan (eine A4-Seite) in einem neuen Tab zum Drucken",
+                        className="button secondary",
+                    ),
                     html.A("Als PDF", id=ids.ROUTE_PDF, download="", className="button secondary"),
                     html.Button(
                         "Route als CSV", id=ids.ROUTE_EXPORT, type="button", className="button secondary"
@@ -58,14 +64,14 @@ def sheet_query(view: ViewState) -> str:
     return urlencode({"netz": view.network, "stand": view.on.isoformat(), "stopps": ",".join(view.stops)})
 
 
-def _sheet(services: Services) -> route_sheet.RouteSheet | Response:
+def _sheet(services: Services, geojson_url: str | None = None) -> route_sheet.RouteSheet | Response:
     """The Besuchsplan the request's query names, or the answer why there is none."""
     known = services.known_values()
     view = ViewState.from_query(request.query_string.decode("utf-8", errors="replace"), known)
     stops = [key for key in view.stops if key in known.regions]  # a link may outlive its dataset
     if not stops:
         return Response("Keine Stationen gewählt.", status=404, mimetype="text/plain")
-    return route_sheet.build(services, view.network, view.on, stops)
+    return route_sheet.build(services, view.network, view.on, stops, geojson_url=geojson_url)
 
 
 def _register_sheet_routes(app, services: Services) -> None:
@@ -74,7 +80,7 @@ def _register_sheet_routes(app, services: Services) -> None:
 
     @app.server.route(route_sheet.SHEET_PATH)
     def sheet_page() -> Response:
-        sheet = _sheet(services)
+        sheet = _sheet(services, services.geometry_url("gemeinde", None))  # the browser caches the file
         if isinstance(sheet, Response):
             return sheet
         printing = request.args.get("drucken") == "1"
