@@ -101,6 +101,7 @@ def test_report_refuses_a_period_before_the_founding_or_in_the_future(cli, tmp_p
 def test_the_dashboards_report_link(recorded_page, live_server, live_data_dir):
     page = recorded_page.page
     page.goto(f"{live_server}/?stand=2026-01-31")
+    page.locator("#entwicklung-titel").scroll_into_view_if_needed()  # as a user would (it may load late)
     link = page.locator("#bericht-pdf[href*='seit=']")
     link.wait_for()
     assert "seit=2025-08-02" in link.get_attribute("href")  # half a year before the view's date
