@@ -129,7 +129,8 @@ def test_drucken_opens_the_sheet_which_prints_itself_on_one_page(browser, live_s
     )
     dashboard = RecordedPage(context.new_page(), live_server)
     dashboard.page.goto(f"{live_server}/?stopps={','.join(_max_stops())}")
-    dashboard.page.locator("#besuchsplanung").scroll_into_view_if_needed()  # as a user would (it may load late)
+    # scrolled to as a user would: the section may load only when it comes near the screen
+    dashboard.page.locator("#besuchsplanung").scroll_into_view_if_needed()
     link = dashboard.page.locator("#route-drucken")
     dashboard.page.locator("#route-drucken[href*='stopps=']").wait_for()
     assert link.get_attribute("target") == "_blank" and link.inner_text() == "Drucken"
