@@ -154,7 +154,7 @@ def export(
     return _render(report_page(doc, width, height), fmt, width, height, chromium)
 
 
-def render_pdf(html_text: str, size: tuple[int, int], chromium: str) -> bytes:
+def render_pdf(html_text: str, size: tuple[int, int], chromium: str) -> ExportResult:
     """A self-contained page with a map (``#karte``) as PDF of pages ``size`` CSS pixels large.
 
     For the printable documents beyond the map (Besuchsplan, Sitzungsbericht): the page's own CSS
@@ -165,7 +165,7 @@ def render_pdf(html_text: str, size: tuple[int, int], chromium: str) -> bytes:
     ExportError
         If Chromium cannot be started or the map does not draw.
     """
-    return _render(html_text, "pdf", *size, chromium).content
+    return _render(html_text, "pdf", *size, chromium)
 
 
 def _render(html_text: str, fmt: str, width: int, height: int, chromium: str) -> ExportResult:

@@ -287,7 +287,7 @@ def pdf(sheet: RouteSheet, chromium: str) -> bytes:
     """The sheet as a one-page A4 PDF, rendered offline in Chromium (see :mod:`dashboard.exports`)."""
     from .exports import render_pdf
 
-    return render_pdf(page(sheet), A4_PORTRAIT, chromium)
+    return render_pdf(page(sheet), A4_PORTRAIT, chromium).content
 
 
 def write_pdf(

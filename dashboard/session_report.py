@@ -256,4 +256,4 @@ def pdf(report: SessionReport, chromium: str) -> bytes:
     """The report as a PDF of 3 or 4 A4 pages, rendered offline in Chromium."""
     from .exports import render_pdf
 
-    return render_pdf(page(report), A4_PORTRAIT, chromium)
+    return render_pdf(page(report), A4_PORTRAIT, chromium).content

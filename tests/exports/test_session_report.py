@@ -10,8 +10,12 @@ import pypdfium2
 import pytest
 import requests
 
+from dashboard.exports import render_pdf
+from dashboard.route_sheet import A4_PORTRAIT
+from dashboard.services import Services
+from dashboard.session_report import build_report, page
 from lpr_geo import Boundaries, ensure_sample_register, load_settings, status_changes
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, CHROMIUM
 from tests.deploy.personal_data import assert_no_personal_data, contact_strings
 from tests.exports.test_exports import assert_map_drawn
 
@@ -59,6 +63,17 @@ def test_status_changes_of_a_period_with_the_status_before(tmp_path):
     assert changes["effective_date"].between(dt.date(2025, 6, 2), dt.date(2025, 12, 31)).all()
     assert list(changes["effective_date"]) == sorted(changes["effective_date"])
     assert status_changes(engine, network, dt.date(2025, 6, 30), dt.date(2025, 7, 1)).empty  # after "since"
+
+
+@pytest.mark.browser
+def test_the_report_asks_for_nothing_but_itself(tmp_path):
+    """Rendered with every request but the file blocked: none was made (plotly.js, geometry inlined)."""
+    settings = load_settings(environ={"LPR_GEO_DATA_DIR": str(tmp_path)})
+    boundaries = Boundaries.bundled()
+    services = Services(ensure_sample_register(settings, boundaries), boundaries, geometry_url=lambda *_: "")
+    report = build_report(services, services.networks()[0], dt.date(2025, 6, 1), dt.date(2026, 1, 31))
+    result = render_pdf(page(report), A4_PORTRAIT, CHROMIUM)
+    assert result.content.startswith(b"%PDF") and result.blocked == ()
 
 
 @pytest.mark.browser
