@@ -116,9 +116,10 @@ def _status_of(services: Services, network: str, on: dt.date, keys: list[str]) -
 
 
 def _contacts_of(services: Services, network: str, on: dt.date) -> dict[str, str]:
+    """``07.06.2021 (Besuch)`` per region key; a status change without its new status (the next column)."""
     contacts = services.contacts(network, on)
     return {
-        key: f"{words.date(day)} ({kind})"
+        key: f"{words.date(day)} ({kind.split(':')[0]})"
         for key, day, kind in zip(
             contacts["key"], contacts["last_contact"], contacts["last_kind"], strict=True
         )
