@@ -37,7 +37,7 @@ CONTENT_WIDTH = A4_PORTRAIT[0] - 2 * PADDING
 #: table caption and head, notes and margins; one table row; one suggestion line.
 _FIXED, _ROW, _LINE = 300, 17, 15
 #: Map height between these bounds: as large as the rows leave room for.
-MAP_HEIGHT = (230, 470)
+MAP_HEIGHT = (230, 560)
 #: Most nearby suggestions printed (the dashboard lists all of them).
 MAX_SUGGESTIONS = 8
 
@@ -53,7 +53,7 @@ h1{{font-size:19px;margin:0}}
 .legende{{display:flex;flex-wrap:wrap;gap:2px 12px;list-style:none;margin:4px 0 6px;padding:0;font-size:11px}}
 .swatch{{display:inline-block;width:11px;height:11px;margin-right:4px;vertical-align:-1px;border:1px solid #5f6b75}}
 table{{border-collapse:collapse;width:100%;table-layout:fixed}}
-col.nr{{width:24px}}col.station{{width:23%}}col.status{{width:29%}}col.kontakt{{width:22%}}
+col.nr{{width:24px}}col.station{{width:22%}}col.status{{width:28%}}col.kontakt{{width:25%}}
 caption{{text-align:left;font-weight:700;font-size:13px;padding:2px 0 4px}}
 th,td{{border-bottom:1px solid #d5dbe0;padding:0 4px;text-align:left;line-height:{_ROW - 2}px;
 white-space:nowrap;overflow:hidden;text-overflow:ellipsis}}
