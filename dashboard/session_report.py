@@ -4,7 +4,7 @@ AG 4 meets twice a year; the office reports what changed since the last meeting.
 at the start and the end of the period and the map at the end; page 2: the growth since the founding
 (the period shaded) and the table of Kreise; page 3 (and 4 for a busy period): the status changes in
 the period, then the sources. Each page is a fixed A4 box, so the page count follows from the content
-and never from where a browser happens to break; the list of changes is cut at :data:`MAX_CHANGES`.
+and never from where a browser happens to break; the list of changes keeps the latest :data:`MAX_CHANGES`.
 Rendered offline in Chromium with the map exports' machinery (:func:`dashboard.exports.render_pdf`),
 from ``lpr-geo report`` and from the dashboard. No personal data: regions, statuses, dates, figures.
 """
@@ -29,9 +29,11 @@ from .url_state import ViewState
 
 PDF_PATH = "/export/sitzungsbericht.pdf"
 #: Rows of the change list on page 3 (after the summary) and on page 4; the rest is counted only.
-FIRST_PAGE_ROWS, NEXT_PAGE_ROWS = 38, 52
+FIRST_PAGE_ROWS, NEXT_PAGE_ROWS = 33, 44
 MAX_CHANGES = FIRST_PAGE_ROWS + NEXT_PAGE_ROWS
 MAP_HEIGHT, CHART_HEIGHT = 600, 300
+#: Most region names in the summary lines of the changes ("Neue Mitglieder: ...").
+MAX_NAMES = 12
 _CHART_ID = "entwicklung"
 
 _STYLE = f"""
@@ -176,13 +178,20 @@ def _change_rows(changes: pd.DataFrame) -> list[list[str]]:
     ]
 
 
+def _names(names: list[str], none: str) -> str:
+    """``A, B und C``; beyond :data:`MAX_NAMES` the rest counted (the summary keeps its few lines)."""
+    if len(names) > MAX_NAMES:
+        return f"{', '.join(names[:MAX_NAMES])} und {len(names) - MAX_NAMES} weitere"
+    return words.enumeration(names) or none
+
+
 def _summary(changes: pd.DataFrame) -> str:
     joined = changes[changes["status"] == "member"]["name"].tolist()
     left = changes[changes["status"] == "left"]["name"].tolist()
     lines = [
         f"{words.counted(len(changes), words.STATUS_CHANGE)} im Berichtszeitraum.",
-        f"Neue Mitglieder: {words.enumeration(joined) or 'keine'}.",
-        f"Ausgetreten: {words.enumeration(left) or 'niemand'}.",
+        f"Neue Mitglieder: {_names(joined, 'keine')}.",
+        f"Ausgetreten: {_names(left, 'niemand')}.",
     ]
     return "".join(f"<p>{escape(line)}</p>" for line in lines)
 
@@ -216,10 +225,15 @@ def page(report: SessionReport) -> str:
     footer = f"<p class=fuss>Sitzungsbericht {escape(report.network)} · {escape(report.period)}</p>"
     notice = f'<p class="hinweis">{escape(SAMPLE_NOTICE)}</p>' if report.map.sample else ""
     changes = report.changes
-    rows = _change_rows(changes.head(MAX_CHANGES))
+    rows = _change_rows(changes.tail(MAX_CHANGES))  # a long period: the latest changes matter most
     head = ["Datum", "Region", "Ebene", "vorher", "nachher"]
-    more = len(changes) - len(rows)
-    rest = f"<p>… und {escape(words.counted(more, words.STATUS_CHANGE))} mehr.</p>" if more > 0 else ""
+    earlier = len(changes) - len(rows)
+    rest = (
+        f"<p>Die {escape(words.number(earlier))} früheren Statusänderungen (bis "
+        f"{escape(words.date(changes['effective_date'].iloc[earlier - 1]))}) sind nicht aufgeführt.</p>"
+        if earlier > 0
+        else ""
+    )
     first = _table(head, rows[:FIRST_PAGE_ROWS]) if rows else "<p>Keine Statusänderungen.</p>"
     pages = [
         f"<h1>Sitzungsbericht · {escape(TITLE)}</h1>"
@@ -231,13 +245,13 @@ def page(report: SessionReport) -> str:
         f"<h2>Entwicklung seit der Gründung</h2><div id={_CHART_ID}></div>"
         "<p class=unter>Mitglieder und Gemeinden im Netzwerk je Monatsende; hinterlegt: der Berichtszeitraum.</p>"
         f"<h2>Kreise und kreisfreie Städte am {escape(words.date(report.until))}</h2>{_kreise(report)}",
-        f"<h2>Änderungen im Berichtszeitraum</h2>{_summary(changes)}{first}",
+        f"<h2>Änderungen im Berichtszeitraum</h2>{_summary(changes)}{rest}{first}",
     ]
     if len(rows) > FIRST_PAGE_ROWS:
         pages.append(
             f"<h2>Änderungen im Berichtszeitraum (Fortsetzung)</h2>{_table(head, rows[FIRST_PAGE_ROWS:])}"
         )
-    pages[-1] += f"{rest}<h2>Quellen</h2>{_sources(report)}"
+    pages[-1] += f"<h2>Quellen</h2>{_sources(report)}"
     body = "".join(f"<section class=seite>{content}{footer}</section>" for content in pages)
     scripts = map_scripts(report.map.figure, report.map.geojson, charts={_CHART_ID: _chart(report)})
     return (

@@ -66,14 +66,18 @@ def test_status_changes_of_a_period_with_the_status_before(tmp_path):
 
 
 @pytest.mark.browser
-def test_the_report_asks_for_nothing_but_itself(tmp_path):
+def test_a_long_period_keeps_the_latest_changes_and_asks_for_nothing_but_itself(tmp_path):
     """Rendered with every request but the file blocked: none was made (plotly.js, geometry inlined)."""
     settings = load_settings(environ={"LPR_GEO_DATA_DIR": str(tmp_path)})
     boundaries = Boundaries.bundled()
     services = Services(ensure_sample_register(settings, boundaries), boundaries, geometry_url=lambda *_: "")
-    report = build_report(services, services.networks()[0], dt.date(2025, 6, 1), dt.date(2026, 1, 31))
+    # since the founding: more changes than listed, so the report has 4 pages and keeps the latest
+    report = build_report(services, services.networks()[0], dt.date(2020, 2, 20), dt.date(2026, 1, 31))
     result = render_pdf(page(report), A4_PORTRAIT, CHROMIUM)
-    assert result.content.startswith(b"%PDF") and result.blocked == ()
+    assert result.blocked == ()
+    pages = _texts(result.content, "sitzungsbericht-seit-gruendung")
+    assert len(pages) == 4 and "früheren Statusänderungen" in pages[2]
+    assert "13.01.2026" in pages[3] and "Quellen" in pages[3]  # the latest change, then the sources
 
 
 @pytest.mark.browser
