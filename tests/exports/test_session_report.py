@@ -10,12 +10,10 @@ import pypdfium2
 import pytest
 import requests
 
-from dashboard.exports import render_pdf
-from dashboard.route_sheet import A4_PORTRAIT
 from dashboard.services import Services
 from dashboard.session_report import build_report, page
 from lpr_geo import Boundaries, ensure_sample_register, load_settings, status_changes
-from tests.conftest import ARTIFACTS, CHROMIUM
+from tests.conftest import ARTIFACTS, RecordedPage
 from tests.deploy.personal_data import assert_no_personal_data, contact_strings
 from tests.exports.test_exports import assert_map_drawn
 
@@ -66,18 +64,31 @@ def test_status_changes_of_a_period_with_the_status_before(tmp_path):
 
 
 @pytest.mark.browser
-def test_a_long_period_keeps_the_latest_changes_and_asks_for_nothing_but_itself(tmp_path):
-    """Rendered with every request but the file blocked: none was made (plotly.js, geometry inlined)."""
+def test_a_long_period_keeps_the_latest_changes_and_asks_for_nothing_but_itself(cli, browser, tmp_path):
+    # since the founding: more changes than listed, so the report has 4 pages and keeps the latest
+    out = tmp_path / "seit-gruendung.pdf"
+    result = cli("report", str(out), "--since", "2020-02-20", "--until", "2026-01-31")
+    assert result.returncode == 0, result.stderr
+    pages = _texts(out.read_bytes(), "sitzungsbericht-seit-gruendung")
+    assert len(pages) == 4 and "früheren Statusänderungen" in pages[2]
+    assert "13.01.2026" in pages[3] and "Quellen" in pages[3]  # the latest change, then the sources
+
+    # the page it is rendered from asks for nothing but itself (plotly.js, geometry, base map inlined)
     settings = load_settings(environ={"LPR_GEO_DATA_DIR": str(tmp_path)})
     boundaries = Boundaries.bundled()
     services = Services(ensure_sample_register(settings, boundaries), boundaries, geometry_url=lambda *_: "")
-    # since the founding: more changes than listed, so the report has 4 pages and keeps the latest
-    report = build_report(services, services.networks()[0], dt.date(2020, 2, 20), dt.date(2026, 1, 31))
-    result = render_pdf(page(report), A4_PORTRAIT, CHROMIUM)
-    assert result.blocked == ()
-    pages = _texts(result.content, "sitzungsbericht-seit-gruendung")
-    assert len(pages) == 4 and "früheren Statusänderungen" in pages[2]
-    assert "13.01.2026" in pages[3] and "Quellen" in pages[3]  # the latest change, then the sources
+    source = tmp_path / "bericht.html"
+    source.write_text(
+        page(build_report(services, services.networks()[0], dt.date(2025, 6, 1), dt.date(2026, 1, 31)))
+    )
+    context = browser.new_context(viewport={"width": 793, "height": 1122}, offline=True)
+    recorded = RecordedPage(context.new_page(), "file://")
+    recorded.page.goto(source.as_uri())
+    recorded.page.wait_for_selector("#karte[data-gezeichnet]", timeout=60_000)
+    drawn = recorded.page.locator("#entwicklung .scatterlayer .trace").count()
+    context.close()
+    assert recorded.requests == [source.as_uri()] and recorded.console_errors == []
+    assert drawn == 2  # the growth chart's two lines
 
 
 @pytest.mark.browser
