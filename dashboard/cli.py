@@ -49,6 +49,22 @@ def serve(
     DashboardServer(settings, host, port, workers, threads).run()
 
 
+def _services(settings: Settings, boundaries: Boundaries, network: str | None):
+    """The register's services for a command, and the network asked for (default: the first)."""
+    from .services import Services
+
+    click.echo(settings.describe_register(), err=True)
+    try:
+        engine = ensure_sample_register(settings, boundaries)
+    except RegisterError as exc:
+        fail(exc)
+    services = Services(engine, boundaries, geometry_url=lambda level, kreis: "")
+    networks = services.networks()
+    if network is not None and network not in networks:
+        raise click.BadParameter(f"unbekanntes Netzwerk {network!r} (vorhanden: {', '.join(networks)})")
+    return services, network or networks[0]
+
+
 @click.command()
 @click.argument("fmt", metavar="html|png|svg|pdf", type=click.Choice(["html", "png", "svg", "pdf"]))
 @click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
@@ -67,27 +83,18 @@ def export(fmt, out, level, kreis, stand, network, size, settings: Settings, bou
     """Karte offline exportieren: eigenständige HTML-Datei oder PNG/SVG/PDF mit Legende, Stand und Quellen."""
     from .exports import ExportError
     from .exports import export as render
-    from .services import Services
     from .url_state import ViewState
 
     try:
         width, height = (int(n) for n in size.lower().split("x"))
     except ValueError as exc:
         raise click.BadParameter(f"{size!r} ist keine Größe wie 1600x900", param_hint="--size") from exc
-    click.echo(settings.describe_register(), err=True)
-    try:
-        engine = ensure_sample_register(settings, boundaries)
-    except RegisterError as exc:
-        fail(exc)
-    services = Services(engine, boundaries, geometry_url=lambda level, kreis: "")
-    networks = services.networks()
-    if network is not None and network not in networks:
-        raise click.BadParameter(f"unbekanntes Netzwerk {network!r} (vorhanden: {', '.join(networks)})")
+    services, network = _services(settings, boundaries, network)
+    engine = services.engine
     if kreis is not None and kreis not in services.known_values().kreise:
         raise click.BadParameter(
             f"{kreis!r} ist kein Kreisschlüssel des aktiven Datensatzes", param_hint="--kreis"
         )
-    network = network or networks[0]
     founded, today = founding_dates(engine)[network], dt.date.today()
     on = stand.date() if stand else today
     if not founded <= on <= today:
@@ -101,3 +108,36 @@ def export(fmt, out, level, kreis, stand, network, size, settings: Settings, bou
         raise click.ClickException(str(exc)) from exc
     out.write_bytes(result.content)
     click.echo(f"{out} ({len(result.content) / 1e6:.1f} MB)")
+
+
+@click.command()
+@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option(
+    "--since",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Beginn des Berichtszeitraums JJJJ-MM-TT.",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Ende des Berichtszeitraums JJJJ-MM-TT (Standard: heute).",
+)
+@click.option("--network", metavar="NAME", help="Netzwerk (Standard: AG 4 bzw. das Beispielregister).")
+@uses_settings(db=True)
+def report(out, since, until, network, settings: Settings, boundaries: Boundaries) -> None:
+    """Sitzungsbericht als PDF: Kennzahlen, Karte, Entwicklung, Kreise und Änderungen im Zeitraum."""
+    from .exports import ExportError
+    from .session_report import build_report, pdf, period_error
+
+    services, network = _services(settings, boundaries, network)
+    start, end = since.date(), (until.date() if until else dt.date.today())
+    problem = period_error(services, network, start, end)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--since/--until")
+    try:
+        content = pdf(build_report(services, network, start, end), settings.chromium)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    out.write_bytes(content)
+    click.echo(f"{out} ({len(content) / 1e6:.1f} MB)")

@@ -154,6 +154,20 @@ def export(
     return _render(report_page(doc, width, height), fmt, width, height, chromium)
 
 
+def render_pdf(html_text: str, size: tuple[int, int], chromium: str) -> ExportResult:
+    """A self-contained page with a map (``#karte``) as PDF of pages ``size`` CSS pixels large.
+
+    For the printable documents beyond the map (Besuchsplan, Sitzungsbericht): the page's own CSS
+    lays it out; Chromium renders it offline as for the map exports.
+
+    Raises
+    ------
+    ExportError
+        If Chromium cannot be started or the map does not draw.
+    """
+    return _render(html_text, "pdf", *size, chromium)
+
+
 def _render(html_text: str, fmt: str, width: int, height: int, chromium: str) -> ExportResult:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright

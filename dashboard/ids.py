@@ -49,11 +49,15 @@ ROUTE_TITLE = "besuchsplanung"  # heading of the visit planning, a target of the
 ROUTE_RESULT = "route-ergebnis"
 ROUTE_CLEAR = "route-leeren"
 ROUTE_PRINT = "route-drucken"
+ROUTE_PDF = "route-pdf"
 ROUTE_EXPORT = "route-export"
 ROUTE_DOWNLOAD = "route-download"
 
 TIMELINE = "entwicklung"
 TIMELINE_TITLE = "entwicklung-titel"  # a target of the header's links
+REPORT_SINCE = "bericht-seit"
+REPORT_LINK = "bericht-pdf"
+REPORT_NOTE = "bericht-hinweis"
 
 # -- embedding and exports (issue 7): the "Einbetten / Export" dialog of the page header
 EMBED_DIALOG = "einbetten"

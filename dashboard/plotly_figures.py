@@ -1,7 +1,7 @@
 """Plotly figures of the dashboard (the map, the time line, the Kreis bars), built from lpr_geo results.
 
-The map is one choropleth trace (status as a stepped colorscale), the Kreis borders, the Kreis names
-and the route. Geometry goes to the browser when the level or Kreis changes; everything else
+The map is one choropleth trace (status as a stepped colorscale), the Kreis borders, the names (of the
+Kreise, or on a Kreis map of its regions as far as they fit) and the route. Geometry goes to the browser when the level or Kreis changes; everything else
 (colours, hover texts, highlights, route) is sent as a :class:`dash.Patch` of the arrays.
 """
 
@@ -20,7 +20,7 @@ from dash import Patch
 from lpr_geo import Route
 from lpr_geo import vocabulary as words
 
-from . import palette
+from . import map_labels, palette
 from .geometry import MapGeometry
 
 REGION_LINE = "#ffffff"
@@ -60,20 +60,8 @@ def map_figure(geometry: MapGeometry, level: str, kreis: str | None, geojson_url
     borders = go.Scattergeo(
         lon=lons, lat=lats, mode="lines", line={"color": KREIS_LINE, "width": 1.4}, hoverinfo="skip"
     )
-    kreise = geometry.regions("kreis", kreis)
-    labels = go.Scattergeo(
-        lon=kreise["label_lon"],
-        lat=kreise["label_lat"],
-        mode="text",
-        text=[SHORT_NAMES.get(name, name) for name in kreise["name"]] if kreis is None else [],
-        textfont={
-            "size": [10 if b == "Kreisfreie Stadt" else 12 for b in kreise["bez"]],
-            "color": KREIS_LINE,
-            # a white halo keeps the names readable over dark fills (members) and Kreis borders
-            "shadow": "0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff",
-        },
-        hoverinfo="skip",
-    )
+    extent = _frame(frame)
+    labels = _labels(geometry, frame, kreis, (extent["lonaxis_range"], extent["lataxis_range"]))
     route = go.Scattergeo(
         lon=[],
         lat=[],
@@ -86,7 +74,7 @@ def map_figure(geometry: MapGeometry, level: str, kreis: str | None, geojson_url
         hovertext=[],
     )
     fig = go.Figure([choropleth, borders, labels, route])
-    fig.update_geos(**_frame(frame))
+    fig.update_geos(**extent)
     fig.update_geos(
         visible=False,
         projection_type="mercator",
@@ -103,6 +91,31 @@ def map_figure(geometry: MapGeometry, level: str, kreis: str | None, geojson_url
         uirevision=f"{level}-{kreis}",
     )
     return fig
+
+
+def _labels(geometry: MapGeometry, frame, kreis: str | None, extent) -> go.Scattergeo:
+    """Kreis names on the Land map; on a Kreis map the names of its regions that fit (see map_labels)."""
+    if kreis is None:
+        kreise = geometry.regions("kreis")
+        lon, lat = kreise["label_lon"], kreise["label_lat"]
+        text = [SHORT_NAMES.get(name, name) for name in kreise["name"]]
+        sizes = [10 if b == "Kreisfreie Stadt" else 12 for b in kreise["bez"]]
+    else:
+        placed = map_labels.place(frame, extent, SHORT_NAMES)
+        lon, lat, text, sizes = placed.lon, placed.lat, placed.text, map_labels.FONT_SIZE
+    return go.Scattergeo(
+        lon=lon,
+        lat=lat,
+        mode="text",
+        text=text,
+        textfont={
+            "size": sizes,
+            "color": KREIS_LINE,
+            # a white halo keeps the names readable over dark fills (members) and Kreis borders
+            "shadow": "0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff",
+        },
+        hoverinfo="skip",
+    )
 
 
 def _frame(frame) -> dict:

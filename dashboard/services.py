@@ -158,9 +158,15 @@ class Services:
         """Members and coverage per month up to ``end``."""
         return self._series(network, end, self.revision())
 
-    def route(self, network: str, on: dt.date, keys: list[str]) -> tuple[Route, list[Suggestion]]:
-        """Visit order from the ministry through the regions and back, with nearby gaps."""
-        start = resolve_place(self.layers, "potsdam")
+    def contacts(self, network: str, on: dt.date) -> pd.DataFrame:
+        """The latest contact per region up to ``on`` (date and kind, no personal data)."""
+        return self._contacts(network, on, self.revision())
+
+    def route(
+        self, network: str, on: dt.date, keys: list[str], *, start: str = "potsdam", radius_km: float = 15.0
+    ) -> tuple[Route, list[Suggestion]]:
+        """Visit order from ``start`` (default: the ministry) through the regions and back, with nearby gaps."""
+        origin = resolve_place(self.layers, start)
         stops = [resolve_place(self.layers, key) for key in keys]
-        route = plan_route(start, stops)
-        return route, nearby_gaps(route, self.gaps(network, on, "gemeinde"))
+        route = plan_route(origin, stops)
+        return route, nearby_gaps(route, self.gaps(network, on, "gemeinde"), radius_km=radius_km)

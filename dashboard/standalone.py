@@ -16,6 +16,7 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 
+import numpy as np
 import plotly.graph_objects as go
 
 from lpr_geo import CoverageFigures
@@ -23,6 +24,7 @@ from lpr_geo import vocabulary as words
 
 from . import palette
 from .key_figure_cards import key_figures
+from .map_labels import mercator
 from .plotly_figures import REGIONS, map_figure, status_arrays, status_patch
 from .services import Services
 from .url_state import ViewState
@@ -40,8 +42,13 @@ RENDER_SCRIPT = """(function () {
   var data = JSON.parse(document.getElementById("karte-daten").textContent);
   if (data.topojson) { window.PlotlyGeoAssets.topojson["world_50m"] = data.topojson; }
   var el = document.getElementById("karte");
-  Plotly.newPlot(el, data.figure.data, data.figure.layout, data.config).then(function () {
+  var drawn = (data.charts || []).map(function (c) {
+    return Plotly.newPlot(document.getElementById(c.id), c.figure.data, c.figure.layout, data.config);
+  });
+  drawn.push(Plotly.newPlot(el, data.figure.data, data.figure.layout, data.config));
+  Promise.all(drawn).then(function () {
     el.setAttribute("data-gezeichnet", "1");
+    if (data.print) { window.print(); }
   });
 })();"""
 RENDER_SCRIPT_HASH = (
@@ -160,10 +167,10 @@ def _topojson() -> dict:
     return json.loads((Path(__file__).parent / "assets" / "topojson" / f"{TOPOJSON_NAME}.json").read_text())
 
 
-def _figure_json(doc: MapDocument, figure: go.Figure) -> dict:
+def _figure_json(figure: go.Figure, geojson: str | dict) -> dict:
     # inlined GeoJSON joins the JSON after serialisation: plotly would validate and copy it otherwise
     data = json.loads(figure.to_json())
-    data["data"][REGIONS]["geojson"] = doc.geojson
+    data["data"][REGIONS]["geojson"] = geojson
     return data
 
 
@@ -216,7 +223,7 @@ def page(
         ``src`` URLs of further scripts, run after the map's (the embed's fitting and sizing).
     """
     config = {"displayModeBar": False, "scrollZoom": False, "responsive": True, "locale": "de"}
-    data: dict = {"figure": _figure_json(doc, doc.figure), "config": config}
+    data: dict = {"figure": _figure_json(doc.figure, doc.geojson), "config": config}
     if topojson_url is None:
         data["topojson"] = _topojson()
     else:
@@ -244,57 +251,88 @@ def page(
     )
 
 
+#: Report figure layout in pixels: title band, footer band, legend column, swatch side, row height.
+_TITLE_BAND, _FOOTER_BAND, _LEGEND_WIDTH, _SWATCH, _ROW = 90, 64, 290, 20, 34
+
+
+def map_width(doc: MapDocument, height: float) -> float:
+    """Width in pixels that the map of ``doc`` takes when drawn ``height`` pixels high (plotly keeps its shape)."""
+    geo = doc.figure.layout.geo
+    (west, east), (south, north) = geo.lonaxis.range, geo.lataxis.range
+    x, y = mercator(np.array([west, east]), np.array([south, north]))
+    return height * float(x[1] - x[0]) / float(y[1] - y[0])
+
+
 def report_figure(doc: MapDocument, width: int, height: int) -> go.Figure:
-    """The map with title, legend, date and attribution drawn into the figure (for PNG, SVG and PDF)."""
+    """The map with title, legend, date and attribution drawn into the figure (for PNG, SVG and PDF).
+
+    Map and legend are placed side by side and centred as one block: the map keeps its shape, so a
+    map domain of the whole width would leave an empty band between the map and a legend at the edge.
+    Legend swatches are bordered squares (a light fill, "Nicht kontaktiert", stays visible on white).
+    """
     figure = go.Figure(doc.figure)
-    legend_width = 300
+    map_height = height - _TITLE_BAND - _FOOTER_BAND
+    drawn = min(map_width(doc, map_height), width - _LEGEND_WIDTH - 40)
+    left = max(20.0, (width - drawn - _LEGEND_WIDTH) / 2)
+    legend_x = (left + drawn + 20) / width
     figure.update_layout(
         width=width,
         height=height,
-        margin={"l": 20, "r": legend_width, "t": 90, "b": 70},
-        title={
-            "text": f"<b>{escape(TITLE)}</b><br><span style='font-size:15px'>{escape(doc.subtitle)}</span>",
-            "x": 0.02,
-            "xanchor": "left",
-            "y": 0.97,
-            "yanchor": "top",
-            "font": {"size": 22, "color": "#1d2b36"},
-        },
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
         font={"family": "Arial, sans-serif", "color": "#1d2b36"},
     )
-    notes = [
-        {"text": "<b>Legende</b>", "y": 0.98},
-        *(
-            {
-                "text": f"<span style='color:{c.colour};font-size:20px'>■</span> {escape(c.label)} ({n})",
-                "y": 0.98 - 0.055 * (i + 1),
-            }
-            for i, (c, n) in enumerate(doc.legend)
-        ),
-    ]
-    for note in notes:
-        figure.add_annotation(
-            x=1.0,
+    figure.update_geos(
+        domain={
+            "x": [left / width, (left + drawn) / width],
+            "y": [_FOOTER_BAND / height, 1 - _TITLE_BAND / height],
+        }
+    )
+    top = 1 - (_TITLE_BAND + 6) / height
+    note = {"xref": "paper", "yref": "paper", "yanchor": "middle", "showarrow": False, "align": "left"}
+    figure.add_annotation(  # an annotation, not the layout title: a two-line title ignores its padding
+        text=f"<b>{escape(TITLE)}</b><br><span style='font-size:15px'>{escape(doc.subtitle)}</span>",
+        x=20 / width,
+        xanchor="left",
+        y=1 - 12 / height,
+        font={"size": 22},
+        **(note | {"yanchor": "top"}),
+    )
+    figure.add_annotation(text="<b>Legende</b>", x=legend_x, xanchor="left", y=top, font={"size": 16}, **note)
+    for i, (category, count) in enumerate(doc.legend, start=1):
+        y = top - i * _ROW / height
+        figure.add_shape(
+            type="rect",
             xref="paper",
-            xshift=16,
-            xanchor="left",
             yref="paper",
-            yanchor="top",
-            showarrow=False,
-            align="left",
-            font={"size": 14},
+            xsizemode="pixel",
+            ysizemode="pixel",
+            xanchor=legend_x,
+            yanchor=y,
+            x0=0,
+            x1=_SWATCH,
+            y0=-_SWATCH / 2,
+            y1=_SWATCH / 2,
+            fillcolor=category.colour,
+            line={"color": "#5f6b75", "width": 1},
+        )
+        figure.add_annotation(
+            text=f"{escape(category.label)} ({count})",
+            x=legend_x,
+            xanchor="left",
+            xshift=_SWATCH + 8,
+            y=y,
+            font={"size": 15},
             **note,
         )
     footer = escape(doc.source) + (f"<br>{escape(SAMPLE_NOTICE)}" if doc.sample else "")
     figure.add_annotation(
         text=footer,
-        x=0,
+        x=20 / width,
         xref="paper",
         xanchor="left",
-        y=0,
+        y=(_FOOTER_BAND - 14) / height,
         yref="paper",
         yanchor="top",
-        yshift=-12,
         showarrow=False,
         align="left",
         font={"size": 11, "color": "#3d4b56"},
@@ -302,18 +340,52 @@ def report_figure(doc: MapDocument, width: int, height: int) -> go.Figure:
     return figure
 
 
-def report_page(doc: MapDocument, width: int, height: int) -> str:
-    """A page holding only the report figure at its fixed size, self-contained (for the image exports)."""
-    data = {
-        "figure": _figure_json(doc, report_figure(doc, width, height)),
+def map_scripts(
+    figure: go.Figure,
+    geojson: dict | str,
+    *,
+    plotly_js: str = "inline",
+    print_on_load: bool = False,
+    charts: dict[str, dict] | None = None,
+) -> str:
+    """The end of a printable page: plotly.js, the map's data (GeoJSON and topojson inlined), the render script.
+
+    The page needs a ``<div id="karte">`` sized by its CSS; the figure draws as a static plot.
+
+    Parameters
+    ----------
+    figure : plotly.graph_objects.Figure
+        A map figure of :func:`dashboard.plotly_figures.map_figure` (its regions' GeoJSON is ``geojson``).
+    geojson : dict or str
+        The GeoJSON of the regions, or its URL on the app's own origin.
+    plotly_js : str
+        ``src`` URL of plotly.js, or ``"inline"`` for a self-contained page.
+    print_on_load : bool
+        Open the print dialog once the map is drawn.
+    charts : dict, optional
+        Further figures (plain dicts) by the id of the element each draws into.
+    """
+    data: dict = {
+        "figure": _figure_json(figure, geojson),
         "config": {"displayModeBar": False, "staticPlot": True},
         "topojson": _topojson(),
     }
+    if print_on_load:
+        data["print"] = True
+    if charts:
+        data["charts"] = [{"id": key, "figure": chart} for key, chart in charts.items()]
+    library = _inline_plotly_js() if plotly_js == "inline" else f'<script src="{escape(plotly_js)}"></script>'
+    return (
+        f'{library}<script type="application/json" id="karte-daten">{_json_block(data)}</script>'
+        f"<script>{RENDER_SCRIPT}</script>"
+    )
+
+
+def report_page(doc: MapDocument, width: int, height: int) -> str:
+    """A page holding only the report figure at its fixed size, self-contained (for the image exports)."""
     return (
         '<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8">'
         f"<title>{escape(TITLE)}</title><style>html,body{{margin:0;background:#fff}}"
         f"#karte{{width:{width}px;height:{height}px}}@page{{margin:0}}</style></head><body>"
-        f'<div id="karte"></div>{_inline_plotly_js()}'
-        f'<script type="application/json" id="karte-daten">{_json_block(data)}</script>'
-        f"<script>{RENDER_SCRIPT}</script></body></html>\n"
+        f'<div id="karte"></div>{map_scripts(report_figure(doc, width, height), doc.geojson)}</body></html>\n'
     )

@@ -76,6 +76,7 @@ rename_network : rename a network (its history stays).
 MAX_NETWORK_NAME_LENGTH : longest network name.
 status_events : all status events, as the engine reads them.
 last_contacts : the latest activity per region.
+status_changes : the status changes of a network in a period, with the status before.
 region_history : status history of one region.
 region_activities : all activities of one region, newest first (no personal data).
 revision : token of the register's state (cache key).
@@ -199,6 +200,7 @@ _HOMES: dict[str, str] = {
             "add_network",
             "status_events",
             "last_contacts",
+            "status_changes",
             "current_status",
             "set_status",
             "add_activity",

@@ -1,16 +1,24 @@
-"""Besuchsplanung: stops picked from the gap list or the map, the ordered route, nearby gaps."""
+"""Besuchsplanung: stops picked from the gap list or the map, the ordered route, nearby gaps.
+
+"Drucken" and "Als PDF" are links to the Besuchsplan of the view (:mod:`dashboard.route_sheet`): the
+sheet prints itself, the PDF is rendered offline like the map exports. Printing the dashboard itself
+would put the whole page on paper.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import urlencode
 
-from dash import Input, Output, State, clientside_callback, dcc, html
+from dash import Input, Output, State, dcc, html
+from flask import Response, request
 
 from lpr_geo import vocabulary as words
 
-from .. import ids
+from .. import exports, ids, route_sheet
 from ..services import Services
+from ..standalone import PLOTLY_JS, plotly_js_version
 from ..url_state import ViewState
 
 
@@ -27,7 +35,14 @@ def layout() -> html.Section:
             html.Div(id=ids.ROUTE_RESULT, **{"aria-live": "polite"}),
             html.Div(
                 [
-                    html.Button("Drucken", id=ids.ROUTE_PRINT, type="button", className="button secondary"),
+                    html.A(
+                        "Drucken",
+                        id=ids.ROUTE_PRINT,
+                        target="_blank",
+                        title="Öffnet den Besuchsplan (eine A4-Seite) in einem neuen Tab zum Drucken",
+                        className="button secondary",
+                    ),
+                    html.A("Als PDF", id=ids.ROUTE_PDF, download="", className="button secondary"),
                     html.Button(
                         "Route als CSV", id=ids.ROUTE_EXPORT, type="button", className="button secondary"
                     ),
@@ -44,12 +59,57 @@ def layout() -> html.Section:
     )
 
 
-def _minutes(value: float) -> str:
-    hours, minutes = divmod(int(round(value)), 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+def sheet_query(view: ViewState) -> str:
+    """Query string of the Besuchsplan of a view: network, date and stops (nothing else of the view)."""
+    return urlencode({"netz": view.network, "stand": view.on.isoformat(), "stopps": ",".join(view.stops)})
+
+
+def _sheet(services: Services, geojson_url: str | None = None) -> route_sheet.RouteSheet | Response:
+    """The Besuchsplan the request's query names, or the answer why there is none."""
+    known = services.known_values()
+    view = ViewState.from_query(request.query_string.decode("utf-8", errors="replace"), known)
+    stops = [key for key in view.stops if key in known.regions]  # a link may outlive its dataset
+    if not stops:
+        return Response("Keine Stationen gewählt.", status=404, mimetype="text/plain")
+    return route_sheet.build(services, view.network, view.on, stops, geojson_url=geojson_url)
+
+
+def _register_sheet_routes(app, services: Services) -> None:
+    settings = services.settings
+    plotly_js = f"{app.get_asset_url(PLOTLY_JS.name)}?v={plotly_js_version()}"
+
+    @app.server.route(route_sheet.SHEET_PATH)
+    def sheet_page() -> Response:
+        sheet = _sheet(services, services.geometry_url("gemeinde", None))  # the browser caches the file
+        if isinstance(sheet, Response):
+            return sheet
+        printing = request.args.get("drucken") == "1"
+        return Response(
+            route_sheet.page(sheet, plotly_js=plotly_js, print_on_load=printing), mimetype="text/html"
+        )
+
+    @app.server.route(route_sheet.PDF_PATH)
+    def sheet_pdf() -> Response:
+        sheet = _sheet(services)
+        if isinstance(sheet, Response):
+            return sheet
+        try:
+            with exports.render_slot(exports.render_lock(settings.data_dir)):
+                content = route_sheet.pdf(sheet, settings.chromium)
+        except exports.ExportError as exc:
+            response = Response(str(exc), status=503, mimetype="text/plain")
+            if isinstance(exc, exports.ExportBusy):
+                response.headers["Retry-After"] = "10"
+            return response
+        response = Response(content, content_type=exports.MEDIA_TYPES["pdf"])
+        response.headers["Content-Disposition"] = f'attachment; filename="{route_sheet.filename(sheet.on)}"'
+        return response
 
 
 def register(app, services: Services) -> None:
+    if services.settings is not None:  # the app's services; a command's have no server
+        _register_sheet_routes(app, services)
+
     @app.callback(Output(ids.ROUTE_RESULT, "children"), Input(ids.VIEW, "data"))
     def show_route(stored):
         view = ViewState.from_store(stored, services.known_values())
@@ -63,7 +123,7 @@ def register(app, services: Services) -> None:
                     html.Td(leg.origin.name),
                     html.Td(leg.destination.name),
                     html.Td(words.number(leg.km, 1), className="num"),
-                    html.Td(_minutes(leg.minutes), className="num"),
+                    html.Td(words.duration(leg.minutes), className="num"),
                 ]
             )
             for i, leg in enumerate(route.legs, start=1)
@@ -72,7 +132,7 @@ def register(app, services: Services) -> None:
             [
                 html.Caption(
                     f"Rundfahrt mit {len(route.stops)} Stationen: {words.number(route.total_km, 1)} km, "
-                    f"etwa {_minutes(route.total_minutes)} Fahrzeit"
+                    f"etwa {words.duration(route.total_minutes)} Fahrzeit"
                 ),
                 html.Thead(
                     html.Tr(
@@ -123,9 +183,17 @@ def register(app, services: Services) -> None:
             buffer.getvalue().encode("utf-8-sig"), f"besuchsplanung-{view.on.isoformat()}.csv"
         )
 
-    clientside_callback(
-        "function(n) { if (n) { window.print(); } return ''; }",
-        Output(ids.ROUTE_PRINT, "title"),
-        Input(ids.ROUTE_PRINT, "n_clicks"),
-        prevent_initial_call=True,
+    @app.callback(
+        Output(ids.ROUTE_PRINT, "href"),
+        Output(ids.ROUTE_PDF, "href"),
+        Input(ids.VIEW, "data"),
     )
+    def sheet_links(stored):
+        view = ViewState.from_store(stored, services.known_values())
+        if not view.stops:
+            return None, None
+        query = "?" + sheet_query(view)
+        return (
+            app.get_relative_path(route_sheet.SHEET_PATH) + query + "&drucken=1",
+            app.get_relative_path(route_sheet.PDF_PATH) + query,
+        )

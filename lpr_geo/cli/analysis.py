@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import click
@@ -220,6 +221,15 @@ def gaps(
     show_default=True,
     help="Vorschläge: Gebiete ohne Mitgliedschaft bis zu so vielen km von einem Halt.",
 )
+@click.option(
+    "--pdf",
+    "pdf_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="DATEI",
+    help="Besuchsplan als PDF speichern (eine A4-Seite: Karte mit Route, Stationen mit Status und letztem "
+    "Kontakt, Vorschläge in der Nähe).",
+)
 @_network_option
 @uses_settings(db=True)
 @reports_register_errors
@@ -228,6 +238,7 @@ def route(
     keys: tuple[str, ...],
     start: str,
     radius: float,
+    pdf_path: Path | None,
     network: str | None,
     settings: Settings,
     boundaries: Boundaries,
@@ -252,3 +263,20 @@ def route(
     nearby = nearby_gaps(plan, find_gaps(coverage_tables(layers, events, network=network)), radius_km=radius)
     for suggestion in nearby:
         click.echo(suggestion.text)
+    if pdf_path is not None:
+        write_sheet = _renderer("route-sheet")
+        write_sheet(settings, boundaries, keys=list(keys), start=start, radius_km=radius, network=network,
+                    on=dt.date.today(), out=pdf_path)  # fmt: skip
+        click.echo(f"Besuchsplan nach {pdf_path} geschrieben.")
+
+
+def _renderer(name: str) -> Callable:
+    """A printable document's renderer from the web layer (entry-point group ``lpr_geo.renderers``).
+
+    The PDF is drawn by the dashboard's map in Chromium; the core never imports the web app, so it finds
+    the renderer the way it finds the web commands (see :mod:`lpr_geo.cli`).
+    """
+    found = entry_points(group="lpr_geo.renderers", name=name)
+    if not found:
+        raise ValueError("PDF-Ausgabe nicht verfügbar: das Paket »dashboard« ist nicht installiert.")
+    return next(iter(found)).load()

@@ -36,7 +36,7 @@ from .models import (
 )
 from .networks import add_network, founding_dates
 from .personal import contacts_for
-from .queries import last_contacts, networks, status_events
+from .queries import last_contacts, networks, status_changes, status_events
 from .sample import SAMPLE_FACTS, ensure_sample_register, fill_sample
 from .staging import ImportStaging, NotChecked, StagingGone
 
@@ -94,6 +94,7 @@ __all__ = [
     "restore",
     "save_contact",
     "set_status",
+    "status_changes",
     "status_events",
     "upgrade",
 ]

@@ -131,3 +131,34 @@ def last_contacts(engine: Engine, network: str | None = None, on: dt.date | None
         .reset_index(drop=True)
         .astype({"key": str, "level": str, "last_kind": str})
     )
+
+
+def status_changes(engine: Engine, network: str, since: dt.date, until: dt.date) -> pd.DataFrame:
+    """The status changes of a network in a period, each with the status the region had before.
+
+    For the Sitzungsbericht: what happened between two meetings. No personal data.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        Engine of the register.
+    network : str
+        The network.
+    since, until : datetime.date
+        The period: changes effective after ``since`` up to and including ``until`` (the state on
+        ``since`` is the "before" of the period).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``effective_date``, ``level``, ``key``, ``name``, ``previous`` (a status code, or
+        ``not_contacted`` for a region's first event) and ``status``, sorted by date, then name.
+    """
+    events = status_events(engine, network)
+    previous = events.groupby(["level", "key"], sort=False)["status"].shift().fillna("not_contacted")
+    events = events.assign(previous=previous.astype(str))
+    dates = events["effective_date"]
+    period = events[(dates > since) & (dates <= until)]
+    return period.sort_values(["effective_date", "name"], kind="stable").reset_index(drop=True)[
+        ["effective_date", "level", "key", "name", "previous", "status"]
+    ]
