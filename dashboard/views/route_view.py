@@ -131,7 +131,7 @@ def register(app, services: Services) -> None:
         table = html.Table(
             [
                 html.Caption(
-                    f"Rundfahrt mit {len(route.stops)} Stationen: {words.number(route.total_km, 1)} km, "
+                    f"Rundfahrt mit {words.STOP.count(len(route.stops))}: {words.km(route.total_km, 1)}, "
                     f"etwa {words.duration(route.total_minutes)} Fahrzeit"
                 ),
                 html.Thead(
