@@ -29,7 +29,7 @@ import json
 from collections.abc import Iterable
 
 import dash
-from dash.exceptions import DependencyException
+from dash.exceptions import DependencyException, InvalidCallbackReturnValue
 from flask import Response, request
 from werkzeug.exceptions import HTTPException
 
@@ -95,6 +95,16 @@ def register(app: dash.Dash, large_inputs: Iterable[tuple[str, str]] = ()) -> No
     @server.errorhandler(BadInput)
     def refuse_bad_input(error: BadInput):
         return refusal(f"Anfrage abgelehnt: {error}")
+
+    @server.errorhandler(InvalidCallbackReturnValue)
+    def refuse_missing_outputs(error: InvalidCallbackReturnValue):
+        # a request may list fewer (or more) components of an ALL-pattern output than the page has (the
+        # level buttons: always three); Dash then cannot place the callback's values. Only then is it the
+        # request's fault; any other mismatch is a bug of ours and stays a 500.
+        outputs = (request.get_json(silent=True, cache=True) or {}).get("outputs")
+        if isinstance(outputs, list) and any(isinstance(output, list) for output in outputs):
+            return refusal("Anfrage abgelehnt: Ausgaben passen nicht zur Seite.")
+        raise error
 
     serve_suite = server.view_functions[_SUITES_ENDPOINT]
 
