@@ -63,6 +63,7 @@ def register(app, services: Services) -> None:
         return [
             html.H3(f"{row['name']}"),
             html.P(f"{row['bez']} · {kreis} · Schlüssel {view.region}", className="muted"),
+            *_kreis_membership(services, row),
             html.P(
                 [html.Strong("Status: "), status]
                 + (
@@ -87,6 +88,20 @@ def register(app, services: Services) -> None:
             html.H4("Letzte Aktivität"),
             _activity(activities[0]) if activities else html.P("Keine Aktivität erfasst.", className="hint"),
         ], False
+
+
+def _kreis_membership(services: Services, row) -> list:
+    """``Landkreis Havelland ist Mitglied seit 15.04.2021`` for a region in a member Landkreis.
+
+    Said where the Kreis's membership is not already the way the region is covered ("über Landkreis …").
+    """
+    since = row.get("kreis_member_since")
+    if row["via"] == "kreis" or not words.date(since):
+        return []
+    kreis = services.layers.frames["kreis"].set_index("key").loc[row["kreis_key"]]
+    return [
+        html.P(words.kreis_membership(f"{kreis['bez']} {kreis['name']}", since), className="kreis-member")
+    ]
 
 
 def _activity(activity) -> html.Div:

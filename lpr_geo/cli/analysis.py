@@ -12,6 +12,7 @@ import pandas as pd
 
 from lpr_geo.boundaries import Boundaries
 from lpr_geo.coverage import (
+    CoverageOptions,
     PriorityWeights,
     coverage_figures,
     coverage_tables,
@@ -97,7 +98,13 @@ def coverage(
     """Abdeckung landesweit und je Kreis: Gemeinden, Fläche, Einwohner, Mitglieder."""
     events, _, network = _register(settings, network)
     figures = coverage_figures(
-        coverage_tables(load_layers(boundaries), events, on.date() if on else None, network=network)
+        coverage_tables(
+            load_layers(boundaries),
+            events,
+            on.date() if on else None,
+            network=network,
+            options=CoverageOptions.from_settings(settings),
+        )
     )
     if as_json:
         click.echo(figures.to_json(indent=2))
@@ -182,7 +189,8 @@ def gaps(
     """Gebiete, die noch nicht im Netzwerk sind, nach Priorität geordnet, mit Begründung je Zeile."""
     day = on.date() if on else dt.date.today()
     events, contacts, network = _register(settings, network, day)
-    tables = coverage_tables(load_layers(boundaries), events, day, network=network)
+    options = CoverageOptions.from_settings(settings)
+    tables = coverage_tables(load_layers(boundaries), events, day, network=network, options=options)
     weights = PriorityWeights.from_settings(settings)
     result = find_gaps(tables, level, contacts, weights)
     table = gap_table(result, with_declined=with_declined)
@@ -249,6 +257,7 @@ def route(
         "(Luftlinie × 1,3, Schnitt 60 km/h; Schätzung)"
     )
     events, _, network = _register(settings, network)
-    nearby = nearby_gaps(plan, find_gaps(coverage_tables(layers, events, network=network)), radius_km=radius)
+    tables = coverage_tables(layers, events, network=network, options=CoverageOptions.from_settings(settings))
+    nearby = nearby_gaps(plan, find_gaps(tables), radius_km=radius)
     for suggestion in nearby:
         click.echo(suggestion.text)
