@@ -68,6 +68,9 @@ ImportReport : what a member import found and did.
 open_register : open (and check) the register the settings name.
 ensure_sample_register : open the register, filling the embedded default with the sample.
 fill_sample : fill an empty register with the sample data.
+register_holds_sample : whether the register still holds the sample register.
+recreate_sample : put the sample register back (empty or sample register only).
+SampleRegisterError : a change would mix real data into the sample register.
 networks : names of all networks.
 founding_dates : the day each network's history starts.
 network_overview : all networks with description and founding date.
@@ -189,6 +192,9 @@ _HOMES: dict[str, str] = {
             "open_register",
             "ensure_sample_register",
             "fill_sample",
+            "register_holds_sample",
+            "recreate_sample",
+            "SampleRegisterError",
             "networks",
             "founding_dates",
             "add_network",

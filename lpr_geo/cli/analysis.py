@@ -31,7 +31,7 @@ from lpr_geo.settings import Settings
 from lpr_geo.status import Status
 from lpr_geo.vocabulary import REGION, date
 
-from .options import register_of, uses_settings
+from .options import shown_register, uses_settings
 from .register_errors import reports_register_errors
 
 _network_option = click.option(
@@ -65,10 +65,10 @@ def _reports_value_errors(command: Callable) -> Callable:
 
 
 def _register(
-    settings: Settings, network: str | None, on: dt.date | None = None
+    settings: Settings, boundaries: Boundaries, network: str | None, on: dt.date | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, str | None]:
     """Status events and last contacts (up to ``on``) of the chosen network (default: AG 4 if present)."""
-    engine = register_of(settings)
+    engine = shown_register(settings, boundaries)
     known = networks(engine)
     if network is None and DEFAULT_NETWORK in known:
         network = DEFAULT_NETWORK
@@ -96,7 +96,7 @@ def coverage(
     on: dt.datetime | None, as_json: bool, network: str | None, settings: Settings, boundaries: Boundaries
 ) -> None:
     """Abdeckung landesweit und je Kreis: Gemeinden, Fläche, Einwohner, Mitglieder."""
-    events, _, network = _register(settings, network)
+    events, _, network = _register(settings, boundaries, network)
     figures = coverage_figures(
         coverage_tables(
             load_layers(boundaries),
@@ -188,7 +188,7 @@ def gaps(
 ) -> None:
     """Gebiete, die noch nicht im Netzwerk sind, nach Priorität geordnet, mit Begründung je Zeile."""
     day = on.date() if on else dt.date.today()
-    events, contacts, network = _register(settings, network, day)
+    events, contacts, network = _register(settings, boundaries, network, day)
     options = CoverageOptions.from_settings(settings)
     tables = coverage_tables(load_layers(boundaries), events, day, network=network, options=options)
     weights = PriorityWeights.from_settings(settings)
@@ -256,7 +256,7 @@ def route(
         f"Gesamt: {plan.total_km:.0f} km, reine Fahrzeit ca. {hours} h {minutes:02d} min "
         "(Luftlinie × 1,3, Schnitt 60 km/h; Schätzung)"
     )
-    events, _, network = _register(settings, network)
+    events, _, network = _register(settings, boundaries, network)
     tables = coverage_tables(layers, events, network=network, options=CoverageOptions.from_settings(settings))
     nearby = nearby_gaps(plan, find_gaps(tables), radius_km=radius)
     for suggestion in nearby:

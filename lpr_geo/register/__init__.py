@@ -36,7 +36,13 @@ from .models import (
 from .networks import add_network, founding_dates
 from .personal import contacts_for
 from .queries import last_contacts, networks, status_events
-from .sample import SAMPLE_FACTS, ensure_sample_register, fill_sample
+from .sample import SAMPLE_FACTS, fill_sample
+from .sample_switch import (
+    SampleRegisterError,
+    ensure_sample_register,
+    recreate_sample,
+    register_holds_sample,
+)
 from .staging import ImportStaging, NotChecked, StagingGone
 
 __all__ = [
@@ -58,6 +64,7 @@ __all__ = [
     "Problem",
     "RegisterError",
     "Saved",
+    "SampleRegisterError",
     "SchemaOutdatedError",
     "StaleEdit",
     "StagingGone",
@@ -85,6 +92,8 @@ __all__ = [
     "open_register",
     "participant_versions",
     "record_version",
+    "recreate_sample",
+    "register_holds_sample",
     "register_session",
     "restore",
     "save_contact",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lpr_geo.vocabulary import REGION
+
 from .errors import shortened
 
 #: Keys of :attr:`ImportReport.counts`, in the order reports list them.
@@ -41,6 +43,8 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
+    #: Regions of the sample register deleted in the import's transaction (0: there was none).
+    sample_removed: int = 0
 
     @property
     def ok(self) -> bool:
@@ -61,6 +65,10 @@ class ImportReport:
             lines += [f"  {self.path.name}, {p}" for p in self.problems]
             return "\n".join(lines)
         c = self.counts
+        if self.sample_removed:
+            lines.append(
+                f"Beispielregister entfernt ({REGION.count(self.sample_removed)} mit ihren Einträgen)"
+            )
         verb = "würden" if self.dry_run else "wurden"
         lines.append(
             f"{c['participants_added']} Regionen neu, {c['events_added']} Statuseinträge neu, "
