@@ -174,6 +174,10 @@ DATA_FILE_INFO = "register-datei-info"
 DATA_CHECK = "register-pruefen"
 DATA_APPLY = "register-uebernehmen"
 DATA_REPORT = "register-bericht"
+DATA_SAMPLE_CHOICE = "register-beispiel"  # shown while the register holds the sample register
+DATA_APPLY_REMOVING_SAMPLE = (
+    "register-beispiel-entfernen"  # apply, removing the sample in the same transaction
+)
 # Datenschutz (privacy_view): access, erasure, retention review; every plain id written by its callbacks
 # is in privacy_view.ADMIN_OUTPUTS
 ADMIN_PRIVACY = "verwaltung-datenschutz"

@@ -40,6 +40,7 @@ from lpr_geo import (
     prepare_events,
     region_activities,
     region_history,
+    register_holds_sample,
     resolve_place,
     revision,
     status_events,
@@ -124,6 +125,10 @@ class Services:
         """Whether the network holds the sample register (shown as such everywhere)."""
         with self.engine.connect() as connection:
             return bool(connection.scalar(select(Network.is_sample).where(Network.name == network)))
+
+    def holds_sample(self) -> bool:
+        """Whether the register still holds the sample register (an import must remove it first)."""
+        return register_holds_sample(self.engine)
 
     def _events_uncached(self, rev: tuple[int, ...]) -> pd.DataFrame:
         return status_events(self.engine)

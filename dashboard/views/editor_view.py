@@ -13,7 +13,7 @@ from __future__ import annotations
 from dash import Input, Output, html
 from sqlalchemy import Engine
 
-from lpr_geo import EVENT_STATUSES, User, contacts_for, current_status, has_role
+from lpr_geo import EVENT_STATUSES, User, contacts_for, current_status, has_role, register_holds_sample
 
 from .. import ids
 from ..browser_input import KnownValues
@@ -26,9 +26,19 @@ from . import contacts_editor, status_editor
 EDITING_OUTPUTS: tuple[str, ...] = (*status_editor.OUTPUTS, *contacts_editor.OUTPUTS)
 
 
-def _panel(status: str | None, version: int, contacts_table) -> list:
+#: Said above the forms while the register holds the sample: edits there are not real data.
+SAMPLE_NOTICE = (
+    "Das Register enthält noch das Beispielregister: Eingaben hier landen bei fiktiven Einträgen. Für "
+    "echte Daten entfernt ein Administrator es zuerst, im selben Schritt wie den ersten Import "
+    "(Verwaltung: »Beispielregister beim Übernehmen entfernen«, oder lpr-geo members import "
+    "--beispiel-entfernen)."
+)
+
+
+def _panel(status: str | None, version: int, contacts_table, sample: bool = False) -> list:
     return [
         html.H3("Bearbeiten", className="section-title"),
+        *([html.P(SAMPLE_NOTICE, className="hint sample-notice", role="note")] if sample else []),
         *status_editor.forms(status, version),
         *contacts_editor.section(contacts_table),
     ]
@@ -45,7 +55,8 @@ def editor_panel(engine: Engine, user: User | None, known: KnownValues, stored: 
     current = current_status(engine, view.region_level, view.region, view.network)
     contacts = contacts_for(engine, user, view.region_level, view.region)
     status = current.status.value if current.status in EVENT_STATUSES else None
-    return _panel(status, current.version, contacts_editor.table(contacts))
+    sample = register_holds_sample(engine)
+    return _panel(status, current.version, contacts_editor.table(contacts), sample)
 
 
 def register(app, services: Services) -> None:
