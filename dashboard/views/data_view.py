@@ -115,7 +115,6 @@ def layout(services: Services) -> html.Div:
                 className_reject="upload-zone reject",
             ),
             html.P(id=ids.DATA_UPLOAD_REFUSED, role="alert", className="form-error"),
-            _sample_choice(services.holds_sample()),
             dcc.Store(id=ids.DATA_FILE, data=None),
             html.P(NO_FILE, id=ids.DATA_FILE_INFO, className="hint", **{"aria-live": "polite"}),
             html.Div(
@@ -129,6 +128,7 @@ def layout(services: Services) -> html.Div:
                 ],
                 className="toolbar",
             ),
+            _sample_choice(services.holds_sample()),
             html.Div(id=ids.DATA_REPORT, role="status", className="import-report"),
         ],
         id=ids.ADMIN_DATA,
