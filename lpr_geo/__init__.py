@@ -89,6 +89,7 @@ save_contact : add or change a contact person.
 delete_contact : delete a contact person.
 contacts_for : the contact persons of a region (editors only).
 audit_entries : the audit trail, filtered (admins only).
+audit_regions : the region each audit entry is about, by name.
 import_members : read a member file, all or nothing.
 export_members : write the register as a member file.
 ImportStaging : the staged import of the admin upload: stage, check, apply exactly the checked rows.
@@ -208,6 +209,7 @@ _HOMES: dict[str, str] = {
             "delete_contact",
             "contacts_for",
             "audit_entries",
+            "audit_regions",
             "import_members",
             "export_members",
             "ImportStaging",

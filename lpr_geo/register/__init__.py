@@ -4,7 +4,7 @@ The public API is chosen here; the coverage engine reads the register only throu
 :mod:`lpr_geo.register.queries`.
 """
 
-from .audit_query import audit_entries
+from .audit_query import audit_entries, audit_regions
 from .backup import backup, restore
 from .database import make_engine, normalise_url, open_register, register_session, upgrade
 from .editing import (
@@ -74,6 +74,7 @@ __all__ = [
     "add_network",
     "apply_checked",
     "audit_entries",
+    "audit_regions",
     "backup",
     "check_members",
     "contacts_for",
