@@ -39,6 +39,8 @@ def layout() -> html.Section:
 
 
 def register(app, services: Services) -> None:
+    _scroll_into_view(app)
+
     @app.callback(
         Output(ids.DETAIL, "children"),
         Output(ids.ADD_REGION_TO_ROUTE, "hidden"),
@@ -117,3 +119,34 @@ def _activity(activity) -> html.Div:
         due = f" (bis {words.date(activity.next_step_due)})" if activity.next_step_due else ""
         parts.append(html.P([html.Strong("Nächster Schritt: "), activity.next_step + due]))
     return html.Div(parts)
+
+
+def _scroll_into_view(app) -> None:
+    """A region chosen on the map or by the search: bring its detail panel into view where it is not.
+
+    Beside the map on wide screens it usually is already; on narrow screens it sits under the map. Not on
+    the first render (a link to a region opens at the top of the page), and not for the same region again.
+    """
+    app.clientside_callback(
+        f"""
+        function (children) {{
+            const shown = () => {{
+                const detail = document.getElementById("{ids.DETAIL}");
+                const heading = detail && detail.querySelector("h3");
+                const name = heading ? heading.textContent : "";
+                const previous = window.lprDetailShown;
+                window.lprDetailShown = name;
+                if (!name || previous === undefined || previous === name) {{ return; }}
+                const card = detail.closest("section") || detail;
+                const box = card.getBoundingClientRect();
+                if (box.top >= 0 && box.top <= window.innerHeight - 120) {{ return; }}
+                const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+                card.scrollIntoView({{block: "start", behavior: still ? "auto" : "smooth"}});
+            }};
+            window.requestAnimationFrame(shown);  // after the new children are in the page
+            return window.dash_clientside.no_update;
+        }}
+        """,
+        Output(ids.DETAIL, "title"),
+        Input(ids.DETAIL, "children"),
+    )
