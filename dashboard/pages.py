@@ -72,7 +72,8 @@ def map_page(app, services: Services) -> list:
                 html.Div(
                     [
                         map_view.layout(app),
-                        html.Div([key_figures_view.cards_layout(), detail_view.layout()], className="aside"),
+                        # the region's details first: beside the map when a region is chosen
+                        html.Div([detail_view.layout(), key_figures_view.cards_layout()], className="aside"),
                     ],
                     className="top-grid",
                 ),

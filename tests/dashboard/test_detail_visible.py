@@ -27,3 +27,18 @@ def test_a_chosen_region_brings_its_detail_panel_into_view_on_a_phone(browser, l
         page.screenshot(path="test-artifacts/detail-on-a-phone.png")
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_a_gemeinde_in_a_member_landkreis_says_so_beside_the_map(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE", bypass_csp=True)
+    context.set_default_timeout(60_000)
+    try:
+        page = context.new_page()
+        page.goto(live_server + "/?region=12063036")  # Brieselang, Havelland: not contacted itself
+        page.wait_for_selector("#detail p:has-text('Landkreis Havelland ist Mitglied seit 15.04.2021')")
+        assert page.evaluate(IN_VIEW)  # beside the map
+        page.screenshot(path="test-artifacts/detail-kreis-membership.png")
+        assert "Über Amt im Netzwerk" in page.locator("#legende").inner_text()
+    finally:
+        context.close()
