@@ -46,6 +46,7 @@ ADMIN_OUTPUTS: tuple[str, ...] = (
     ids.DATA_CHECK,
     ids.DATA_APPLY,
     ids.DATA_REPORT,
+    ids.DATA_SAMPLE_CHOICE,
 )
 COUNT_LABELS = {
     "participants_added": "Regionen neu",
@@ -359,6 +360,15 @@ def register(app, services: Services) -> None:
             result = forms.error(str(error))
         info = f"»{name}« ist verarbeitet; für einen weiteren Import bitte eine neue Datei hochladen."
         return None, info, result, True, True, no_update
+
+    # once an import removed the sample, the question goes too
+    @app.callback(
+        Output(ids.DATA_SAMPLE_CHOICE, "hidden"),
+        Input(ids.DATA_REPORT, "children"),
+        prevent_initial_call=True,
+    )
+    def sample_question(_report):
+        return not services.holds_sample()
 
     # A file over max_size never reaches a callback (the browser's drop zone drops it silently): say so.
     # The same script labels the zone's hidden file input, which dcc.Upload offers no property for.

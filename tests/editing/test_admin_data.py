@@ -233,6 +233,7 @@ def test_a_checked_import_is_applied_and_a_viewer_sees_it_on_the_map(
     page.wait_for_selector("#register-bericht:has-text('Übernommen: 1 Datenzeile.')")
     removed = f"Das Beispielregister ({len(HISTORY)} Regionen) wurde entfernt."
     page.wait_for_selector(f"#register-bericht:has-text('{removed}')")
+    page.wait_for_selector("#register-beispiel", state="hidden")  # the question is answered
     assert page.get_by_role("button", name="Übernehmen", exact=True).is_disabled()
     assert page.get_by_role("button", name="Prüfen").is_disabled()
     after = counts(register_db)
