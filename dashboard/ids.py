@@ -69,6 +69,8 @@ STATUS_VALUE = "status-wert"
 STATUS_DATE = "status-datum"
 STATUS_NOTE = "status-notiz"
 STATUS_SAVE = "status-speichern"
+#: ConfirmDialogProvider: remove the sample register and save the status as the first real entry
+STATUS_SAVE_REMOVING_SAMPLE = "status-speichern-beispiel-entfernen"
 STATUS_MESSAGE = "status-meldung"
 ACTIVITY_KIND = "aktivitaet-art"
 ACTIVITY_DATE = "aktivitaet-datum"

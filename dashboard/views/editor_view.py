@@ -28,9 +28,9 @@ EDITING_OUTPUTS: tuple[str, ...] = (*status_editor.OUTPUTS, *contacts_editor.OUT
 
 #: Said above the forms while the register holds the sample: edits there are not real data.
 SAMPLE_NOTICE = (
-    "Das Register enthält noch das Beispielregister: Eingaben hier landen bei fiktiven Einträgen. Für "
-    "echte Daten entfernt ein Administrator es zuerst, im selben Schritt wie den ersten Import "
-    "(Verwaltung: »Beispielregister beim Übernehmen entfernen«, oder lpr-geo members import "
+    "Das Register enthält noch das Beispielregister: »Status speichern« schreibt zum Ausprobieren in die "
+    "fiktiven Einträge. Der erste echte Eintrag entfernt es im selben Schritt: »Beispielregister entfernen, "
+    "dann speichern« (oder der erste Import, Verwaltung bzw. lpr-geo members import "
     "--beispiel-entfernen)."
 )
 
@@ -39,7 +39,7 @@ def _panel(status: str | None, version: int, contacts_table, sample: bool = Fals
     return [
         html.H3("Bearbeiten", className="section-title"),
         *([html.P(SAMPLE_NOTICE, className="hint sample-notice", role="note")] if sample else []),
-        *status_editor.forms(status, version),
+        *status_editor.forms(status, version, sample),
         *contacts_editor.section(contacts_table),
     ]
 
@@ -64,7 +64,7 @@ def register(app, services: Services) -> None:
     # The renderer checks every callback's ids against the layout; the panel only exists for editors,
     # so the check gets the empty forms (no register data, no contacts) to know the ids.
     app.validation_layout = html.Div(
-        [app.validation_layout, html.Div(_panel(None, 0, html.Div(id=ids.CONTACTS)))]
+        [app.validation_layout, html.Div(_panel(None, 0, html.Div(id=ids.CONTACTS), sample=True))]
     )
 
     @app.callback(Output(ids.EDITOR, "children"), Input(ids.VIEW, "data"))

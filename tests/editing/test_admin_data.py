@@ -6,7 +6,6 @@ import base64
 import datetime as dt
 import json
 import sqlite3
-import subprocess
 
 import pytest
 import requests
@@ -26,7 +25,6 @@ from .conftest import (
     EDITOR,
     VIEWER,
     browser_login,
-    cli_env,
     count_rows,
     login_session,
     open_verwaltung,
@@ -69,16 +67,6 @@ def upload(page, name: str, data: bytes) -> None:
     page.set_input_files(
         "#register-upload input[type=file]", files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
     )
-
-
-@pytest.fixture
-def sample_restored_afterwards(editing_data_dir, tmp_path):
-    """For a test whose import removes the sample register: the shared server gets it back afterwards."""
-    env = cli_env(editing_data_dir)
-    backup = tmp_path / "vorher.sqlite"
-    subprocess.run(["lpr-geo", "db", "backup", str(backup)], env=env, check=True, capture_output=True)
-    yield
-    subprocess.run(["lpr-geo", "db", "restore", str(backup)], env=env, check=True, capture_output=True)
 
 
 def import_body(contents: str | None, step: str, stored: dict | None = None) -> dict:

@@ -117,3 +117,20 @@ def test_cli_and_dashboard_share_the_embedded_default_from_the_first_command(tmp
     assert runner.invoke(main, ["coverage"], env=env).exit_code == 0
     assert not register_holds_sample(engine)
     engine.dispose()
+
+
+def test_the_first_real_status_removes_the_sample_in_its_transaction(register):
+    from lpr_geo.auth import User
+    from lpr_geo.register.editing import set_status
+
+    fill_sample(register)
+    editor = User("redakteurin", "editor")
+    # the form was loaded from the sample (Elsterwerda has a version there): going live ignores it
+    set_status(
+        register, editor, "gemeinde", "12062124", None, "Angefragt", "01.03.2026", "", 3, remove_sample=True
+    )
+    assert not register_holds_sample(register)
+    events = status_events(register)
+    assert list(zip(events["key"], events["status"], strict=True)) == [("12062124", "requested")]
+    counts = row_counts(register)
+    assert counts["participants"] == 1 and counts["contacts"] == 0 and counts["activities"] == 0
