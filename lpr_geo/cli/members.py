@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 
 from lpr_geo.boundaries import Boundaries
-from lpr_geo.register import SampleRegisterError, add_network, export_members, import_members, networks
+from lpr_geo.register import (
+    SampleRegisterError,
+    add_network,
+    export_members,
+    import_members,
+    networks,
+    register_holds_sample,
+)
 from lpr_geo.register.errors import FileTooLarge
 from lpr_geo.register.regions import regions_fallback
 from lpr_geo.settings import SETTINGS, Settings
@@ -57,10 +64,11 @@ def import_command(
     abgelehnt, ohne sie zu lesen; beim Lesen endet es an der ersten Zeile oder Zelle über den Grenzen
     (Standard 50.000 Datenzeilen, LPR_GEO_IMPORT_MAX_ROWS; 1.000.000 Zellen, LPR_GEO_IMPORT_MAX_CELLS).
     """
+    engine = register_of(settings)
     try:
         with regions_fallback(boundaries):  # transitional: the importer looks regions up there
             report = import_members(
-                register_of(settings),
+                engine,
                 path,
                 network=network,
                 dry_run=dry_run,
@@ -81,6 +89,12 @@ def import_command(
             error.setting,
         ) from error
     click.echo(report.text(), err=not report.ok)
+    if dry_run and not remove_sample and register_holds_sample(engine):
+        click.echo(
+            "Hinweis: Das Register enthält noch das Beispielregister; übernommen wird nur mit "
+            "--beispiel-entfernen (es wird dann im selben Schritt entfernt).",
+            err=True,
+        )
     if not report.ok:
         raise SystemExit(1)
 

@@ -87,6 +87,8 @@ def test_the_cli_asks_for_the_flag_and_db_sample_recreates(tmp_path):
     runner = CliRunner()
     assert runner.invoke(main, ["db", "sample", "--db", db]).exit_code == 0
     path = write_csv(tmp_path / "echt.csv", ROWS)
+    looked = runner.invoke(main, ["members", "import", str(path), "--dry-run", "--db", db])
+    assert looked.exit_code == 0 and "übernommen wird nur mit --beispiel-entfernen" in looked.output
     refused = runner.invoke(main, ["members", "import", str(path), "--db", db])
     assert refused.exit_code == 1
     assert "Beispielregister" in refused.output and "--beispiel-entfernen" in refused.output
