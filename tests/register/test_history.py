@@ -113,8 +113,6 @@ def test_each_network_starts_on_its_founding_date(register):
         "Kommunaler Präventionsrat Beispielstadt": dt.date(2017, 1, 1),
     }
     assert list(founding_dates(register))[0] == DEFAULT_NETWORK
-
-
 def test_a_status_change_is_a_contact(register):
     fill_sample(register)
     contacts = last_contacts(register).set_index("key")
