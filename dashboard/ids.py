@@ -78,6 +78,8 @@ STATUS_VALUE = "status-wert"
 STATUS_DATE = "status-datum"
 STATUS_NOTE = "status-notiz"
 STATUS_SAVE = "status-speichern"
+#: ConfirmDialogProvider: remove the sample register and save the status as the first real entry
+STATUS_SAVE_REMOVING_SAMPLE = "status-speichern-beispiel-entfernen"
 STATUS_MESSAGE = "status-meldung"
 ACTIVITY_KIND = "aktivitaet-art"
 ACTIVITY_DATE = "aktivitaet-datum"
@@ -196,6 +198,10 @@ DATA_FILE_INFO = "register-datei-info"
 DATA_CHECK = "register-pruefen"
 DATA_APPLY = "register-uebernehmen"
 DATA_REPORT = "register-bericht"
+DATA_SAMPLE_CHOICE = "register-beispiel"  # shown while the register holds the sample register
+DATA_APPLY_REMOVING_SAMPLE = (
+    "register-beispiel-entfernen"  # apply, removing the sample in the same transaction
+)
 # Datenschutz (privacy_view): access, erasure, retention review; every plain id written by its callbacks
 # is in privacy_view.ADMIN_OUTPUTS
 ADMIN_PRIVACY = "verwaltung-datenschutz"

@@ -85,8 +85,9 @@ def map_page(app, services: Services) -> list:
                 html.Div(
                     [
                         map_view.layout(app),
+                        # the region's details first: beside the map when a region is chosen
                         html.Div(
-                            [key_figures_view.cards_layout(), detail_view.layout(), followups_view.layout()],
+                            [detail_view.layout(), key_figures_view.cards_layout(), followups_view.layout()],
                             className="aside",
                         ),
                     ],

@@ -50,7 +50,7 @@ class Category:
 
 CATEGORIES: tuple[Category, ...] = (
     Category("member", "Mitglied", "#004488"),
-    Category("covered_via", "Über Amt/Kreis im Netzwerk", "#88ccee"),
+    Category("covered_via", "Über Amt im Netzwerk", "#88ccee"),
     Category("committed", "Mitarbeit zugesagt", "#009988"),
     Category("in_talks", "Im Gespräch", "#ddcc77"),
     Category("requested", "Angefragt", "#ee7733"),
@@ -59,6 +59,17 @@ CATEGORIES: tuple[Category, ...] = (
     Category("not_contacted", "Nicht kontaktiert", "#e6eaee"),
 )
 INDEX = {c.code: i for i, c in enumerate(CATEGORIES)}
+#: Legend text of "covered_via" when a member Kreis covers its Gemeinden and Ämter (setting
+#: ``kreis_covers_gemeinden``); by default only an Amt covers others, and the label says just that.
+COVERED_VIA_KREIS_LABEL = "Über Amt oder Kreis im Netzwerk"
+
+
+def labels(kreis_covers_gemeinden: bool = False) -> dict[str, str]:
+    """Category code -> legend text under the coverage rule in force."""
+    result = {c.code: c.label for c in CATEGORIES}
+    if kreis_covers_gemeinden:
+        result["covered_via"] = COVERED_VIA_KREIS_LABEL
+    return result
 
 
 def categories(table: pd.DataFrame) -> np.ndarray:

@@ -133,36 +133,69 @@ def _frame(frame) -> dict:
     }
 
 
-def _population_text(row, kreis_population: dict[str, tuple[int, str]]) -> str:
+def _population_text(row, kreis_population: dict[str, tuple[int, str]], kreisfrei: bool) -> str:
     population = row.get("population")
     if population is not None and pd.notna(population):
         date = row.get("population_date")
         return f"Einwohner: {words.number(population)} (Stand {words.date(date) if date else 'unbekannt'})"
     kreis_pop = kreis_population.get(row["kreis_key"])
+    if kreis_pop and kreisfrei:  # the Kreis's figure is the town's own
+        return f"Einwohner: {words.number(kreis_pop[0])} (Destatis, {words.date(kreis_pop[1])})"
     if kreis_pop:
         return (
-            f"Einwohner: keine Gemeindezahl importiert; Kreis {words.number(kreis_pop[0])} "
+            f"Einwohner: keine Gemeindezahl importiert; im ganzen Kreis {words.number(kreis_pop[0])} "
             f"(Destatis, {words.date(kreis_pop[1])})"
         )
     return "Einwohner: keine Angabe"
 
 
-def hover_texts(geometry: MapGeometry, table: pd.DataFrame, level: str) -> list[str]:
-    """One HTML hover text per region; every value is escaped (hover text renders HTML)."""
+@lru_cache(maxsize=8)
+def _kreis_titles(geometry: MapGeometry) -> dict[str, tuple[str, bool]]:
+    """Kreis key -> (designation and name, "Landkreis Havelland"; whether it is a kreisfreie Stadt)."""
+    kreise = geometry.boundaries.layer("kreis", "land")
+    return {
+        key: (f"{bez} {name}", bez == "Kreisfreie Stadt")
+        for key, name, bez in zip(kreise["key"], kreise["name"], kreise["bez"], strict=True)
+    }
+
+
+def hover_texts(
+    geometry: MapGeometry, table: pd.DataFrame, level: str, *, kreis_covers_gemeinden: bool = False
+) -> list[str]:
+    """One HTML hover text per region; every value is escaped (hover text renders HTML).
+
+    A Gemeinde or Amt in a Landkreis that is a member says so ("Landkreis Havelland ist Mitglied seit
+    15.04.2021") unless that membership is already the way it is covered.
+    """
     heads, tails = _hover_frame_parts(
         geometry, level, *(tuple(table[c].tolist()) if c in table.columns else () for c in HOVER_COLUMNS)
     )
     codes = palette.categories(table)
+    labels = palette.labels(kreis_covers_gemeinden)
+    titles = _kreis_titles(geometry)
+    kreis_since = table["kreis_member_since"].tolist() if "kreis_member_since" in table.columns else None
     texts = []
-    for head, tail, code, since, how in zip(
-        heads, tails, codes, table["since"].tolist(), table["how"].tolist(), strict=True
-    ):
-        status = palette.CATEGORIES[palette.INDEX[code]].label
+    rows = zip(
+        heads,
+        tails,
+        codes,
+        table["since"].tolist(),
+        table["how"].tolist(),
+        table["via"].tolist(),
+        table["kreis_key"].tolist(),
+        kreis_since or [None] * len(codes),
+        strict=True,
+    )
+    for head, tail, code, since, how, via, kreis_key, member_since in rows:
         since = since if code != "not_contacted" else None
+        kreis_line = ""
+        if via != "kreis" and words.date(member_since):
+            kreis_line = words.kreis_membership(titles.get(kreis_key, ("Kreis", False))[0], member_since)
         lines = [
             head,
-            f"Status: {escape(status)}" + (f" seit {words.date(since)}" if since else ""),
+            f"Status: {escape(labels[code])}" + (f" seit {words.date(since)}" if since else ""),
             escape(how) if how and how != "selbst" else "",
+            escape(kreis_line),
             tail,
         ]
         texts.append("<br>".join(line for line in lines if line))
@@ -174,17 +207,19 @@ def _hover_frame_parts(geometry: MapGeometry, level: str, *columns: tuple) -> tu
     """The parts of the hover texts that do not change with the date: name, Kreis and population.
 
     Cached per dataset and view (the arguments are the table's :data:`HOVER_COLUMNS` as tuples): a date
-    change then only formats the status lines.
+    change then only formats the status lines. A kreisfreie Stadt is its own Kreis: no Kreis line.
     """
     names, kreis_population = geometry.kreis_names, geometry.kreis_population
+    titles = _kreis_titles(geometry)
     present = [c for c, values in zip(HOVER_COLUMNS, columns, strict=True) if values]
     heads, tails = [], []
     for values in zip(*(v for v in columns if v), strict=True):
         row = dict(zip(present, values, strict=True))
+        kreisfrei = level == "kreis" or titles.get(row["kreis_key"], ("", False))[1]
         name_line = f"<b>{escape(str(row['name']))}</b> ({escape(str(row['bez']))})"
-        kreis_line = f"Kreis: {escape(names.get(row['kreis_key'], ''))}" if level != "kreis" else ""
+        kreis_line = "" if kreisfrei else f"Kreis: {escape(names.get(row['kreis_key'], ''))}"
         heads.append("<br>".join(line for line in (name_line, kreis_line) if line))
-        tails.append(escape(_population_text(row, kreis_population)))
+        tails.append(escape(_population_text(row, kreis_population, kreisfrei)))
     return heads, tails
 
 
@@ -204,13 +239,21 @@ def wrapped(text: str, chars: int = HOVER_LINE_CHARS) -> str:
     return "<br>".join(lines)
 
 
-def status_arrays(geometry: MapGeometry, table: pd.DataFrame, level: str) -> dict[str, list]:
-    """Per-region arrays of the map for one coverage table: category index, hover text, border colour."""
+def status_arrays(
+    geometry: MapGeometry, table: pd.DataFrame, level: str, *, kreis_covers_gemeinden: bool = False
+) -> dict[str, list]:
+    """Per-region arrays of the map for one coverage table: category index, hover text, border colour.
+
+    ``kreis_covers_gemeinden`` is the coverage rule in force (legend and hover words follow it).
+    """
     codes = palette.categories(table)
     return {
         "keys": table["key"].tolist(),
         "z": palette.category_index(codes),
-        "customdata": [wrapped(text) for text in hover_texts(geometry, table, level)],
+        "customdata": [
+            wrapped(text)
+            for text in hover_texts(geometry, table, level, kreis_covers_gemeinden=kreis_covers_gemeinden)
+        ],
         "borders": [palette.CATEGORIES[palette.INDEX[c]].border for c in codes],
     }
 

@@ -40,6 +40,7 @@ from lpr_geo import (
     prepare_events,
     region_activities,
     region_history,
+    register_holds_sample,
     resolve_place,
     revision,
     status_events,
@@ -64,6 +65,9 @@ class Services:
         self.engine = engine
         #: Weights and windows of the gap list's priority (the windows are settings).
         self.priority = PriorityWeights.from_settings(settings) if settings else PriorityWeights()
+        #: The coverage rule in force (setting ``kreis_covers_gemeinden``): the map, its legend and the
+        #: figures all follow it.
+        self.coverage_options = CoverageOptions.from_settings(settings) if settings else CoverageOptions()
         #: The boundary dataset the app shows (the active one when the app started).
         self.boundaries = boundaries
         #: Its geometry as the map draws it.
@@ -122,6 +126,10 @@ class Services:
         with self.engine.connect() as connection:
             return bool(connection.scalar(select(Network.is_sample).where(Network.name == network)))
 
+    def holds_sample(self) -> bool:
+        """Whether the register still holds the sample register (an import must remove it first)."""
+        return register_holds_sample(self.engine)
+
     def _events_uncached(self, rev: tuple[int, ...]) -> pd.DataFrame:
         return status_events(self.engine)
 
@@ -136,7 +144,7 @@ class Services:
     # -- coverage -------------------------------------------------------------------------------
     def _tables_uncached(self, network: str, on: dt.date, rev: tuple[int, ...]) -> CoverageTables:
         name, matched, unmatched = self._prepared(network, rev)
-        return tables_on(self.layers, matched, on, CoverageOptions(), name, unmatched)
+        return tables_on(self.layers, matched, on, self.coverage_options, name, unmatched)
 
     def tables(self, network: str, on: dt.date) -> CoverageTables:
         """Coverage of every level for a network on a date."""
@@ -152,7 +160,9 @@ class Services:
 
     def _series_uncached(self, network: str, end: dt.date, rev: tuple[int, ...]) -> pd.DataFrame:
         start = founding_dates(self.engine)[network]
-        return coverage_series(self.layers, self._events(rev), start, end, network=network)
+        return coverage_series(
+            self.layers, self._events(rev), start, end, network=network, options=self.coverage_options
+        )
 
     def series(self, network: str, end: dt.date) -> pd.DataFrame:
         """Members and coverage per month up to ``end``."""

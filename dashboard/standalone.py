@@ -11,7 +11,7 @@ import base64
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -131,11 +131,15 @@ def build(services: Services, view: ViewState, geojson: str | dict) -> MapDocume
         table = table[table["kreis_key"] == view.kreis]
     geometry = services.geometry
     figure = map_figure(geometry, view.level, view.kreis, geojson if isinstance(geojson, str) else "")
-    status_patch(status_arrays(geometry, table, view.level), set(), figure)
+    kreis_covers = services.coverage_options.kreis_covers_gemeinden
+    status_patch(
+        status_arrays(geometry, table, view.level, kreis_covers_gemeinden=kreis_covers), set(), figure
+    )
     figure.update_layout(dragmode=False)
     counts = Counter(palette.categories(table))
+    labels = palette.labels(kreis_covers)
     legend = [
-        (c, counts.get(c.code, 0))
+        (replace(c, label=labels[c.code]), counts.get(c.code, 0))
         for c in palette.CATEGORIES
         if counts.get(c.code, 0) or c.code in ("member", "not_contacted")
     ]

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from dash import no_update
 
-from lpr_geo import MAX_STOPS, Layers
+from lpr_geo import MAX_STOPS, Layers, normalise_name
 from lpr_geo import vocabulary as words
 from lpr_geo.vocabulary import LEVELS, STOP, enumeration
 
@@ -37,7 +37,7 @@ class Places:
     """What the reducer needs to know of the active boundary layers: names and the Kreis of a Gemeinde."""
 
     kreis_names: Mapping[str, str]  # Kreis key -> name
-    kreis_by_name: Mapping[str, str]  # casefolded Kreis name -> key
+    kreis_by_name: Mapping[str, str]  # Kreis name as the Gemeinde search compares it -> key
     gemeinde_kreis: Mapping[str, str]  # Gemeinde key -> Kreis key
     region_names: Mapping[str, str]  # key of any level -> name
 
@@ -48,7 +48,7 @@ class Places:
         kreis_names = dict(zip(kreise["key"], kreise["name"], strict=True))
         return cls(
             kreis_names=kreis_names,
-            kreis_by_name={name.casefold(): key for key, name in kreis_names.items()},
+            kreis_by_name={normalise_name(name): key for key, name in kreis_names.items()},
             gemeinde_kreis=dict(zip(gemeinden["key"], gemeinden["kreis_key"], strict=True)),
             region_names={
                 key: name
@@ -150,7 +150,8 @@ def apply_event(
         return view, f"Netzwerk »{network}« gibt es nicht; bitte aus der Liste wählen."
     if trigger == commit_id(ids.KREIS):
         wanted = browser_input.committed_text(value, "Kreis", MAX_FIELD_CHARS).strip()
-        key = None if wanted in ("", WHOLE_STATE) else places.kreis_by_name.get(wanted.casefold())
+        # as tolerant as the Gemeinde search: "Elbe Elster", "oder-spree", "Landkreis Märkisch Oderland"
+        key = None if wanted in ("", WHOLE_STATE) else places.kreis_by_name.get(normalise_name(wanted))
         if wanted not in ("", WHOLE_STATE) and key is None:
             return view, f"Kreis »{wanted}« nicht gefunden; bitte aus der Liste wählen."
         # choosing a Kreis zooms in and switches to the finer geometry

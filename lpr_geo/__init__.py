@@ -68,6 +68,9 @@ ImportReport : what a member import found and did.
 open_register : open (and check) the register the settings name.
 ensure_sample_register : open the register, filling the embedded default with the sample.
 fill_sample : fill an empty register with the sample data.
+register_holds_sample : whether the register still holds the sample register.
+recreate_sample : put the sample register back (empty or sample register only).
+SampleRegisterError : a change would mix real data into the sample register.
 networks : names of all networks.
 founding_dates : the day each network's history starts.
 network_overview : all networks with description and founding date.
@@ -92,6 +95,7 @@ save_contact : add or change a contact person.
 delete_contact : delete a contact person.
 contacts_for : the contact persons of a region (editors only).
 audit_entries : the audit trail, filtered (admins only).
+audit_regions : the region each audit entry is about, by name.
 import_members : read a member file, all or nothing.
 export_members : write the register as a member file.
 ImportStaging : the staged import of the admin upload: stage, check, apply exactly the checked rows.
@@ -102,6 +106,7 @@ SUFFIXES : the file endings a member file may have.
 level_of_key : the level a region key belongs to, by its length.
 neutralise : a cell text that spreadsheets do not run as a formula.
 regions : the region index of a dataset (lookup by key and name).
+normalise_name : the comparison form of a region name (case, umlauts, hyphens, "Landkreis" ...).
 set_regions_fallback : transitional: the dataset of lookups not yet given one.
 
 Users and logins
@@ -195,6 +200,9 @@ _HOMES: dict[str, str] = {
             "open_register",
             "ensure_sample_register",
             "fill_sample",
+            "register_holds_sample",
+            "recreate_sample",
+            "SampleRegisterError",
             "networks",
             "founding_dates",
             "add_network",
@@ -210,6 +218,7 @@ _HOMES: dict[str, str] = {
             "delete_contact",
             "contacts_for",
             "audit_entries",
+            "audit_regions",
             "import_members",
             "export_members",
             "ImportStaging",
@@ -243,7 +252,7 @@ _HOMES: dict[str, str] = {
     **dict.fromkeys(["region_history", "region_activities", "revision"], "lpr_geo.register.history"),
     **dict.fromkeys(["followups", "FollowUp", "open_followup"], "lpr_geo.register.followups"),
     "neutralise": "lpr_geo.register.tabular",
-    **dict.fromkeys(["regions", "set_regions_fallback"], "lpr_geo.register.regions"),
+    **dict.fromkeys(["regions", "normalise_name", "set_regions_fallback"], "lpr_geo.register.regions"),
     **dict.fromkeys(
         [
             "User",

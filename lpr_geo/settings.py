@@ -377,6 +377,16 @@ class Settings:
         "Jahre ab diesem Status abseits der Rangliste (»erneut ansprechen ab …«), danach wieder in ihr.",
         section="Planung",
     )
+    kreis_covers_gemeinden: bool = _setting(
+        "LPR_GEO_KREIS_COVERS_GEMEINDEN",
+        False,
+        _boolean,
+        "Abdeckungsregel: true zählt alle Gemeinden und Ämter eines Mitgliedskreises als abgedeckt (»über "
+        "Landkreis …«). false (Voreinstellung): ein Landkreis, der Mitglied ist, deckt nur sich selbst ab; "
+        "Karte und Details nennen seine Mitgliedschaft bei seinen Gemeinden, die Legende heißt dann »Über "
+        "Amt im Netzwerk«. Gilt für Karte, Kennzahlen, lpr-geo coverage und lpr-geo gaps.",
+        section="Abdeckung",
+    )
     config_file: Path | None = field(default=None, compare=False)
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 

@@ -231,6 +231,11 @@ def audit_field_label(table: str, field: str) -> str:
     return AUDIT_FIELD_LABELS.get((table, field)) or AUDIT_FIELD_LABELS.get(field) or field
 
 
+def kreis_membership(kreis: str, since: dt.date | str | None) -> str:
+    """``Landkreis Havelland ist Mitglied seit 15.04.2021`` (``kreis`` with its designation)."""
+    return f"{kreis} ist {status_since('member', since)}"
+
+
 def status_since(status_code: str, since: dt.date | str | None) -> str:
     """``Mitglied seit 07.06.2021``; without a date only the label (never a dangling "seit")."""
     label = STATUS_LABELS[status_code]

@@ -10,13 +10,13 @@ value as text.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 
-from lpr_geo import Status, User, audit_entries, has_role, list_users
+from lpr_geo import Status, User, audit_entries, audit_regions, has_role, list_users
+from lpr_geo import vocabulary as words
 from lpr_geo.vocabulary import AUDIT_TABLE_LABELS, ROLE_LABELS, audit_field_label
 
 from .. import browser_input, ids
@@ -39,14 +39,15 @@ PAGE_SIZE = 200
 #: Most characters of a filter field (the fields' own ``maxLength`` is 100 or 200).
 MAX_FILTER_CHARS = 200
 FILTER_FIELDS = (ids.AUDIT_USER, ids.AUDIT_TABLE, ids.AUDIT_SINCE, ids.AUDIT_UNTIL, ids.AUDIT_TEXT)
-LOCAL_TIME = ZoneInfo("Europe/Berlin")
+LOCAL_TIME = words.LOCAL_TIME
 TABLE_LABELS = AUDIT_TABLE_LABELS
 TABLES_BY_LABEL = {label.casefold(): table for table, label in TABLE_LABELS.items()}
 COLUMNS = {
-    "zeitpunkt": ("Zeitpunkt", {"width": 160, "pinned": "left"}),
+    "zeitpunkt": ("Zeitpunkt", {"width": 180, "pinned": "left"}),
     "benutzer": ("Benutzer", {"width": 140}),
     "bereich": ("Bereich", {"width": 130}),
-    "datensatz": ("Datensatz", {"width": 105, "type": "numericColumn", "cellDataType": "number"}),
+    "region": ("Region", {"width": 170, "wrapText": True, "autoHeight": True}),
+    "datensatz": ("Nr.", {"width": 80, "type": "numericColumn", "cellDataType": "number"}),
     "feld": ("Feld", {"width": 140}),
     "alt": ("alter Wert", {"flex": 1, "minWidth": 180, "wrapText": True, "autoHeight": True}),
     "neu": ("neuer Wert", {"flex": 1, "minWidth": 180, "wrapText": True, "autoHeight": True}),
@@ -152,14 +153,13 @@ def layout(_services: Services) -> html.Div:
 
 
 def parse_day(label: str, text: str | None) -> tuple[dt.date | None, str]:
-    """A day typed as TT.MM.JJJJ (empty: no limit), with a German message if it is none."""
-    text = (text or "").strip()
-    if not text:
+    """A day typed as TT.MM.JJJJ (also 7.6.2021 or ISO); empty means no limit, never an error."""
+    if not (text or "").strip():
         return None, ""
     try:
-        return dt.datetime.strptime(text, "%d.%m.%Y").date(), ""
-    except ValueError:
-        return None, f"{label}: »{text}« ist kein Datum. Bitte als TT.MM.JJJJ eingeben, z. B. 01.03.2026."
+        return words.parse_date(text, label), ""
+    except ValueError as error:
+        return None, f"{error}, z. B. 01.03.2026."
 
 
 def day_start(day: dt.date) -> dt.datetime:
@@ -188,30 +188,46 @@ def _filters(user, table, since_text, until_text, text) -> tuple[dict, str]:
     return filters, " ".join(errors)
 
 
+#: Fields holding a day, and fields holding a moment (stored as ISO text), shown the German way.
+_DAY_FIELDS = {"effective_date", "date", "next_step_due", "founded"}
+_MOMENT_FIELDS = {"created_at", "changed_at", "attempted_at", "last_seen_at"}
+_FLAGS = {"True": "ja", "False": "nein"}
+
+
 def _value(field: str, value) -> str:
-    """A stored value as text; status and role codes with their German label (the code stays filterable)."""
+    """A stored value as text, the German way: labels with their code (it stays filterable), dates."""
     if pd.isna(value):
         return ""
     text = str(value)
     labels = {"status": {s.value: s.label for s in Status}, "role": ROLE_LABELS}.get(field, {})
-    return f"{labels[text]} ({text})" if text in labels else text
+    if text in labels:
+        return f"{labels[text]} ({text})"
+    try:
+        if field in _DAY_FIELDS:
+            return words.date(text)
+        if field in _MOMENT_FIELDS:
+            return words.date_time(dt.datetime.fromisoformat(text))
+    except ValueError:
+        return text  # not what the field usually holds: shown as stored
+    return _FLAGS.get(text, text)
 
 
-def grid_rows(entries: pd.DataFrame) -> list[dict]:
-    """Audit entries as grid rows: local time, German labels, values as they were (shown as text)."""
-    moments = entries["changed_at"].dt.tz_convert(LOCAL_TIME)
+def grid_rows(entries: pd.DataFrame, regions: list[str] | None = None) -> list[dict]:
+    """Audit entries as grid rows: local time, German labels and dates, the region each is about."""
+    regions = regions if regions is not None else [""] * len(entries)
     return [
         {
             "id": str(entry.id),  # AG Grid's row ids are text
-            "zeitpunkt": moment.strftime("%d.%m.%Y %H:%M"),
+            "zeitpunkt": words.date_time(entry.changed_at.to_pydatetime()),
             "benutzer": entry.changed_by,
             "bereich": TABLE_LABELS.get(entry.table_name, entry.table_name),
+            "region": region,
             "datensatz": int(entry.record_id),
             "feld": audit_field_label(entry.table_name, entry.field),
             "alt": _value(entry.field, entry.old_value),
             "neu": _value(entry.field, entry.new_value),
         }
-        for entry, moment in zip(entries.itertuples(index=False), moments, strict=True)
+        for entry, region in zip(entries.itertuples(index=False), regions, strict=True)
     ]
 
 
@@ -276,7 +292,7 @@ def register(app, services: Services) -> None:
         entries = entries.head(PAGE_SIZE)
         options = no_update if more else user_options(services, admin)
         if not more:
-            rows = grid_rows(entries)
+            rows = grid_rows(entries, audit_regions(services.engine, entries))
             state = {
                 "offset": len(entries),
                 "shown": len(rows),
@@ -285,7 +301,8 @@ def register(app, services: Services) -> None:
             return rows, state, _count(len(rows), has_more), not has_more, "", options
         # entries written since the first page push older ones down: skip what is already shown
         oldest = page["oldest"]
-        rows = [row for row in grid_rows(entries) if not oldest or int(row["id"]) < oldest]
+        rows = grid_rows(entries, audit_regions(services.engine, entries))
+        rows = [row for row in rows if not oldest or int(row["id"]) < oldest]
         patch = Patch()
         patch.extend(rows)
         shown = page["shown"] + len(rows)

@@ -46,6 +46,7 @@ ADMIN_OUTPUTS: tuple[str, ...] = (
     ids.DATA_CHECK,
     ids.DATA_APPLY,
     ids.DATA_REPORT,
+    ids.DATA_SAMPLE_CHOICE,
 )
 COUNT_LABELS = {
     "participants_added": "Regionen neu",
@@ -55,6 +56,12 @@ COUNT_LABELS = {
     "contacts_changed": "Ansprechpartner geändert",
 }
 NO_FILE = "Noch keine Datei hochgeladen."
+SAMPLE_QUESTION = (
+    "Das Register enthält noch das Beispielregister (fiktive Einträge). Echte Daten dürfen sich nicht mit "
+    "ihm mischen: »Beispielregister entfernen und übernehmen« entfernt es im selben Schritt, in dem die "
+    "geprüfte Datei übernommen wird (»lpr-geo db sample« stellt es in einem leeren Register wieder her)."
+)
+REMOVE_SAMPLE_LABEL = "Beispielregister entfernen und übernehmen"
 
 
 def _size(n: int) -> str:
@@ -122,12 +129,28 @@ def layout(services: Services) -> html.Div:
                 ],
                 className="toolbar",
             ),
+            _sample_choice(services.holds_sample()),
             html.Div(id=ids.DATA_REPORT, role="status", className="import-report"),
         ],
         id=ids.ADMIN_DATA,
         className="card admin-part",
         role="region",
         **{"aria-labelledby": ids.DATA_TITLE},
+    )
+
+
+def _sample_choice(holds_sample: bool) -> html.Div:
+    """The going-live question: while the register holds the sample, an import must remove it."""
+    return html.Div(
+        [
+            html.P(SAMPLE_QUESTION, className="hint"),
+            html.Button(
+                REMOVE_SAMPLE_LABEL, id=ids.DATA_APPLY_REMOVING_SAMPLE, type="button", className="button"
+            ),
+        ],
+        id=ids.DATA_SAMPLE_CHOICE,
+        hidden=not holds_sample,
+        className="sample-choice",
     )
 
 
@@ -223,6 +246,8 @@ def report_view(report: ImportReport) -> list:
         )
         if not report.changed:
             summary = f"Übernommen: {words.DATA_ROW.count(report.rows)}; alle Zeilen entsprachen schon dem Register."
+        if report.sample_removed:
+            summary += f" Das Beispielregister ({words.REGION.count(report.sample_removed)}) wurde entfernt."
         caption = "Übernommene Änderungen"
     return [forms.done(summary), _counts_table(report, caption), *_notes(report)]
 
@@ -287,11 +312,12 @@ def register(app, services: Services) -> None:
         Input(ids.DATA_UPLOAD, "contents"),
         Input(ids.DATA_CHECK, "n_clicks"),
         Input(ids.DATA_APPLY, "n_clicks"),
+        Input(ids.DATA_APPLY_REMOVING_SAMPLE, "n_clicks"),
         State(ids.DATA_UPLOAD, "filename"),
         State(ids.DATA_FILE, "data"),
         prevent_initial_call=True,
     )
-    def import_step(contents, _check_clicks, _apply_clicks, filename, stored):
+    def import_step(contents, _check_clicks, _apply_clicks, _replacing_clicks, filename, stored):
         try:
             user = require_role(current_user(), "admin")
         except RegisterError as denied:  # refused before it runs; this is the second lock
@@ -317,8 +343,11 @@ def register(app, services: Services) -> None:
             if not report.ok:
                 return None, fix, report_view(report), True, True, no_update
             return no_update, no_update, report_view(report), False, False, no_update
+        remove = step == ids.DATA_APPLY_REMOVING_SAMPLE
+        if not remove and services.holds_sample():  # asked before the upload is used up
+            return no_update, no_update, forms.error(SAMPLE_QUESTION), False, False, no_update
         try:
-            result = report_view(services.imports.apply(_token(stored), user.name))
+            result = report_view(services.imports.apply(_token(stored), user.name, remove_sample=remove))
         except NotChecked as error:
             return no_update, no_update, forms.error(str(error)), False, True, no_update
         except StagingGone:
@@ -327,6 +356,15 @@ def register(app, services: Services) -> None:
             result = forms.error(str(error))
         info = f"»{name}« ist verarbeitet; für einen weiteren Import bitte eine neue Datei hochladen."
         return None, info, result, True, True, no_update
+
+    # once an import removed the sample, the question goes too
+    @app.callback(
+        Output(ids.DATA_SAMPLE_CHOICE, "hidden"),
+        Input(ids.DATA_REPORT, "children"),
+        prevent_initial_call=True,
+    )
+    def sample_question(_report):
+        return not services.holds_sample()
 
     # A file over max_size never reaches a callback (the browser's drop zone drops it silently): say so.
     # The same script labels the zone's hidden file input, which dcc.Upload offers no property for.

@@ -44,6 +44,8 @@ def layout() -> html.Section:
 
 
 def register(app, services: Services) -> None:
+    _scroll_into_view(app)
+
     @app.callback(
         Output(ids.DETAIL, "children"),
         Output(ids.ADD_REGION_TO_ROUTE, "hidden"),
@@ -66,6 +68,7 @@ def register(app, services: Services) -> None:
         return [
             html.H3(f"{row['name']}"),
             html.P(f"{row['bez']} · {kreis} · Schlüssel {view.region}", className="muted"),
+            *_kreis_membership(services, row),
             _status_line(row),
             html.H4("Verlauf"),
             html.Ol(
@@ -95,3 +98,48 @@ def _activities(services: Services, level: str, key: str) -> list:
     editor = has_role(current_user(), "editor")
     open_id = open_followup(services.engine, level, key) if editor else None
     return activities_section(services.activities(level, key), editor, open_id, dt.date.today())
+
+
+def _kreis_membership(services: Services, row) -> list:
+    """``Landkreis Havelland ist Mitglied seit 15.04.2021`` for a region in a member Landkreis.
+
+    Said where the Kreis's membership is not already the way the region is covered ("über Landkreis …").
+    """
+    since = row.get("kreis_member_since")
+    if row["via"] == "kreis" or not words.date(since):
+        return []
+    kreis = services.layers.frames["kreis"].set_index("key").loc[row["kreis_key"]]
+    return [
+        html.P(words.kreis_membership(f"{kreis['bez']} {kreis['name']}", since), className="kreis-member")
+    ]
+
+
+def _scroll_into_view(app) -> None:
+    """A region chosen on the map or by the search: bring its detail panel into view where it is not.
+
+    Beside the map on wide screens it usually is already; on narrow screens it sits under the map. Not on
+    the first render (a link to a region opens at the top of the page), and not for the same region again.
+    """
+    app.clientside_callback(
+        f"""
+        function (children) {{
+            const shown = () => {{
+                const detail = document.getElementById("{ids.DETAIL}");
+                const heading = detail && detail.querySelector("h3");
+                const name = heading ? heading.textContent : "";
+                const previous = window.lprDetailShown;
+                window.lprDetailShown = name;
+                if (!name || previous === undefined || previous === name) {{ return; }}
+                const card = detail.closest("section") || detail;
+                const box = card.getBoundingClientRect();
+                if (box.top >= 0 && box.top <= window.innerHeight - 120) {{ return; }}
+                const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+                card.scrollIntoView({{block: "start", behavior: still ? "auto" : "smooth"}});
+            }};
+            window.requestAnimationFrame(shown);  // after the new children are in the page
+            return window.dash_clientside.no_update;
+        }}
+        """,
+        Output(ids.DETAIL, "title"),
+        Input(ids.DETAIL, "children"),
+    )

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dash import Input, Output, html
 from sqlalchemy import Engine
 
-from lpr_geo import EVENT_STATUSES, User, contacts_for, current_status, has_role
+from lpr_geo import EVENT_STATUSES, User, contacts_for, current_status, has_role, register_holds_sample
 
 from .. import ids
 from ..browser_input import KnownValues
@@ -32,10 +32,20 @@ EDITING_OUTPUTS: tuple[str, ...] = (
 )
 
 
-def _panel(status: str | None, version: int, contacts_table) -> list:
+#: Said above the forms while the register holds the sample: edits there are not real data.
+SAMPLE_NOTICE = (
+    "Das Register enthält noch das Beispielregister: »Status speichern« schreibt zum Ausprobieren in die "
+    "fiktiven Einträge. Der erste echte Eintrag entfernt es im selben Schritt: »Beispielregister entfernen, "
+    "dann speichern« (oder der erste Import, Verwaltung bzw. lpr-geo members import "
+    "--beispiel-entfernen)."
+)
+
+
+def _panel(status: str | None, version: int, contacts_table, sample: bool = False) -> list:
     return [
         html.H3("Bearbeiten", className="section-title"),
-        *status_editor.forms(status, version),
+        *([html.P(SAMPLE_NOTICE, className="hint sample-notice", role="note")] if sample else []),
+        *status_editor.forms(status, version, sample),
         activity_editor.form(),
         *contacts_editor.section(contacts_table),
     ]
@@ -52,7 +62,8 @@ def editor_panel(engine: Engine, user: User | None, known: KnownValues, stored: 
     current = current_status(engine, view.region_level, view.region, view.network)
     contacts = contacts_for(engine, user, view.region_level, view.region)
     status = current.status.value if current.status in EVENT_STATUSES else None
-    return _panel(status, current.version, contacts_editor.table(contacts))
+    sample = register_holds_sample(engine)
+    return _panel(status, current.version, contacts_editor.table(contacts), sample)
 
 
 def register(app, services: Services) -> None:
@@ -60,7 +71,7 @@ def register(app, services: Services) -> None:
     # The renderer checks every callback's ids against the layout; the panel only exists for editors,
     # so the check gets the empty forms (no register data, no contacts) to know the ids.
     app.validation_layout = html.Div(
-        [app.validation_layout, html.Div(_panel(None, 0, html.Div(id=ids.CONTACTS)))]
+        [app.validation_layout, html.Div(_panel(None, 0, html.Div(id=ids.CONTACTS), sample=True))]
     )
 
     @app.callback(Output(ids.EDITOR, "children"), Input(ids.VIEW, "data"))

@@ -105,12 +105,16 @@ def register(app, services: Services) -> None:
     def view_parts(network: str, on, level: str, kreis: str | None, revision: tuple[int, ...]) -> tuple:
         view = ViewState(network=network, on=on, level=level, kreis=kreis)
         table = _view_table(services, view)
-        return status_arrays(services.geometry, table, level), _legend(table), _summary(table, view)
+        kreis_covers = services.coverage_options.kreis_covers_gemeinden
+        arrays = status_arrays(services.geometry, table, level, kreis_covers_gemeinden=kreis_covers)
+        return arrays, _legend(table, kreis_covers), _summary(table, view)
 
     @lru_cache(maxsize=64)
     def table_rows(network: str, on, level: str, kreis: str | None, revision: tuple[int, ...]) -> list[dict]:
         table = _view_table(services, ViewState(network=network, on=on, level=level, kreis=kreis))
-        return _table_rows(table, services.geometry.kreis_names)
+        return _table_rows(
+            table, services.geometry.kreis_names, services.coverage_options.kreis_covers_gemeinden
+        )
 
     @app.callback(
         Output(ids.MAP, "figure"),
@@ -156,13 +160,14 @@ def _view_table(services: Services, view: ViewState):
     return table[table["kreis_key"] == view.kreis] if view.kreis else table
 
 
-def _legend(table) -> list:
+def _legend(table, kreis_covers_gemeinden: bool) -> list:
     counts = Counter(palette.categories(table))
+    labels = palette.labels(kreis_covers_gemeinden)
     return [
         html.Li(
             [
                 html.Span(className="swatch", style={"background": c.colour}),
-                f"{c.label} ({counts.get(c.code, 0)})",
+                f"{labels[c.code]} ({counts.get(c.code, 0)})",
             ],
             className="legend-item",
         )
@@ -171,9 +176,9 @@ def _legend(table) -> list:
     ]
 
 
-def _table_rows(table, kreise: dict[str, str]) -> list[dict]:
+def _table_rows(table, kreise: dict[str, str], kreis_covers_gemeinden: bool) -> list[dict]:
     """Rows of the text alternative: what the map shows, as text."""
-    labels = {c.code: c.label for c in palette.CATEGORIES}
+    labels = palette.labels(kreis_covers_gemeinden)
     columns = ("key", "name", "bez", "kreis_key", "since", "how")
     return [
         {

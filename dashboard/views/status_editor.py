@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from sqlalchemy import Engine
 
@@ -38,8 +38,35 @@ from ..url_state import ViewState
 OUTPUTS: tuple[str, ...] = (ids.STATUS_MESSAGE,)
 
 
-def forms(status: str | None, version: int) -> list:
-    """The status form, loaded with the region's status and version."""
+#: The going-live question of the first real status, asked in the browser's confirmation dialog.
+REMOVE_SAMPLE_QUESTION = (
+    "Das Register enthält noch das Beispielregister (fiktive Einträge). Es wird jetzt mit allen seinen "
+    "Einträgen entfernt, auch mit Probe-Eingaben, und dieser Status als erster echter Eintrag gespeichert, "
+    "beides in einem Schritt. Fortfahren?"
+)
+
+
+def _going_live(sample: bool) -> html.Div:
+    """While the register holds the sample: the save that removes it first (after a confirmation)."""
+    return html.Div(
+        dcc.ConfirmDialogProvider(
+            html.Button(
+                "Beispielregister entfernen, dann speichern", type="button", className="button secondary"
+            ),
+            id=ids.STATUS_SAVE_REMOVING_SAMPLE,
+            message=REMOVE_SAMPLE_QUESTION,
+        ),
+        hidden=not sample,
+        className="toolbar",
+    )
+
+
+def forms(status: str | None, version: int, sample: bool = False) -> list:
+    """The status form, loaded with the region's status and version.
+
+    ``sample``: the register still holds the sample register; "Status speichern" then writes into it (to
+    try the editor out), and a second button removes it and saves the first real status.
+    """
     today = words.date(dt.date.today())
     return [
         html.Form(
@@ -64,6 +91,7 @@ def forms(status: str | None, version: int) -> list:
                 ),
                 field("Notiz", ids.STATUS_NOTE, dcc.Textarea(id=ids.STATUS_NOTE, value="", rows=2)),
                 html.Button("Status speichern", id=ids.STATUS_SAVE, type="button", className="button"),
+                _going_live(sample),
                 html.Div(id=ids.STATUS_MESSAGE, role="status"),
             ],
             className="edit-form",
@@ -94,8 +122,12 @@ def save_status(
     note: str | None,
     version: object,
     saved: object,
+    remove_sample: bool = False,
 ) -> StatusReply:
-    """Save the status form for the region of the view ``stored``, against the form's ``version``."""
+    """Save the status form for the region of the view ``stored``, against the form's ``version``.
+
+    ``remove_sample``: the editor confirmed going live; the sample register goes in the same transaction.
+    """
     version = browser_input.whole_number(version, "Version")
     view = ViewState.from_store(stored, known)
     if view.region_level is None:
@@ -113,13 +145,15 @@ def save_status(
             day or "",
             note=note or "",
             expected_version=version,
+            remove_sample=remove_sample,
         )
     except StaleEdit as edit:
         # the detail panel shows the stored state; the form keeps the input and saves against it next
         return StatusReply(stale(edit), edit.current_version, _saved_once_more(saved))
     except (InvalidInput, PermissionDenied) as problem:
         return StatusReply(error(str(problem)), no_update, no_update)
-    return StatusReply(done("Status gespeichert."), result.version, _saved_once_more(saved))
+    message = "Beispielregister entfernt, Status gespeichert." if remove_sample else "Status gespeichert."
+    return StatusReply(done(message), result.version, _saved_once_more(saved))
 
 
 def register(app, services: Services) -> None:
@@ -130,6 +164,7 @@ def register(app, services: Services) -> None:
         Output(ids.EDIT_VERSION, "data"),
         Output(ids.EDIT_SAVED, "data"),
         Input(ids.STATUS_SAVE, "n_clicks"),
+        Input(ids.STATUS_SAVE_REMOVING_SAMPLE, "submit_n_clicks"),
         State(ids.STATUS_VALUE, "value"),
         State(ids.STATUS_DATE, "value"),
         State(ids.STATUS_NOTE, "value"),
@@ -138,10 +173,13 @@ def register(app, services: Services) -> None:
         State(ids.EDIT_SAVED, "data"),
         prevent_initial_call=True,
     )
-    def status_saved(clicks, status, day, note, version, stored, saved):
-        if not clicks:  # Dash calls it once when the panel appears; only a click saves
+    def status_saved(clicks, confirmed, status, day, note, version, stored, saved):
+        going_live = ctx.triggered_id == ids.STATUS_SAVE_REMOVING_SAMPLE
+        if not (confirmed if going_live else clicks):  # called once when the panel appears: no click yet
             raise PreventUpdate
         known = services.known_values()
         return tuple(
-            save_status(services.engine, current_user(), known, stored, status, day, note, version, saved)
+            save_status(
+                services.engine, current_user(), known, stored, status, day, note, version, saved, going_live
+            )
         )

@@ -13,6 +13,7 @@ import pandas as pd
 
 from lpr_geo.boundaries import Boundaries
 from lpr_geo.coverage import (
+    CoverageOptions,
     PriorityWeights,
     coverage_figures,
     coverage_tables,
@@ -31,7 +32,7 @@ from lpr_geo.settings import Settings
 from lpr_geo.status import Status
 from lpr_geo.vocabulary import REGION, date
 
-from .options import register_of, uses_settings
+from .options import shown_register, uses_settings
 from .register_errors import reports_register_errors
 
 _network_option = click.option(
@@ -65,10 +66,10 @@ def _reports_value_errors(command: Callable) -> Callable:
 
 
 def _register(
-    settings: Settings, network: str | None, on: dt.date | None = None
+    settings: Settings, boundaries: Boundaries, network: str | None, on: dt.date | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, str | None]:
     """Status events and last contacts (up to ``on``) of the chosen network (default: AG 4 if present)."""
-    engine = register_of(settings)
+    engine = shown_register(settings, boundaries)
     known = networks(engine)
     if network is None and DEFAULT_NETWORK in known:
         network = DEFAULT_NETWORK
@@ -96,9 +97,15 @@ def coverage(
     on: dt.datetime | None, as_json: bool, network: str | None, settings: Settings, boundaries: Boundaries
 ) -> None:
     """Abdeckung landesweit und je Kreis: Gemeinden, Fläche, Einwohner, Mitglieder."""
-    events, _, network = _register(settings, network)
+    events, _, network = _register(settings, boundaries, network)
     figures = coverage_figures(
-        coverage_tables(load_layers(boundaries), events, on.date() if on else None, network=network)
+        coverage_tables(
+            load_layers(boundaries),
+            events,
+            on.date() if on else None,
+            network=network,
+            options=CoverageOptions.from_settings(settings),
+        )
     )
     if as_json:
         click.echo(figures.to_json(indent=2))
@@ -182,8 +189,9 @@ def gaps(
 ) -> None:
     """Gebiete, die noch nicht im Netzwerk sind, nach Priorität geordnet, mit Begründung je Zeile."""
     day = on.date() if on else dt.date.today()
-    events, contacts, network = _register(settings, network, day)
-    tables = coverage_tables(load_layers(boundaries), events, day, network=network)
+    events, contacts, network = _register(settings, boundaries, network, day)
+    options = CoverageOptions.from_settings(settings)
+    tables = coverage_tables(load_layers(boundaries), events, day, network=network, options=options)
     weights = PriorityWeights.from_settings(settings)
     result = find_gaps(tables, level, contacts, weights)
     table = gap_table(result, with_declined=with_declined)
@@ -259,8 +267,9 @@ def route(
         f"Gesamt: {plan.total_km:.0f} km, reine Fahrzeit ca. {hours} h {minutes:02d} min "
         "(Luftlinie × 1,3, Schnitt 60 km/h; Schätzung)"
     )
-    events, _, network = _register(settings, network)
-    nearby = nearby_gaps(plan, find_gaps(coverage_tables(layers, events, network=network)), radius_km=radius)
+    events, _, network = _register(settings, boundaries, network)
+    tables = coverage_tables(layers, events, network=network, options=CoverageOptions.from_settings(settings))
+    nearby = nearby_gaps(plan, find_gaps(tables), radius_km=radius)
     for suggestion in nearby:
         click.echo(suggestion.text)
     if pdf_path is not None:

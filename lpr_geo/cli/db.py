@@ -8,7 +8,8 @@ import click
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from lpr_geo.register import backup, restore, upgrade
+from lpr_geo.boundaries import Boundaries
+from lpr_geo.register import backup, recreate_sample, restore, upgrade
 from lpr_geo.register.database import head_revision, normalise_url, open_database, unavailable
 from lpr_geo.settings import Settings
 
@@ -57,3 +58,18 @@ def restore_command(path: Path, settings: Settings) -> None:
     """Register aus einer Sicherung wiederherstellen (ersetzt den aktuellen Inhalt)."""
     restore(register_of(settings), path)
     click.echo(f"Register aus {path} wiederhergestellt")
+
+
+@db.command("sample")
+@uses_settings(db=True)
+@reports_register_errors
+def sample_command(settings: Settings, boundaries: Boundaries) -> None:
+    """Beispielregister (fiktive Einträge) neu anlegen, in einem leeren Register oder an seiner Stelle.
+
+    Ein Register mit echten Daten bleibt unverändert (Fehler).
+    """
+    recreate_sample(register_of(settings), boundaries)
+    click.echo(
+        "Beispielregister angelegt (fiktive Einträge; »lpr-geo members import --beispiel-entfernen« "
+        "ersetzt es durch echte Daten)"
+    )

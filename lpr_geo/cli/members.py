@@ -8,13 +8,20 @@ from pathlib import Path
 import click
 
 from lpr_geo.boundaries import Boundaries
-from lpr_geo.register import add_network, export_members, import_members, networks
+from lpr_geo.register import (
+    SampleRegisterError,
+    add_network,
+    export_members,
+    import_members,
+    networks,
+    register_holds_sample,
+)
 from lpr_geo.register.errors import FileTooLarge
 from lpr_geo.register.regions import regions_fallback
 from lpr_geo.settings import SETTINGS, Settings
 from lpr_geo.spreadsheets import ReadLimits
 
-from .options import register_of, uses_settings
+from .options import register_of, shown_register, uses_settings
 from .register_errors import reports_register_errors
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
@@ -34,10 +41,22 @@ def members() -> None:
     metavar="NAME",
     help="Netzwerk für Zeilen ohne Spalte »Netzwerk« (Standard: AG 4).",
 )
+@click.option(
+    "--beispiel-entfernen",
+    "remove_sample",
+    is_flag=True,
+    help="Enthält das Register noch das Beispielregister, es im selben Schritt entfernen (ohne diese "
+    "Option wird der Import dann abgelehnt; lpr-geo db sample stellt es wieder her).",
+)
 @uses_settings(db=True)
 @reports_register_errors
 def import_command(
-    path: Path, dry_run: bool, network: str | None, settings: Settings, boundaries: Boundaries
+    path: Path,
+    dry_run: bool,
+    network: str | None,
+    remove_sample: bool,
+    settings: Settings,
+    boundaries: Boundaries,
 ) -> None:
     """Mitgliederliste (CSV oder XLSX) einlesen: erst prüfen, dann ganz oder gar nicht übernehmen.
 
@@ -45,15 +64,22 @@ def import_command(
     abgelehnt, ohne sie zu lesen; beim Lesen endet es an der ersten Zeile oder Zelle über den Grenzen
     (Standard 50.000 Datenzeilen, LPR_GEO_IMPORT_MAX_ROWS; 1.000.000 Zellen, LPR_GEO_IMPORT_MAX_CELLS).
     """
+    engine = register_of(settings)
     try:
         with regions_fallback(boundaries):  # transitional: the importer looks regions up there
             report = import_members(
-                register_of(settings),
+                engine,
                 path,
                 network=network,
                 dry_run=dry_run,
                 limits=ReadLimits.from_settings(settings),
+                remove_sample=remove_sample,
             )
+    except SampleRegisterError as error:
+        raise SampleRegisterError(
+            f"{error} Mit --beispiel-entfernen wird es im selben Schritt entfernt; »lpr-geo db sample« "
+            "stellt es wieder her."
+        ) from error
     except FileTooLarge as error:
         env = next(s.env for s in SETTINGS if s.name == error.setting)
         raise FileTooLarge(
@@ -63,6 +89,12 @@ def import_command(
             error.setting,
         ) from error
     click.echo(report.text(), err=not report.ok)
+    if dry_run and not remove_sample and register_holds_sample(engine):
+        click.echo(
+            "Hinweis: Das Register enthält noch das Beispielregister; übernommen wird nur mit "
+            "--beispiel-entfernen (es wird dann im selben Schritt entfernt).",
+            err=True,
+        )
     if not report.ok:
         raise SystemExit(1)
 
@@ -74,16 +106,17 @@ def import_command(
 @reports_register_errors
 def export_command(path: Path, network: str | None, settings: Settings, boundaries: Boundaries) -> None:
     """Register als CSV oder XLSX schreiben (Format nach Dateiendung); wieder importierbar."""
-    count = export_members(register_of(settings), path, network=network, boundaries=boundaries)
+    engine = shown_register(settings, boundaries)
+    count = export_members(engine, path, network=network, boundaries=boundaries)
     click.echo(f"{count} Zeilen nach {path} geschrieben")
 
 
 @members.command("networks")
 @uses_settings(db=True)
 @reports_register_errors
-def networks_command(settings: Settings) -> None:
+def networks_command(settings: Settings, boundaries: Boundaries) -> None:
     """Netzwerke im Register auflisten."""
-    for name in networks(register_of(settings)):
+    for name in networks(shown_register(settings, boundaries)):
         click.echo(name)
 
 

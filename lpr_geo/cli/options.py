@@ -10,7 +10,7 @@ import click
 from sqlalchemy import Engine
 
 from lpr_geo.boundaries import Boundaries
-from lpr_geo.register import open_register
+from lpr_geo.register import ensure_sample_register, open_register
 from lpr_geo.settings import SETTINGS, Settings, SettingsError, load_settings
 
 _DB_HELP = next(s for s in SETTINGS if s.name == "db_url")
@@ -67,3 +67,13 @@ def register_of(settings: Settings) -> Engine:
     """Open the register the settings name, and say on stderr which one it is."""
     click.echo(settings.describe_register(), err=True)
     return open_register(settings)
+
+
+def shown_register(settings: Settings, boundaries: Boundaries) -> Engine:
+    """Open the register a command shows, filled with the sample on first use like ``lpr-geo serve``.
+
+    Commands that show the register (coverage, gaps, route, members export and networks) and the dashboard
+    see the same register from the first command on; commands that write or restore it open it as it is.
+    """
+    click.echo(settings.describe_register(), err=True)
+    return ensure_sample_register(settings, boundaries)

@@ -29,7 +29,10 @@ TABLE_COLUMNS: dict[str, str] = {
     "via_key": "key of the region on that path",
     "how": "German description for users: 'selbst', 'über Amt Plessa', ''",
     "since": "date the effective status took effect",
+    "kreis_member_since": "date since which the region's Landkreis is a member, NaT if it is not (always "
+    "NaT for a Kreis and for a kreisfreie Stadt, which is its own Kreis)",
 }
+_NAT = np.datetime64("NaT", "s")
 _ATTRIBUTES = ("area_km2", "label_lon", "label_lat", "population", "population_date")
 
 
@@ -91,6 +94,17 @@ def _how(level: str, via: np.ndarray, via_row: np.ndarray, layers: Layers) -> np
             name = frame["name"].to_numpy(dtype=object)[via_row[rows]]
             how[rows] = [f"über {b} {n}" for b, n in zip(bez, name, strict=True)]
     return how
+
+
+def _kreis_member_since(level: str, own: dict, layers: Layers) -> np.ndarray:
+    """Per row: since when the Landkreis the region lies in is a member (whatever the rule makes of it)."""
+    if level == "kreis":
+        return np.full(len(layers.frames["kreis"]), _NAT)
+    rows = layers.gemeinde_kreis if level == "gemeinde" else layers.amt_kreis
+    kreis = own["kreis"].take(rows)
+    # a kreisfreie Stadt is its own Kreis (rule 1): its Kreis's membership is its own, said elsewhere
+    landkreis = (rows >= 0) & (layers.canonical["kreis"][np.where(rows >= 0, rows, 0)] < 0)
+    return np.where(kreis.member & landkreis, kreis.since, _NAT)
 
 
 def _via_key(via: np.ndarray, via_row: np.ndarray, level: str, layers: Layers) -> np.ndarray:
@@ -190,6 +204,7 @@ def tables_on(
             "via_key": _via_key(res.via, res.via_row, level, layers),
             "how": _how(level, res.via, res.via_row, layers),
             "since": res.since,
+            "kreis_member_since": _kreis_member_since(level, own, layers),
         }
         columns.update({c: frame[c] for c in _ATTRIBUTES if c in frame.columns})
         tables[level] = pd.DataFrame(columns, copy=False)

@@ -53,6 +53,11 @@ class CoverageOptions:
 
     kreis_covers_gemeinden: bool = False
 
+    @classmethod
+    def from_settings(cls, settings) -> CoverageOptions:
+        """The rule settings of :class:`lpr_geo.settings.Settings` (``kreis_covers_gemeinden``)."""
+        return cls(kreis_covers_gemeinden=settings.kreis_covers_gemeinden)
+
 
 def canonicalise(frame: pd.DataFrame, layers: Layers) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Map rows keyed by ``(level, key)`` to the body they belong to (rule 1).

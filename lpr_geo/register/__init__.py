@@ -5,7 +5,7 @@ The public API is chosen here; the coverage engine reads the register only throu
 """
 
 from .activity_edits import add_activity, correct_activity, delete_activity
-from .audit_query import audit_entries
+from .audit_query import audit_entries, audit_regions
 from .backup import backup, restore
 from .database import make_engine, normalise_url, open_register, register_session, upgrade
 from .editing import (
@@ -37,7 +37,13 @@ from .models import (
 from .networks import add_network, founding_dates
 from .personal import contacts_for
 from .queries import last_contacts, networks, status_changes, status_events
-from .sample import SAMPLE_FACTS, ensure_sample_register, fill_sample
+from .sample import SAMPLE_FACTS, fill_sample
+from .sample_switch import (
+    SampleRegisterError,
+    ensure_sample_register,
+    recreate_sample,
+    register_holds_sample,
+)
 from .staging import ImportStaging, NotChecked, StagingGone
 
 __all__ = [
@@ -60,6 +66,7 @@ __all__ = [
     "Problem",
     "RegisterError",
     "Saved",
+    "SampleRegisterError",
     "SchemaOutdatedError",
     "StaleEdit",
     "StagingGone",
@@ -69,6 +76,7 @@ __all__ = [
     "add_network",
     "apply_checked",
     "audit_entries",
+    "audit_regions",
     "backup",
     "check_members",
     "contacts_for",
@@ -90,6 +98,8 @@ __all__ = [
     "open_register",
     "participant_versions",
     "record_version",
+    "recreate_sample",
+    "register_holds_sample",
     "register_session",
     "restore",
     "save_contact",

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Engine, String, cast, func, or_, select
 
-from .models import AuditEntry
+from .models import AuditEntry, Participant
 from .permissions import User, require_role
 
 AUDIT_COLUMNS = [
@@ -102,3 +102,69 @@ def audit_entries(
     frame = pd.DataFrame([tuple(row) for row in rows], columns=AUDIT_COLUMNS)
     frame["changed_at"] = pd.to_datetime(frame["changed_at"], utc=True)
     return frame
+
+
+#: Tables whose rows belong to one region (through ``participant_id``, or the region itself).
+_REGION_TABLES = ("participants", "status_events", "contacts", "activities")
+
+
+def _chunks(values: list[int], size: int = 500):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _audited(connection, table: str, ids: list[int], field: str) -> dict[int, str]:
+    """The last value the trail knows of ``field`` of these records (kept after a record is deleted)."""
+    found: dict[int, str] = {}
+    for chunk in _chunks(ids):
+        query = (
+            select(AuditEntry.record_id, AuditEntry.old_value, AuditEntry.new_value)
+            .where(AuditEntry.table_name == table, AuditEntry.field == field, AuditEntry.record_id.in_(chunk))
+            .order_by(AuditEntry.id)
+        )
+        for record, old, new in connection.execute(query):
+            value = new if new is not None else old
+            if value is not None:
+                found[int(record)] = value
+    return found
+
+
+def audit_regions(engine: Engine, entries: pd.DataFrame) -> list[str]:
+    """The name of the region each audit entry is about ("Bad Liebenwerda"), "" where none.
+
+    Entries of regions, status entries, contact persons and activities name their region, also after
+    the record (or the region) was deleted: the trail keeps the ``participant_id`` and the name.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        Engine of the register.
+    entries : pandas.DataFrame
+        Rows of :func:`audit_entries` (``table_name`` and ``record_id`` are read).
+
+    Returns
+    -------
+    list of str
+        One name per row, in order.
+    """
+    tables = entries["table_name"].tolist()
+    records = [int(r) for r in entries["record_id"].tolist()]
+    with engine.connect() as connection:
+        participant_of: dict[tuple[str, int], int] = {}
+        for table in _REGION_TABLES[1:]:
+            ids = sorted({r for t, r in zip(tables, records, strict=True) if t == table})
+            for record, value in _audited(connection, table, ids, "participant_id").items():
+                if value.isdigit():
+                    participant_of[(table, record)] = int(value)
+        for table, record in zip(tables, records, strict=True):
+            if table == "participants":
+                participant_of[(table, record)] = record
+        wanted = sorted(set(participant_of.values()))
+        names = _audited(connection, "participants", wanted, "name")
+        for chunk in _chunks(wanted):
+            query = select(Participant.id, Participant.name).where(Participant.id.in_(chunk))
+            names.update({int(i): name for i, name in connection.execute(query)})
+    return [
+        names.get(participant_of.get((table, record), -1), "")
+        for table, record in zip(tables, records, strict=True)
+    ]

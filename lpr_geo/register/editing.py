@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from lpr_geo.status import Status
 
+from . import sample_switch
 from .database import register_session
 from .errors import ConflictError, InvalidInput, StaleEdit
 from .models import (
@@ -269,6 +270,7 @@ def set_status(
     effective_date: dt.date | str,
     note: str = "",
     expected_version: int | None = None,
+    remove_sample: bool = False,
 ) -> Saved:
     """Record a region's status in a network from a date on (a status event).
 
@@ -297,6 +299,9 @@ def set_status(
         :attr:`Versions.participant` as loaded into the form (0 for a region not yet in the register).
         0 still matches when the region has entered the register since without a status in this
         network (by a contact person or an activity): the first contact, then the status.
+    remove_sample : bool
+        Going live: delete the sample register in the same transaction first (if the register holds it),
+        so that this status is the first real entry; the form's version then no longer applies.
 
     Returns
     -------
@@ -325,14 +330,15 @@ def set_status(
             net = _network(session, network)
             if problem := status_date_problem(day, net.name, net.founded):
                 raise InvalidInput("effective_date", f"Gültig ab: {problem}")
+            expected = None if remove_sample and sample_switch.remove_sample(session) else expected_version
             participant = _find_participant(session, region)
             version = participant.version if participant is not None else 0
-            if expected_version is not None and expected_version != version:
+            if expected is not None and expected != version:
                 # A form loaded before the region was in the register (version 0) may meet the row that
                 # a contact person or an activity has created since, often the editor's own: with no
                 # status in this network yet there is nothing to overwrite. The save goes against the
                 # version just read, so a status saved at the same moment is still a conflict.
-                if expected_version != 0 or _has_status(session, participant, net):
+                if expected != 0 or _has_status(session, participant, net):
                     raise _Outdated
             if participant is None:
                 participant = _participant(session, region)

@@ -42,6 +42,8 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
+    #: Regions of the sample register deleted in the import's transaction (0: there was none).
+    sample_removed: int = 0
 
     @property
     def ok(self) -> bool:
@@ -62,6 +64,10 @@ class ImportReport:
             lines += [f"  {self.path.name}, {p}" for p in self.problems]
             return "\n".join(lines)
         c = self.counts
+        if self.sample_removed:
+            lines.append(
+                f"Beispielregister entfernt ({REGION.count(self.sample_removed)} mit ihren Einträgen)"
+            )
         verb = "würden" if self.dry_run else "wurden"
         lines.append(
             f"{REGION.count(c['participants_added'])} neu, {STATUS_ENTRY.count(c['events_added'])} neu, "

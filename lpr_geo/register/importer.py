@@ -27,12 +27,14 @@ from sqlalchemy.orm import Session
 from lpr_geo.spreadsheets import ReadLimits
 from lpr_geo.status import Status
 
+from . import sample_switch
 from .database import register_session
 from .errors import RegisterError, quoted
 from .import_report import ImportReport, Problem
 from .import_rows import MAX_PROBLEMS, ImportRow, RowChecker, check_columns, check_duplicates
 from .models import DEFAULT_NETWORK, Contact, Network, Participant, StatusEvent
 from .regions import regions
+from .sample_switch import SAMPLE_IN_THE_WAY, SampleRegisterError, holds_sample
 from .tabular import open_table
 
 #: New records are flushed (and audited) in batches of this many: memory stays flat however long the file.
@@ -180,7 +182,9 @@ def count_changes(engine: Engine, checked: CheckedImport) -> ImportReport:
     return report
 
 
-def apply_checked(engine: Engine, checked: CheckedImport, *, user: str | None = None) -> ImportReport:
+def apply_checked(
+    engine: Engine, checked: CheckedImport, *, user: str | None = None, remove_sample: bool = False
+) -> ImportReport:
     """Write the rows of a checked import in one transaction (all or nothing).
 
     Counts are taken again against the register as it is now: someone may have edited it since the
@@ -194,6 +198,8 @@ def apply_checked(engine: Engine, checked: CheckedImport, *, user: str | None = 
         From :func:`check_members` (or :meth:`CheckedImport.from_data`), without problems.
     user : str, optional
         Who imports (audit trail); the operating-system user by default.
+    remove_sample : bool
+        If the register still holds the sample register, delete it in the same transaction first.
 
     Returns
     -------
@@ -202,6 +208,8 @@ def apply_checked(engine: Engine, checked: CheckedImport, *, user: str | None = 
 
     Raises
     ------
+    SampleRegisterError
+        If the register holds the sample register and ``remove_sample`` is false; nothing was written.
     RegisterError
         If the check found problems, or a network of the rows no longer exists.
     """
@@ -213,6 +221,10 @@ def apply_checked(engine: Engine, checked: CheckedImport, *, user: str | None = 
         path=checked.report.path, rows=checked.report.rows, notes=list(checked.report.notes)
     )
     with register_session(engine, user) as session:
+        if holds_sample(session):
+            if not remove_sample:
+                raise SampleRegisterError(SAMPLE_IN_THE_WAY + " Nichts übernommen.")
+            report.sample_removed = sample_switch.remove_sample(session)
         plan = _plan(session, checked.rows)
         _write(session, plan, session.info["user"])
         report.counts = plan.counts()
@@ -227,6 +239,7 @@ def import_members(
     dry_run: bool = False,
     user: str | None = None,
     limits: ReadLimits | None = None,
+    remove_sample: bool = False,
 ) -> ImportReport:
     """Check a member file (:func:`check_members`) and, if it has no problems, apply it.
 
@@ -244,6 +257,8 @@ def import_members(
         Who imports (audit trail); the operating-system user by default.
     limits : ReadLimits, optional
         Size, data-row and cell limits; lpr_geo's defaults if omitted.
+    remove_sample : bool
+        If the register still holds the sample register, delete it in the import's transaction.
 
     Returns
     -------
@@ -252,15 +267,20 @@ def import_members(
 
     Raises
     ------
+    SampleRegisterError
+        If the register holds the sample register, ``remove_sample`` is false and this is no dry run;
+        refused before the file is read.
     FileTooLarge
         If the file is over a limit; reading stopped there and nothing was written.
     RegisterError
         If the file cannot be read at all.
     """
+    if not dry_run and not remove_sample and sample_switch.register_holds_sample(engine):
+        raise SampleRegisterError(SAMPLE_IN_THE_WAY + " Nichts übernommen.")
     checked = check_members(engine, path, network=network, limits=limits)
     if dry_run or not checked.report.ok:
         return checked.report
-    return apply_checked(engine, checked, user=user)
+    return apply_checked(engine, checked, user=user, remove_sample=remove_sample)
 
 
 # --- what applying changes, and writing it ------------------------------------------------------------------

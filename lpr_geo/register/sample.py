@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from lpr_geo.boundaries import Boundaries
-from lpr_geo.settings import Settings
 from lpr_geo.status import Status
 
-from .database import open_register, register_session
+from .database import register_session
 from .models import DEFAULT_NETWORK, Activity, Contact, Network, Participant, StatusEvent
 from .regions import level_of_key, regions
 
@@ -225,73 +224,54 @@ def fill_sample(engine: Engine, boundaries: Boundaries | None = None) -> None:
     boundaries : Boundaries, optional
         The dataset the sample's regions are taken from; the bundled one by default.
     """
-    index = regions(boundaries or Boundaries.bundled())
     with register_session(engine, SAMPLE_USER) as session:
-        network = session.scalars(select(Network).where(Network.name == DEFAULT_NETWORK)).one()
-        network.description = SAMPLE_DESCRIPTION
-        network.is_sample = True
-        for number, (key, history) in enumerate(HISTORY.items()):
-            level = level_of_key(key)
-            region = index.get(level, key) if level else None
-            if region is None:
-                raise ValueError(f"sample key {key} not in the boundary dataset")
-            participant = Participant(level=level, key=key, name=region.name, kreis_key=region.kreis_key)
-            first = _FIRST_NAMES[number % len(_FIRST_NAMES)]
-            participant.contacts.append(
-                Contact(
-                    name=f"{first} Beispiel",
-                    role=_ROLES[number % len(_ROLES)],
-                    organisation=f"Verwaltung {region.name}",
-                    email=f"{_slug(first)}.beispiel@{_slug(region.name)}.example.org",
-                    phone=f"0331 555{number:04d}",
+        add_sample(session, boundaries)
+
+
+def add_sample(session: Session, boundaries: Boundaries | None = None) -> None:
+    """Add the sample's records in the session's transaction (to a register without participants)."""
+    index = regions(boundaries or Boundaries.bundled())
+    network = session.scalars(select(Network).where(Network.name == DEFAULT_NETWORK)).one()
+    network.description = SAMPLE_DESCRIPTION
+    network.is_sample = True
+    for number, (key, history) in enumerate(HISTORY.items()):
+        level = level_of_key(key)
+        region = index.get(level, key) if level else None
+        if region is None:
+            raise ValueError(f"sample key {key} not in the boundary dataset")
+        participant = Participant(level=level, key=key, name=region.name, kreis_key=region.kreis_key)
+        first = _FIRST_NAMES[number % len(_FIRST_NAMES)]
+        participant.contacts.append(
+            Contact(
+                name=f"{first} Beispiel",
+                role=_ROLES[number % len(_ROLES)],
+                organisation=f"Verwaltung {region.name}",
+                email=f"{_slug(first)}.beispiel@{_slug(region.name)}.example.org",
+                phone=f"0331 555{number:04d}",
+            )
+        )
+        for day, status, note in history:
+            participant.events.append(
+                StatusEvent(
+                    network=network,
+                    status=status.value,
+                    effective_date=dt.date.fromisoformat(day),
+                    note=note,
+                    created_by=SAMPLE_USER,
                 )
             )
-            for day, status, note in history:
-                participant.events.append(
-                    StatusEvent(
-                        network=network,
-                        status=status.value,
-                        effective_date=dt.date.fromisoformat(day),
-                        note=note,
-                        created_by=SAMPLE_USER,
-                    )
+        session.add(participant)
+        for day, kind, place, attendees, outcome, next_step, due in ACTIVITIES.get(key, []):
+            session.add(
+                Activity(
+                    participant=participant,
+                    network=network,
+                    date=dt.date.fromisoformat(day),
+                    kind=kind,
+                    place=place,
+                    attendees=attendees,
+                    outcome=outcome,
+                    next_step=next_step,
+                    next_step_due=dt.date.fromisoformat(due) if due else None,
                 )
-            session.add(participant)
-            for day, kind, place, attendees, outcome, next_step, due in ACTIVITIES.get(key, []):
-                session.add(
-                    Activity(
-                        participant=participant,
-                        network=network,
-                        date=dt.date.fromisoformat(day),
-                        kind=kind,
-                        place=place,
-                        attendees=attendees,
-                        outcome=outcome,
-                        next_step=next_step,
-                        next_step_due=dt.date.fromisoformat(due) if due else None,
-                    )
-                )
-
-
-def ensure_sample_register(settings: Settings, boundaries: Boundaries) -> Engine:
-    """Open the register; if it is the embedded default and empty, create and fill it with sample data.
-
-    Parameters
-    ----------
-    settings : Settings
-        Resolved settings. An explicitly configured database (``settings.db_url``) is never filled.
-    boundaries : Boundaries
-        The active boundary dataset (names and Kreise of the sample's regions).
-
-    Returns
-    -------
-    sqlalchemy.Engine
-        Engine of the (possibly just filled) register.
-    """
-    engine = open_register(settings)
-    if settings.db_url is None:
-        with Session(engine) as session:
-            empty = not session.scalar(select(func.count()).select_from(Participant))
-        if empty:
-            fill_sample(engine, boundaries)
-    return engine
+            )

@@ -139,8 +139,11 @@ class ImportStaging:
         (folder / name).unlink()  # read once: from here on only the checked rows count
         return checked.report
 
-    def apply(self, token: object, user: str) -> ImportReport:
+    def apply(self, token: object, user: str, *, remove_sample: bool = False) -> ImportReport:
         """Apply exactly the checked rows of the upload, once; the upload is removed either way.
+
+        ``remove_sample``: delete the sample register in the import's transaction (see
+        :func:`~.importer.apply_checked`); without it an import into the sample is refused.
 
         Raises
         ------
@@ -162,7 +165,8 @@ class ImportStaging:
             raise StagingGone from error
         try:
             data = json.loads((claimed / _CHECKED).read_text(encoding="utf-8"))
-            return apply_checked(self.engine, CheckedImport.from_data(data), user=user)
+            checked = CheckedImport.from_data(data)
+            return apply_checked(self.engine, checked, user=user, remove_sample=remove_sample)
         finally:
             shutil.rmtree(claimed, ignore_errors=True)
 

@@ -120,6 +120,24 @@ def test_kreis_by_name_in_any_case_zooms_in_to_its_gemeinden(known, places, star
     assert reply.search == f"?kreis={ELBE_ELSTER}"
 
 
+@pytest.mark.parametrize(
+    ("typed", "kreis"),
+    [
+        ("Elbe Elster", ELBE_ELSTER),
+        ("oder-spree", "12067"),
+        ("Landkreis Märkisch Oderland", "12064"),
+        ("maerkisch-oderland", "12064"),
+        ("Potsdam", "12054"),  # the kreisfreie Stadt, not Potsdam-Mittelmark
+        ("potsdam mittelmark", "12069"),
+        ("Frankfurt Oder", "12053"),
+    ],
+)
+def test_the_kreis_field_is_as_tolerant_as_the_gemeinde_search(known, places, start, typed, kreis):
+    view, reply = reduce(start, known, places, committed(ids.KREIS, typed))
+    assert view.kreis == kreis
+    assert reply.kreis_field == places.kreis_names[kreis]
+
+
 def test_whole_state_leaves_the_kreis(known, places, start):
     view, reply = reduce(
         start.with_changes(kreis=ELBE_ELSTER), known, places, committed(ids.KREIS, WHOLE_STATE)

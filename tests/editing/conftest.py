@@ -162,3 +162,13 @@ def watch(page) -> tuple[list[str], list[str]]:
 
     page.on("response", record)
     return problems, bodies
+
+
+@pytest.fixture
+def sample_restored_afterwards(editing_data_dir, tmp_path):
+    """For a test whose import or first real edit removes the sample register: the shared server gets it back afterwards."""
+    env = cli_env(editing_data_dir)
+    backup = tmp_path / "vorher.sqlite"
+    subprocess.run(["lpr-geo", "db", "backup", str(backup)], env=env, check=True, capture_output=True)
+    yield
+    subprocess.run(["lpr-geo", "db", "restore", str(backup)], env=env, check=True, capture_output=True)

@@ -108,8 +108,8 @@ def test_only_an_admin_gets_the_verwaltung_page_and_the_audit_trail(editing_serv
     seen = client.post(editing_server + "/_dash-update-component", json=body)
     assert seen.status_code == 200, seen.text
     rows = seen.json()["response"]["protokoll-tabelle"]["rowData"]
-    assert [(r["benutzer"], r["bereich"], r["feld"], r["neu"]) for r in rows] == [
-        (EDITOR, "Status", "Notiz", edited)
+    assert [(r["benutzer"], r["bereich"], r["region"], r["feld"], r["neu"]) for r in rows] == [
+        (EDITOR, "Status", "Perleberg", "Notiz", edited)
     ]
 
 
@@ -184,9 +184,10 @@ def test_an_admin_filters_the_audit_trail_by_user_and_text(editing_server, editi
     assert _cells(page, "neu") == [edited]  # the payload as text
     assert _cells(page, "benutzer") == [EDITOR]
     assert _cells(page, "bereich") == ["Status"] and _cells(page, "feld") == ["Notiz"]
+    assert _cells(page, "region") == ["Perleberg"]  # the region, not only a record number
     shown = page.locator("#protokoll-tabelle [col-id=zeitpunkt]").last.inner_text()
-    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", shown)
-    local = dt.datetime.strptime(shown, "%d.%m.%Y %H:%M").replace(tzinfo=ZoneInfo("Europe/Berlin"))
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4}, \d\d:\d\d Uhr", shown)
+    local = dt.datetime.strptime(shown, "%d.%m.%Y, %H:%M Uhr").replace(tzinfo=ZoneInfo("Europe/Berlin"))
     assert abs(dt.datetime.now(dt.UTC) - local) < dt.timedelta(minutes=30)  # Berlin time, not UTC
 
     _filter(page, "Benutzer", admin)  # the admin did not write it
@@ -207,7 +208,9 @@ def test_an_admin_filters_the_audit_trail_by_user_and_text(editing_server, editi
 
     today = f"{dt.date.today():%d.%m.%Y}"
     _filter(page, "Von (TT.MM.JJJJ)", "31.02.2026")
-    page.wait_for_selector("#protokoll-meldung:has-text('Von: »31.02.2026« ist kein Datum')")
+    page.wait_for_selector("#protokoll-meldung:has-text('Von: »31.02.2026« ist kein gültiges Datum')")
+    _filter(page, "Von (TT.MM.JJJJ)", "")  # empty: no filter, no message
+    page.wait_for_function("document.querySelector('#protokoll-meldung').textContent === ''")
     _filter(page, "Von (TT.MM.JJJJ)", today)
     _filter(page, "Bis (TT.MM.JJJJ)", "01.01.2021")
     page.wait_for_selector("#protokoll-meldung:has-text('Bis: das Datum liegt vor dem Von-Datum.')")

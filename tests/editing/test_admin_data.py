@@ -14,12 +14,22 @@ from sqlalchemy import create_engine
 
 from lpr_geo.register import export_members
 from lpr_geo.register.columns import EXPORT_FIELDS, HEADERS
+from lpr_geo.register.sample import HISTORY
 from lpr_geo.register.tabular import read_table
 from lpr_geo.spreadsheets import ReadLimits
 from tests.a11y.axe import serious_violations
 from tests.conftest import ARTIFACTS, show_part
 
-from .conftest import ADMIN, EDITOR, VIEWER, browser_login, count_rows, login_session, open_verwaltung, watch
+from .conftest import (
+    ADMIN,
+    EDITOR,
+    VIEWER,
+    browser_login,
+    count_rows,
+    login_session,
+    open_verwaltung,
+    watch,
+)
 
 XSS = "<img src=x onerror=alert(1)>"
 IMPORTED = ("12073572", "Templin")  # no other test touches it
@@ -68,6 +78,7 @@ def import_body(contents: str | None, step: str, stored: dict | None = None) -> 
             {"id": "register-upload", "property": "contents", "value": contents},
             {"id": "register-pruefen", "property": "n_clicks", "value": 1},
             {"id": "register-uebernehmen", "property": "n_clicks", "value": 1},
+            {"id": "register-beispiel-entfernen", "property": "n_clicks", "value": 1},
         ],
         "changedPropIds": [step],
         "state": [
@@ -163,7 +174,7 @@ def test_an_import_with_problems_is_explained_in_german_and_writes_nothing(
         ["2", "E-Mail", "»keine-adresse« ist keine gültige E-Mail-Adresse"],
         ["3", "Schlüssel", "unbekannter Schlüssel »12999999« (Gemeinde)"],
     ]
-    assert page.get_by_role("button", name="Übernehmen").is_disabled()
+    assert page.get_by_role("button", name="Übernehmen", exact=True).is_disabled()
     assert page.get_by_role(
         "button", name="Prüfen"
     ).is_disabled()  # the file is gone: fix it and upload again
@@ -178,7 +189,7 @@ def test_an_import_with_problems_is_explained_in_german_and_writes_nothing(
 
 @pytest.mark.browser
 def test_a_checked_import_is_applied_and_a_viewer_sees_it_on_the_map(
-    editing_server, editing_context, browser, register_db, admin
+    editing_server, editing_context, browser, register_db, admin, sample_restored_afterwards
 ):
     page = editing_context.new_page()
     dialogs, _ = watch(page)
@@ -199,16 +210,22 @@ def test_a_checked_import_is_applied_and_a_viewer_sees_it_on_the_map(
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator(".admin-area").screenshot(path=str(ARTIFACTS / "admin-area.png"))
 
-    page.get_by_role("button", name="Übernehmen").click()
+    # the register still holds the sample: the import asks to remove it in the same step
+    page.get_by_role("button", name="Übernehmen", exact=True).click()
+    page.wait_for_selector("#register-bericht:has-text('Das Register enthält noch das Beispielregister')")
+    assert (
+        counts(register_db) == before
+        and not page.get_by_role("button", name="Übernehmen", exact=True).is_disabled()
+    )
+    page.get_by_role("button", name="Beispielregister entfernen und übernehmen").click()
     page.wait_for_selector("#register-bericht:has-text('Übernommen: 1 Datenzeile.')")
-    assert page.get_by_role("button", name="Übernehmen").is_disabled()
+    removed = f"Das Beispielregister ({len(HISTORY)} Regionen) wurde entfernt."
+    page.wait_for_selector(f"#register-bericht:has-text('{removed}')")
+    page.wait_for_selector("#register-beispiel", state="hidden")  # the question is answered
+    assert page.get_by_role("button", name="Übernehmen", exact=True).is_disabled()
     assert page.get_by_role("button", name="Prüfen").is_disabled()
     after = counts(register_db)
-    assert (after["participants"], after["status_events"], after["contacts"]) == (
-        before["participants"] + 1,
-        before["status_events"] + 1,
-        before["contacts"] + 1,
-    )
+    assert (after["participants"], after["status_events"], after["contacts"]) == (1, 1, 1)
     with sqlite3.connect(register_db) as connection:
         stored = connection.execute(
             "SELECT e.status, e.note, e.created_by FROM status_events e JOIN participants p ON p.id = e.participant_id "
@@ -294,15 +311,14 @@ def test_a_file_over_the_size_limit_is_refused_in_the_browser(editing_server, ed
 
 
 def test_the_upload_waits_owner_only_in_the_data_directory_and_applies_once(
-    editing_server, editing_data_dir, register_db, admin
+    editing_server, editing_data_dir, register_db, admin, sample_restored_afterwards
 ):
     client = login_session(editing_server, admin)
     contents = "data:text/csv;base64," + base64.b64encode(GOOD_CSV.replace("Frau", "Herr").encode()).decode()
 
     def step(name: str, stored: dict | None = None, data: str | None = None) -> dict:
-        response = client.post(
-            editing_server + "/_dash-update-component", json=import_body(data, name, stored)
-        )
+        body = import_body(data, name, stored)
+        response = client.post(editing_server + "/_dash-update-component", json=body)
         assert response.status_code == 200, response.text
         return response.json()["response"]
 
@@ -315,10 +331,14 @@ def test_the_upload_waits_owner_only_in_the_data_directory_and_applies_once(
     )
     assert sorted(p.name for p in folder.iterdir()) == ["checked.json", "upload.json"]  # read once
     before = counts(register_db)
-    assert "Übernommen" in json.dumps(step("register-uebernehmen.n_clicks", stored), ensure_ascii=False)
-    again = json.dumps(step("register-uebernehmen.n_clicks", stored), ensure_ascii=False)
+    refused = json.dumps(step("register-uebernehmen.n_clicks", stored), ensure_ascii=False)
+    assert "noch das Beispielregister" in refused and counts(register_db) == before  # asked, not used up
+    assert "Übernommen" in json.dumps(
+        step("register-beispiel-entfernen.n_clicks", stored), ensure_ascii=False
+    )
+    again = json.dumps(step("register-beispiel-entfernen.n_clicks", stored), ensure_ascii=False)
     assert "nicht mehr vorhanden" in again and not folder.exists()
-    assert counts(register_db)["contacts"] == before["contacts"] + 1  # applied once
+    assert before["contacts"] > 1 and counts(register_db)["contacts"] == 1  # applied once, sample gone
     for forged in (None, "x", {"token": "../" * 11}, {"token": stored["token"] + "A"}):
         answer = json.dumps(step("register-pruefen.n_clicks", forged), ensure_ascii=False)
         assert "nicht mehr vorhanden" in answer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 
 import pytest
 from sqlalchemy import create_engine
@@ -128,3 +129,25 @@ def test_logging_out_from_the_header_returns_to_anonymous_reading(editing_server
     open_region(page, editing_server)
     assert page.locator("#status-speichern").count() == 0
     assert dialogs == []
+
+
+def test_the_first_real_status_removes_the_sample_after_asking(
+    editing_server, editing_context, register_db, sample_restored_afterwards
+):
+    page = editing_context.new_page()
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    browser_login(page, editing_server, EDITOR)
+    open_region(page, editing_server)
+    page.wait_for_selector(".sample-notice:has-text('Beispielregister')")
+    page.get_by_label("Angefragt", exact=True).check()
+    page.get_by_role("button", name="Beispielregister entfernen, dann speichern").click()
+    page.wait_for_selector("#status-meldung:has-text('Beispielregister entfernt, Status gespeichert.')")
+    assert len(asked) == 1 and asked[0].startswith("Das Register enthält noch das Beispielregister")
+    with sqlite3.connect(register_db) as connection:
+        keys = connection.execute("SELECT key FROM participants").fetchall()
+        samples = connection.execute("SELECT count(*) FROM networks WHERE is_sample").fetchone()[0]
+    assert keys == [(REGION,)] and samples == 0  # the sample went in the same step
+    page.reload()
+    page.wait_for_selector("#status-speichern")
+    assert page.locator(".sample-notice").count() == 0

@@ -38,7 +38,10 @@ def save_status_body(network: str, note: str) -> dict:
             {"id": "status-version", "property": "data"},
             {"id": "bearbeiten-gespeichert", "property": "data"},
         ],
-        "inputs": [{"id": "status-speichern", "property": "n_clicks", "value": 1}],
+        "inputs": [
+            {"id": "status-speichern", "property": "n_clicks", "value": 1},
+            {"id": "status-speichern-beispiel-entfernen", "property": "submit_n_clicks", "value": None},
+        ],
         "changedPropIds": ["status-speichern.n_clicks"],
         "state": [
             {"id": "status-wert", "property": "value", "value": "declined"},
