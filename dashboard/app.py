@@ -21,7 +21,6 @@ from lpr_geo import (
     ReadLimits,
     Settings,
     ensure_sample_register,
-    set_regions_fallback,
 )
 from lpr_geo import vocabulary as words
 
@@ -52,9 +51,6 @@ INDEX = """<!DOCTYPE html>
 def create_app(settings: Settings) -> dash.Dash:
     """Build the Dash app for the given settings (opens the register, fills the sample if empty)."""
     boundaries = Boundaries.active(settings)
-    set_regions_fallback(
-        boundaries
-    )  # transitional: the importer and the editing functions look regions up there
     engine = ensure_sample_register(settings, boundaries)
     services = Services(
         engine,
@@ -62,7 +58,7 @@ def create_app(settings: Settings) -> dash.Dash:
         geometry_url=lambda level, kreis: app.get_relative_path(
             geometry_path(boundaries.token, level, kreis)
         ),
-        imports=ImportStaging(settings.data_dir, engine, ReadLimits.from_settings(settings)),
+        imports=ImportStaging(settings.data_dir, engine, ReadLimits.from_settings(settings), boundaries),
         settings=settings,
     )
     app = dash.Dash(

@@ -107,7 +107,6 @@ level_of_key : the level a region key belongs to, by its length.
 neutralise : a cell text that spreadsheets do not run as a formula.
 regions : the region index of a dataset (lookup by key and name).
 normalise_name : the comparison form of a region name (case, umlauts, hyphens, "Landkreis" ...).
-set_regions_fallback : transitional: the dataset of lookups not yet given one.
 
 Users and logins
 ----------------
@@ -252,7 +251,7 @@ _HOMES: dict[str, str] = {
     **dict.fromkeys(["region_history", "region_activities", "revision"], "lpr_geo.register.history"),
     **dict.fromkeys(["followups", "FollowUp", "open_followup"], "lpr_geo.register.followups"),
     "neutralise": "lpr_geo.register.tabular",
-    **dict.fromkeys(["regions", "normalise_name", "set_regions_fallback"], "lpr_geo.register.regions"),
+    **dict.fromkeys(["regions", "normalise_name"], "lpr_geo.register.regions"),
     **dict.fromkeys(
         [
             "User",

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from lpr_geo import (
     ACTIVITY_KINDS,
+    Boundaries,
     InvalidInput,
     PermissionDenied,
     StaleEdit,
@@ -179,6 +180,7 @@ def activity_event(
     button: str | dict,
     entered: dict,
     state: dict,
+    boundaries: Boundaries | None = None,
 ) -> ActivityReply:
     """Save, correct, delete or load an activity, or empty the form.
 
@@ -205,9 +207,17 @@ def activity_event(
     loaded = _ref(state.get("loaded"))
     try:
         if button == ids.ACTIVITY_SAVE:
-            return _save(engine, user, view, entered, loaded, state)
+            return _save(engine, user, view, entered, loaded, state, boundaries)
         if button == ids.ACTIVITY_DELETE and loaded:
-            delete_activity(engine, user, level, key, loaded["id"], expected_version=loaded["version"])
+            delete_activity(
+                engine,
+                user,
+                level,
+                key,
+                loaded["id"],
+                expected_version=loaded["version"],
+                boundaries=boundaries,
+            )
             return _cleared(done("Aktivität gelöscht."), state.get("saved"))
         if isinstance(button, dict):
             return _load(engine, level, key, browser_input.whole_number(button.get("index"), "Aktivität"))
@@ -227,7 +237,13 @@ def activity_event(
 
 
 def _save(
-    engine: Engine, user: User | None, view: ViewState, entered: dict, loaded: dict, state: dict
+    engine: Engine,
+    user: User | None,
+    view: ViewState,
+    entered: dict,
+    loaded: dict,
+    state: dict,
+    boundaries: Boundaries | None,
 ) -> ActivityReply:
     # the browser's word: strings of bounded length, or the request is refused (BadInput)
     values = {name: browser_input.text(entered.get(name), "Aktivität", MAX_CHARS) for name in FIELDS}
@@ -241,12 +257,13 @@ def _save(
     if loaded:
         correct_activity(
             engine, user, level, key, loaded["id"], date=values["day"], kind=values["kind"],
-            expected_version=loaded["version"], **fields,
+            expected_version=loaded["version"], boundaries=boundaries, **fields,
         )  # fmt: skip
         return _cleared(done("Aktivität korrigiert."), state.get("saved"))
     add_activity(
         engine, user, level, key, values["day"], values["kind"], network=view.network,
-        request_key=browser_input.text(state.get("key"), "Formularschlüssel", _MAX_KEY), **fields,
+        request_key=browser_input.text(state.get("key"), "Formularschlüssel", _MAX_KEY),
+        boundaries=boundaries, **fields,
     )  # fmt: skip
     return _cleared(done("Aktivität gespeichert."), state.get("saved"))
 
@@ -300,4 +317,8 @@ def register(app, services: Services) -> None:
         values = dict(zip(FIELDS, entered, strict=True))
         state = {"loaded": loaded, "key": key, "saved": saved}
         known = services.known_values()
-        return tuple(activity_event(services.engine, current_user(), known, stored, button, values, state))
+        return tuple(
+            activity_event(
+                services.engine, current_user(), known, stored, button, values, state, services.boundaries
+            )
+        )

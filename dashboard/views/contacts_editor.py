@@ -19,6 +19,7 @@ from dash.exceptions import PreventUpdate
 from sqlalchemy import Engine
 
 from lpr_geo import (
+    Boundaries,
     InvalidInput,
     PermissionDenied,
     StaleEdit,
@@ -242,6 +243,7 @@ def contact_form_event(
     button: str | dict,
     entered: dict,
     loaded: object,
+    boundaries: Boundaries | None = None,
 ) -> FormReply:
     """Load a contact into the form ("Bearbeiten"), save the form, or empty it ("Abbrechen").
 
@@ -266,7 +268,7 @@ def contact_form_event(
         return FormReply(message=error(NO_REGION))
     try:
         if button == ids.CONTACT_SAVE:
-            return _save(engine, user, level, key, entered, _contact_ref(loaded))
+            return _save(engine, user, level, key, entered, _contact_ref(loaded), boundaries)
         if isinstance(button, dict):
             return _load(engine, user, level, key, browser_input.whole_number(button.get("index"), "Kontakt"))
     except PermissionDenied as denied:
@@ -283,7 +285,15 @@ def _load(engine: Engine, user: User | None, level: str, key: str, contact_id: i
     return _filled(contact, loaded=loaded, mode=_editing(contact["name"]), message=None)
 
 
-def _save(engine: Engine, user: User | None, level: str, key: str, entered: dict, loaded: dict) -> FormReply:
+def _save(
+    engine: Engine,
+    user: User | None,
+    level: str,
+    key: str,
+    entered: dict,
+    loaded: dict,
+    boundaries: Boundaries | None,
+) -> FormReply:
     try:
         save_contact(
             engine,
@@ -293,6 +303,7 @@ def _save(engine: Engine, user: User | None, level: str, key: str, entered: dict
             **{name: entered.get(name) or "" for name in FIELDS},
             contact_id=loaded.get("id"),
             expected_version=loaded.get("version"),
+            boundaries=boundaries,
         )
     except StaleEdit as edit:
         # as in the status form, the input stays and the next save goes against the stored version;
@@ -311,7 +322,13 @@ def _save(engine: Engine, user: User | None, level: str, key: str, entered: dict
 
 
 def contact_delete_event(
-    engine: Engine, user: User | None, known: KnownValues, stored: object, button: str | dict, pending: object
+    engine: Engine,
+    user: User | None,
+    known: KnownValues,
+    stored: object,
+    button: str | dict,
+    pending: object,
+    boundaries: Boundaries | None = None,
 ) -> DeleteReply:
     """A row's "Löschen" asks first; "Wirklich löschen" deletes with the version the row showed.
 
@@ -331,9 +348,8 @@ def contact_delete_event(
             ref = _contact_ref(pending)
             if "id" not in ref:
                 raise BadInput("Kontakt: ungültige Angabe.")
-            return _delete(
-                engine, user, level, key, ref, browser_input.mapping(pending, "Kontakt").get("name")
-            )
+            name = browser_input.mapping(pending, "Kontakt").get("name")
+            return _delete(engine, user, level, key, ref, name, boundaries)
         if isinstance(button, dict):
             contact_id, version = (
                 browser_input.whole_number(button.get(k), "Kontakt") for k in ("index", "version")
@@ -355,9 +371,19 @@ def _ask(engine: Engine, user: User | None, level: str, key: str, contact_id: in
     )
 
 
-def _delete(engine: Engine, user: User | None, level: str, key: str, ref: dict, name: object) -> DeleteReply:
+def _delete(
+    engine: Engine,
+    user: User | None,
+    level: str,
+    key: str,
+    ref: dict,
+    name: object,
+    boundaries: Boundaries | None,
+) -> DeleteReply:
     try:
-        delete_contact(engine, user, level, key, ref["id"], expected_version=ref["version"])
+        delete_contact(
+            engine, user, level, key, ref["id"], expected_version=ref["version"], boundaries=boundaries
+        )
     except StaleEdit as edit:
         message = stale(edit)
     except InvalidInput as problem:
@@ -392,7 +418,9 @@ def register(app, services: Services) -> None:
         values = dict(zip(FIELDS, entered, strict=True))
         known = services.known_values()
         return tuple(
-            contact_form_event(services.engine, current_user(), known, stored, button, values, loaded)
+            contact_form_event(
+                services.engine, current_user(), known, stored, button, values, loaded, services.boundaries
+            )
         )
 
     @app.callback(
@@ -413,4 +441,8 @@ def register(app, services: Services) -> None:
         if button is None:
             raise PreventUpdate
         known = services.known_values()
-        return tuple(contact_delete_event(services.engine, current_user(), known, stored, button, pending))
+        return tuple(
+            contact_delete_event(
+                services.engine, current_user(), known, stored, button, pending, services.boundaries
+            )
+        )

@@ -3,7 +3,7 @@
 Saving a status sends the participant version the form was loaded with; a stale form gets "inzwischen
 von X geändert" with both versions side by side, never an overwrite, and then saves against the stored
 version. Whether a region's first contact may move that version is the register's rule
-(:func:`lpr_geo.register.editing.set_status`), not this form's. :func:`save_status` is the callback's
+(:func:`lpr_geo.register.status_edits.set_status`), not this form's. :func:`save_status` is the callback's
 whole logic, callable without Dash; it answers a missing region or bad input with a German message and
 changes nothing. The activity form is :mod:`dashboard.views.activity_editor`.
 """
@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from lpr_geo import (
     EVENT_STATUSES,
+    Boundaries,
     InvalidInput,
     PermissionDenied,
     StaleEdit,
@@ -123,6 +124,7 @@ def save_status(
     version: object,
     saved: object,
     remove_sample: bool = False,
+    boundaries: Boundaries | None = None,
 ) -> StatusReply:
     """Save the status form for the region of the view ``stored``, against the form's ``version``.
 
@@ -146,6 +148,7 @@ def save_status(
             note=note or "",
             expected_version=version,
             remove_sample=remove_sample,
+            boundaries=boundaries,
         )
     except StaleEdit as edit:
         # the detail panel shows the stored state; the form keeps the input and saves against it next
@@ -180,6 +183,16 @@ def register(app, services: Services) -> None:
         known = services.known_values()
         return tuple(
             save_status(
-                services.engine, current_user(), known, stored, status, day, note, version, saved, going_live
+                services.engine,
+                current_user(),
+                known,
+                stored,
+                status,
+                day,
+                note,
+                version,
+                saved,
+                going_live,
+                services.boundaries,
             )
         )

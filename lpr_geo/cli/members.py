@@ -17,7 +17,6 @@ from lpr_geo.register import (
     register_holds_sample,
 )
 from lpr_geo.register.errors import FileTooLarge
-from lpr_geo.register.regions import regions_fallback
 from lpr_geo.settings import SETTINGS, Settings
 from lpr_geo.spreadsheets import ReadLimits
 
@@ -66,15 +65,15 @@ def import_command(
     """
     engine = register_of(settings)
     try:
-        with regions_fallback(boundaries):  # transitional: the importer looks regions up there
-            report = import_members(
-                engine,
-                path,
-                network=network,
-                dry_run=dry_run,
-                limits=ReadLimits.from_settings(settings),
-                remove_sample=remove_sample,
-            )
+        report = import_members(
+            engine,
+            path,
+            network=network,
+            dry_run=dry_run,
+            limits=ReadLimits.from_settings(settings),
+            remove_sample=remove_sample,
+            boundaries=boundaries,
+        )
     except SampleRegisterError as error:
         raise SampleRegisterError(
             f"{error} Mit --beispiel-entfernen wird es im selben Schritt entfernt; »lpr-geo db sample« "

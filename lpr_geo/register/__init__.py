@@ -7,18 +7,9 @@ The public API is chosen here; the coverage engine reads the register only throu
 from .activity_edits import add_activity, correct_activity, delete_activity
 from .audit_query import audit_entries, audit_regions
 from .backup import backup, restore
+from .contact_edits import delete_contact, save_contact
 from .database import make_engine, normalise_url, open_register, register_session, upgrade
-from .editing import (
-    CurrentStatus,
-    Saved,
-    Versions,
-    current_status,
-    delete_contact,
-    participant_versions,
-    record_version,
-    save_contact,
-    set_status,
-)
+from .edits import Saved, Versions, participant_versions, record_version
 from .errors import ConflictError, InvalidInput, RegisterError, SchemaOutdatedError, StaleEdit
 from .exporter import export_members
 from .followups import FollowUp, followups
@@ -45,6 +36,7 @@ from .sample_switch import (
     register_holds_sample,
 )
 from .staging import ImportStaging, NotChecked, StagingGone
+from .status_edits import CurrentStatus, current_status, set_status
 
 __all__ = [
     "ACTIVITY_KINDS",

@@ -1,6 +1,6 @@
 """Recording, correcting and deleting activities: a region's history of visits, calls, meetings and e-mails.
 
-The same rules as every edit of :mod:`lpr_geo.register.editing`: the role is checked here, input is
+The same rules as every edit of :mod:`lpr_geo.register.edits`: the role is checked here, input is
 validated before anything is written, every change goes through the audited session, and a correction
 or deletion takes the version the form showed (:class:`StaleEdit` instead of overwriting a newer change).
 
@@ -20,18 +20,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .database import register_session
-from .editing import (
+from .edits import (
+    Outdated,
     Saved,
-    _date,
-    _find_participant,
-    _last_change,
-    _network,
-    _not_future,
-    _Outdated,
-    _participant,
-    _region,
-    _retrying,
-    _text,
+    check_not_future,
+    checked_date,
+    checked_region,
+    checked_text,
+    find_participant,
+    last_change,
+    network_named,
+    participant_for,
+    retrying,
 )
 from .errors import ConflictError, InvalidInput, StaleEdit
 from .models import ACTIVITY_KINDS, Activity
@@ -40,6 +40,7 @@ from .regions import Region, describe
 
 if TYPE_CHECKING:
     from lpr_geo.auth import User
+    from lpr_geo.boundaries import Boundaries
 
 #: Longest idempotency key a form may send (the column's width).
 MAX_REQUEST_KEY = 64
@@ -63,21 +64,21 @@ def _values(
     next_step_due: dt.date | str | None,
 ) -> dict:
     """The checked, stored form of an activity's fields (:class:`InvalidInput` on the first problem)."""
-    day = _date("date", "Datum", date)
-    _not_future("date", "Datum", day)
+    day = checked_date("date", "Datum", date)
+    check_not_future("date", "Datum", day)
     if kind not in ACTIVITY_KINDS:
         raise InvalidInput("kind", f"Art: »{kind}« ist unbekannt; erlaubt: {', '.join(ACTIVITY_KINDS)}")
     due = None
     if next_step_due not in (None, ""):
-        due = _date("next_step_due", "Fällig am", next_step_due)
+        due = checked_date("next_step_due", "Fällig am", next_step_due)
         if due < day:
             raise InvalidInput("next_step_due", f"Fällig am: der {due:%d.%m.%Y} liegt vor dem Datum")
     values = {
         "date": day,
         "kind": kind,
-        "place": _text("place", "Ort", place, 200),
-        "outcome": _text("outcome", "Ergebnis", outcome),
-        "next_step": _text("next_step", "Nächster Schritt", next_step),
+        "place": checked_text("place", "Ort", place, 200),
+        "outcome": checked_text("outcome", "Ergebnis", outcome),
+        "next_step": checked_text("next_step", "Nächster Schritt", next_step),
         "next_step_due": due,
     }
     if due is not None and not values["next_step"]:
@@ -112,8 +113,8 @@ def _activity_of(
     """The region's activity ``activity_id``, checked against the version the form showed."""
     activity = session.get(Activity, activity_id)
     if activity is None and expected_version is not None:
-        raise _Outdated  # deleted since the form showed it
-    participant = _find_participant(session, region)
+        raise Outdated  # deleted since the form showed it
+    participant = find_participant(session, region)
     if activity is None or participant is None or activity.participant_id != participant.id:
         raise InvalidInput("activity_id", f"Aktivität Nr. {activity_id} gibt es bei {describe(region)} nicht")
     return activity
@@ -124,7 +125,7 @@ def _stale_activity(
 ) -> StaleEdit:
     with register_session(engine) as session:
         activity = session.get(Activity, activity_id)
-        who, when = _last_change(session, [("activities", [activity_id])])
+        who, when = last_change(session, [("activities", [activity_id])])
         current, version = _shown(_stored(activity)), (activity.version if activity is not None else 0)
     what = f"Die Aktivität bei {describe(region)}"
     if activity is None:
@@ -146,6 +147,7 @@ def add_activity(
     next_step_due: dt.date | str | None = None,
     network: str | None = None,
     request_key: str | None = None,
+    boundaries: Boundaries | None = None,
 ) -> Saved:
     """Record a visit, call, meeting or e-mail concerning a region.
 
@@ -177,6 +179,9 @@ def add_activity(
     request_key : str, optional
         Idempotency key of the form (at most 64 characters). A second call with a key already stored
         for this region adds nothing and returns the record of the first.
+    boundaries : Boundaries, optional
+        The dataset the region is looked up in: the active one (dashboard, commands); by default the
+        bundled one.
 
     Returns
     -------
@@ -191,15 +196,15 @@ def add_activity(
         For an unknown region, kind or network, an impossible date or a due date without a next step.
     """
     require_role(user, "editor")
-    region = _region(level, key)
+    region = checked_region(level, key, boundaries)
     values = _values(date, kind, place, outcome, next_step, next_step_due)
-    values["attendees"] = _text("attendees", "Teilnehmende", attendees)
+    values["attendees"] = checked_text("attendees", "Teilnehmende", attendees)
     request = _request_key(request_key)
 
     def write() -> Saved:
         with register_session(engine, user.name) as session:
-            net = _network(session, network) if network else None
-            participant = _participant(session, region)
+            net = network_named(session, network) if network else None
+            participant = participant_for(session, region)
             if request is not None:
                 earlier = session.scalar(
                     select(Activity).where(
@@ -220,7 +225,7 @@ def add_activity(
 
     # the same key sent twice at the same moment: the loser's insert violates the unique index and
     # its one retry finds the winner's row
-    return _retrying(write)
+    return retrying(write)
 
 
 def correct_activity(
@@ -237,6 +242,7 @@ def correct_activity(
     next_step: str = "",
     next_step_due: dt.date | str | None = None,
     expected_version: int | None = None,
+    boundaries: Boundaries | None = None,
 ) -> Saved:
     """Correct a recorded activity (its attendees and network stay as they are).
 
@@ -257,6 +263,9 @@ def correct_activity(
         The corrected values, checked as in :func:`add_activity`.
     expected_version : int, optional
         The version the form was loaded with; required in the UI.
+    boundaries : Boundaries, optional
+        The dataset the region is looked up in: the active one (dashboard, commands); by default the
+        bundled one.
 
     Returns
     -------
@@ -273,7 +282,7 @@ def correct_activity(
         If the activity was changed or deleted since the form was loaded.
     """
     require_role(user, "editor")
-    region = _region(level, key)
+    region = checked_region(level, key, boundaries)
     values = _values(date, kind, place, outcome, next_step, next_step_due)
     try:
         with register_session(engine, user.name) as session:
@@ -281,17 +290,23 @@ def correct_activity(
             if _stored(activity) == values:
                 return Saved(activity.id, activity.version)
             if expected_version is not None and activity.version != expected_version:
-                raise _Outdated
+                raise Outdated
             for field, value in values.items():
                 setattr(activity, field, value)
             session.flush()
             return Saved(activity.id, activity.version)
-    except (_Outdated, ConflictError, IntegrityError) as error:
+    except (Outdated, ConflictError, IntegrityError) as error:
         raise _stale_activity(engine, region, activity_id, expected_version or 0, _shown(values)) from error
 
 
 def delete_activity(
-    engine: Engine, user: User, level: str, key: str, activity_id: int, expected_version: int | None = None
+    engine: Engine,
+    user: User,
+    level: str,
+    key: str,
+    activity_id: int,
+    expected_version: int | None = None,
+    boundaries: Boundaries | None = None,
 ) -> None:
     """Delete a recorded activity (recorded by mistake); the audit trail keeps its values.
 
@@ -307,6 +322,9 @@ def delete_activity(
         The activity.
     expected_version : int, optional
         Its version as shown; a newer stored version (or a deletion meanwhile) raises :class:`StaleEdit`.
+    boundaries : Boundaries, optional
+        The dataset the region is looked up in: the active one (dashboard, commands); by default the
+        bundled one.
 
     Raises
     ------
@@ -318,15 +336,15 @@ def delete_activity(
         If the activity was changed or deleted since it was shown.
     """
     require_role(user, "editor")
-    region = _region(level, key)
+    region = checked_region(level, key, boundaries)
     shown: dict[str, str] = {}
     try:
         with register_session(engine, user.name) as session:
             activity = _activity_of(session, region, activity_id, expected_version)
             shown = _shown(_stored(activity))
             if expected_version is not None and activity.version != expected_version:
-                raise _Outdated
+                raise Outdated
             session.delete(activity)
-    except (_Outdated, ConflictError) as error:
+    except (Outdated, ConflictError) as error:
         submitted = {**shown, "Aktion": "löschen"}
         raise _stale_activity(engine, region, activity_id, expected_version or 0, submitted) from error

@@ -35,7 +35,7 @@ def member_rows(
     network : str, optional
         Only events of this network (and the contacts of the regions listed); all networks by default.
     boundaries : Boundaries, optional
-        The active boundary dataset (Kreis names); see :func:`lpr_geo.register.regions.regions`.
+        The active boundary dataset (Kreis names); the bundled one if omitted.
 
     Returns
     -------
@@ -96,7 +96,7 @@ def export_members(
     network : str, optional
         Export only this network; all networks by default.
     boundaries : Boundaries, optional
-        The active boundary dataset (Kreis names); see :func:`lpr_geo.register.regions.regions`.
+        The active boundary dataset (Kreis names); the bundled one if omitted.
 
     Returns
     -------

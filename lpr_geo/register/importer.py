@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from lpr_geo.boundaries import Boundaries
 from lpr_geo.spreadsheets import ReadLimits
 from lpr_geo.status import Status
 
@@ -71,15 +72,18 @@ class CheckedImport:
         }
 
     @classmethod
-    def from_data(cls, data: dict) -> CheckedImport:
+    def from_data(cls, data: dict, boundaries: Boundaries | None = None) -> CheckedImport:
         """The checked import that :meth:`to_data` wrote.
+
+        Its regions are looked up in ``boundaries``, the dataset it was checked against (by default the
+        bundled one).
 
         Raises
         ------
         RegisterError
             If a region of the rows is no longer in the active boundaries (they changed since).
         """
-        index = regions()
+        index = regions(boundaries)
         rows = []
         for number, level, key, network, status, since, note, contact in data["checked"]:
             region = index.get(level, key)
@@ -105,7 +109,12 @@ class CheckedImport:
 
 
 def check_members(
-    engine: Engine, path: Path, *, network: str | None = None, limits: ReadLimits | None = None
+    engine: Engine,
+    path: Path,
+    *,
+    network: str | None = None,
+    limits: ReadLimits | None = None,
+    boundaries: Boundaries | None = None,
 ) -> CheckedImport:
     """Read and check a member file and count what applying it would change; write nothing.
 
@@ -121,6 +130,8 @@ def check_members(
         Network for rows without a Netzwerk cell (default: AG 4).
     limits : ReadLimits, optional
         Size, data-row and cell limits (:meth:`ReadLimits.from_settings`); lpr_geo's defaults if omitted.
+    boundaries : Boundaries, optional
+        The dataset the rows' regions are looked up in (the active one); the bundled one if omitted.
 
     Returns
     -------
@@ -138,7 +149,8 @@ def check_members(
     report = ImportReport(path=path, dry_run=True)
     with register_session(engine) as session:  # short: no transaction stays open while the file is read
         known = {n.name: n.founded for n in session.scalars(select(Network))}
-    checker = RowChecker(report, {}, regions(), known, network or DEFAULT_NETWORK)
+    index = regions(boundaries)
+    checker = RowChecker(report, {}, index, known, network or DEFAULT_NETWORK)
     rows: list[ImportRow] = []
     with open_table(path, limits) as table:
         stream = table.rows
@@ -240,6 +252,7 @@ def import_members(
     user: str | None = None,
     limits: ReadLimits | None = None,
     remove_sample: bool = False,
+    boundaries: Boundaries | None = None,
 ) -> ImportReport:
     """Check a member file (:func:`check_members`) and, if it has no problems, apply it.
 
@@ -259,6 +272,8 @@ def import_members(
         Size, data-row and cell limits; lpr_geo's defaults if omitted.
     remove_sample : bool
         If the register still holds the sample register, delete it in the import's transaction.
+    boundaries : Boundaries, optional
+        The dataset the rows' regions are looked up in (the active one); the bundled one if omitted.
 
     Returns
     -------
@@ -277,7 +292,7 @@ def import_members(
     """
     if not dry_run and not remove_sample and sample_switch.register_holds_sample(engine):
         raise SampleRegisterError(SAMPLE_IN_THE_WAY + " Nichts übernommen.")
-    checked = check_members(engine, path, network=network, limits=limits)
+    checked = check_members(engine, path, network=network, limits=limits, boundaries=boundaries)
     if dry_run or not checked.report.ok:
         return checked.report
     return apply_checked(engine, checked, user=user, remove_sample=remove_sample)

@@ -33,7 +33,7 @@ def contacts_for(engine: Engine, user: User | None, level: str, key: str) -> pd.
     -------
     pandas.DataFrame
         Columns ``id``, ``name``, ``role``, ``organisation``, ``email``, ``phone`` and ``version`` (send
-        it back with :func:`lpr_geo.register.editing.save_contact`), sorted by name; values verbatim
+        it back with :func:`lpr_geo.register.contact_edits.save_contact`), sorted by name; values verbatim
         (not escaped). Empty for a region without contacts.
 
     Raises

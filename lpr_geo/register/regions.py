@@ -5,8 +5,6 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from lpr_geo.boundaries import Boundaries
@@ -192,37 +190,10 @@ class Regions:
         return region.name if region else str(kreis_key)
 
 
-def regions(boundaries: Boundaries | None = None) -> Regions:
+def regions(boundaries: Boundaries | None) -> Regions:
     """The region index of a boundary dataset, built once per :class:`~lpr_geo.boundaries.Boundaries`.
 
-    Parameters
-    ----------
-    boundaries : Boundaries, optional
-        The dataset. Omitted only by the callers that do not get the boundaries passed yet (see
-        :func:`set_regions_fallback`): they get the entry point's, else the bundled dataset.
+    Every caller names its dataset: the active one (the app, the commands) or ``None`` for the bundled one
+    (scripts and tests that work on the dataset shipped with the package). There is no process-wide default.
     """
-    return (boundaries or _fallback).derived("register.regions", Regions)
-
-
-# -- transitional ----------------------------------------------------------------------------------------
-# lpr_geo.register.importer and lpr_geo.register.editing call regions() without boundaries. Until they
-# take the boundaries as an argument (both are being rewritten elsewhere), the entry points that reach
-# them (the app, ``lpr-geo members import``) name the active dataset here. Nothing else reads it.
-_fallback: Boundaries = Boundaries.bundled()
-
-
-def set_regions_fallback(boundaries: Boundaries | None) -> None:
-    """Name the boundaries :func:`regions` uses when it is called without any (``None``: the bundled)."""
-    global _fallback
-    _fallback = boundaries or Boundaries.bundled()
-
-
-@contextmanager
-def regions_fallback(boundaries: Boundaries) -> Iterator[None]:
-    """:func:`set_regions_fallback` for the ``with`` block only (a command; the app keeps its own)."""
-    previous = _fallback
-    set_regions_fallback(boundaries)
-    try:
-        yield
-    finally:
-        set_regions_fallback(previous)
+    return (boundaries or Boundaries.bundled()).derived("register.regions", Regions)

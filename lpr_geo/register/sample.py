@@ -230,7 +230,7 @@ def fill_sample(engine: Engine, boundaries: Boundaries | None = None) -> None:
 
 def add_sample(session: Session, boundaries: Boundaries | None = None) -> None:
     """Add the sample's records in the session's transaction (to a register without participants)."""
-    index = regions(boundaries or Boundaries.bundled())
+    index = regions(boundaries)
     network = session.scalars(select(Network).where(Network.name == DEFAULT_NETWORK)).one()
     network.description = SAMPLE_DESCRIPTION
     network.is_sample = True

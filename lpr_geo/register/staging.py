@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from lpr_geo.boundaries import Boundaries
 from lpr_geo.spreadsheets import ReadLimits
 
 from .errors import FileTooLarge, RegisterError
@@ -82,12 +83,15 @@ class ImportStaging:
         Engine of the register.
     limits : ReadLimits
         Size, data-row and cell limits of an import (:meth:`ReadLimits.from_settings`).
+    boundaries : Boundaries
+        The active boundary dataset, in which the rows' regions are looked up.
     """
 
-    def __init__(self, data_dir: Path, engine: Engine, limits: ReadLimits) -> None:
+    def __init__(self, data_dir: Path, engine: Engine, limits: ReadLimits, boundaries: Boundaries) -> None:
         self.root = Path(data_dir) / FOLDER
         self.engine = engine
         self.limits = limits
+        self.boundaries = boundaries
 
     def stage(self, data: bytes, filename: str, user: str) -> str:
         """Keep an uploaded file for ``user``; returns the token that names it.
@@ -126,9 +130,11 @@ class ImportStaging:
         checked_file = folder / _CHECKED
         if checked_file.is_file():
             data = json.loads(checked_file.read_text(encoding="utf-8"))
-            return count_changes(self.engine, CheckedImport.from_data(data))
+            return count_changes(self.engine, CheckedImport.from_data(data, self.boundaries))
         try:
-            checked = check_members(self.engine, folder / name, limits=self.limits)
+            checked = check_members(
+                self.engine, folder / name, limits=self.limits, boundaries=self.boundaries
+            )
         except RegisterError:
             shutil.rmtree(folder, ignore_errors=True)
             raise
@@ -165,7 +171,7 @@ class ImportStaging:
             raise StagingGone from error
         try:
             data = json.loads((claimed / _CHECKED).read_text(encoding="utf-8"))
-            checked = CheckedImport.from_data(data)
+            checked = CheckedImport.from_data(data, self.boundaries)
             return apply_checked(self.engine, checked, user=user, remove_sample=remove_sample)
         finally:
             shutil.rmtree(claimed, ignore_errors=True)

@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from lpr_geo.auth import User
 from lpr_geo.boundaries import Boundaries, bundled_dir, dataset_info, read_dataset
 from lpr_geo.boundaries.active import activate, store_dataset
 from lpr_geo.coverage import load_layers
-from lpr_geo.register.regions import regions, regions_fallback
+from lpr_geo.register import make_engine, register_session, set_status, upgrade
+from lpr_geo.register.models import Participant
+from lpr_geo.register.regions import regions
 from lpr_geo.settings import Settings
 
 RENAMED = "Elbe-Elster (umbenannt)"
@@ -56,8 +60,16 @@ def test_a_layer_is_a_copy_callers_may_change():
         boundaries.layer("bundesland")
 
 
-def test_a_commands_fallback_for_the_register_lookups_ends_with_the_command(renamed_settings):
-    """Transitional: lookups not yet given boundaries use the command's, and only during the command."""
-    with regions_fallback(Boundaries.active(renamed_settings)):
-        assert regions().kreis_name("12062") == RENAMED
-    assert regions().kreis_name("12062") == "Elbe-Elster"
+def test_an_edit_looks_its_region_up_in_the_dataset_it_is_given(renamed_settings, tmp_path):
+    """No process-wide default dataset: the region of an edit comes from the boundaries passed."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'register.sqlite'}")
+    upgrade(engine)
+    renamed = Boundaries.active(renamed_settings)
+    set_status(
+        engine, User("erika", "editor"), "kreis", "12062", None, "requested", "01.06.2024", boundaries=renamed
+    )
+    set_status(engine, User("erika", "editor"), "kreis", "12061", None, "requested", "01.06.2024")
+    with register_session(engine) as session:
+        names = dict(session.execute(select(Participant.key, Participant.name)).all())
+    assert names["12062"] == RENAMED  # the given dataset
+    assert names["12061"] == "Dahme-Spreewald"  # without one: the bundled dataset, not the last one used

@@ -14,8 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from lpr_geo.register import make_engine
-from lpr_geo.register.editing import current_status
+from lpr_geo.register import current_status, make_engine
 from tests.conftest import ARTIFACTS
 from tests.editing.conftest import EDITOR, add_account, login_session
 from tests.editing.test_protection import save_status_body

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from sqlalchemy import create_engine
 
 from lpr_geo.auth import User, add_user
-from lpr_geo.register.editing import set_status
+from lpr_geo.register import set_status
 
 from .conftest import EDITOR, PASSWORD, VIEWER, login_session, open_verwaltung, shown_page
 

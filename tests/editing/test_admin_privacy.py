@@ -16,9 +16,8 @@ import pytest
 import requests
 
 from lpr_geo.auth import User
-from lpr_geo.register import make_engine
+from lpr_geo.register import make_engine, save_contact, set_status
 from lpr_geo.register.activity_edits import add_activity
-from lpr_geo.register.editing import save_contact, set_status
 from tests.a11y.axe import serious_violations
 from tests.conftest import ARTIFACTS
 

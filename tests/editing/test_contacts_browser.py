@@ -15,7 +15,7 @@ from sqlalchemy import create_engine
 from dashboard.views.editor_view import EDITING_OUTPUTS
 from lpr_geo.auth import User
 from lpr_geo.boundaries import load_layer
-from lpr_geo.register.editing import delete_contact, save_contact
+from lpr_geo.register import delete_contact, save_contact
 from tests.conftest import ARTIFACTS, wait_for_images
 
 from .conftest import EDITOR, VIEWER, browser_login, login_session, watch

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine
 
 # User via the editing module: importing lpr_geo.auth first runs into a circular import in lpr_geo
 from lpr_geo.auth import User
-from lpr_geo.register.editing import set_status
+from lpr_geo.register import set_status
 from tests.conftest import show_part
 
 from .conftest import EDITOR, browser_login, watch

@@ -29,6 +29,7 @@ import requests
 from sqlalchemy import create_engine, text
 
 from lpr_geo.auth import User
+from lpr_geo.boundaries import Boundaries
 from lpr_geo.register import DEFAULT_NETWORK, import_members, make_engine, set_status, upgrade
 from lpr_geo.register.database import head_revision
 from lpr_geo.register.models import Base
@@ -136,7 +137,7 @@ def assert_consistent(url: str) -> None:
 def member_files(tmp_path_factory) -> tuple[Path, Path]:
     """A small file (the previous state) and a big one: every region many times, each row a new event."""
     directory = tmp_path_factory.mktemp("member-files")
-    index = regions()
+    index = regions(Boundaries.bundled())
     keys = [key for level in ("kreis", "amt", "gemeinde") for key in index._by_level[level]]
     small = [["Schlüssel", "Status", "Seit", "Bemerkung", "Ansprechpartner", "E-Mail"]]
     for n, key in enumerate(keys[:40]):

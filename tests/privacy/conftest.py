@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, String, Text, func, select
 
 from lpr_geo.auth import User
+from lpr_geo.register import delete_contact, save_contact, set_status
 from lpr_geo.register.activity_edits import add_activity
-from lpr_geo.register.editing import delete_contact, save_contact, set_status
 from lpr_geo.register.models import AuditEntry, Base, StatusEvent
 from tests.register.conftest import backend, make_register, pg_databases, register  # noqa: F401
 

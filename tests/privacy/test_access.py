@@ -11,9 +11,8 @@ from sqlalchemy import select
 from lpr_geo.auth import PermissionDenied, User, add_user, authenticate, open_session
 from lpr_geo.privacy import PersonQuery, disclose, person_overview, summary_html
 from lpr_geo.privacy.access import REASON_ACCOUNT, REASON_CHANGED
-from lpr_geo.register import InvalidInput
+from lpr_geo.register import InvalidInput, save_contact
 from lpr_geo.register.activity_edits import add_activity
-from lpr_geo.register.editing import save_contact
 from lpr_geo.register.models import AuditEntry
 
 from .conftest import (

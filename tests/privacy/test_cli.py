@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from lpr_geo.register import make_engine, upgrade
+from lpr_geo.register import make_engine, save_contact, set_status, upgrade
 from lpr_geo.register.activity_edits import add_activity
-from lpr_geo.register.editing import save_contact, set_status
 from lpr_geo.register.models import AuditEntry
 
 from .conftest import EDITOR, ERIKA, ERIKA_OLD, ERIKA_PHONE, OTHERS, OTTO_EMAIL, build_people

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from lpr_geo.auth import PermissionDenied, User
 from lpr_geo.privacy import PSEUDONYM, PersonQuery, erase_person, plan_erasure
-from lpr_geo.register.editing import save_contact
+from lpr_geo.register import save_contact
 from lpr_geo.register.models import Activity, AuditEntry, Contact
 
 from .conftest import (

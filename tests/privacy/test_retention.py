@@ -10,8 +10,8 @@ from sqlalchemy import update
 from lpr_geo.auth import PermissionDenied, User
 from lpr_geo.privacy import due_contacts
 from lpr_geo.privacy.retention import years_later
+from lpr_geo.register import save_contact, set_status
 from lpr_geo.register.activity_edits import add_activity
-from lpr_geo.register.editing import save_contact, set_status
 from lpr_geo.register.models import Contact
 from lpr_geo.settings import SettingsError, load_settings
 

@@ -188,7 +188,7 @@ _FUTURE = (dt.date.today() + dt.timedelta(days=2)).isoformat()
         (lambda e: set_status(e, ERIKA, *ELSTERWERDA, None, "Mitglied", "19.02.2020"), "effective_date",
          "liegt vor der Gründung von »AG 4 Vernetzungsgremium Kriminalprävention vor Ort« (20.02.2020)"),
         (lambda e: set_status(e, ERIKA, *ELSTERWERDA, None, "Mitglied", "gestern", "", 0), "effective_date",
-         "»gestern« ist kein Datum"),
+         "»gestern« ist kein gültiges Datum"),
         (lambda e: set_status(e, ERIKA, "gemeinde", "12999999", None, "Mitglied", "2021-01-01"), "key",
          "Kein(e) Gemeinde mit dem Schlüssel »12999999«"),
         (lambda e: set_status(e, ERIKA, "land", "12", None, "Mitglied", "2021-01-01"), "level",

@@ -123,7 +123,7 @@ def test_cli_and_dashboard_share_the_embedded_default_from_the_first_command(tmp
 
 def test_the_first_real_status_removes_the_sample_in_its_transaction(register):
     from lpr_geo.auth import User
-    from lpr_geo.register.editing import set_status
+    from lpr_geo.register import set_status
 
     fill_sample(register)
     editor = User("redakteurin", "editor")

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from lpr_geo.boundaries import Boundaries
 from lpr_geo.register import ImportStaging, NotChecked, StagingGone, status_events
 from lpr_geo.register.staging import FOLDER, STALE_AFTER_SECONDS
 from lpr_geo.spreadsheets import ReadLimits
@@ -23,7 +24,7 @@ BAD = b"AGS;Status;Seit\r\n12999999;Mitglied;07.06.2021\r\n"
 
 @pytest.fixture
 def staging(register, tmp_path) -> ImportStaging:
-    return ImportStaging(tmp_path / "daten", register, ReadLimits())
+    return ImportStaging(tmp_path / "daten", register, ReadLimits(), Boundaries.bundled())
 
 
 def _mode(path) -> int:
