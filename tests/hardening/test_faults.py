@@ -35,6 +35,7 @@ from lpr_geo.register.database import head_revision
 from lpr_geo.register.models import Base
 from lpr_geo.register.regions import regions
 from lpr_geo.status import Status
+from lpr_geo.vocabulary import DATA_ROW
 from tests.conftest import ARTIFACTS
 from tests.register.conftest import PostgresDatabases, write_csv
 from tests.servers import HOST, PORT, app_env, free_port, start_server
@@ -321,7 +322,7 @@ def test_import_killed_while_writing_leaves_the_previous_register(backend, membe
     finally:
         close()
     assert returncode == 0, (tmp_path / "final.log").read_text()
-    assert f"{IMPORT_ROWS} Datenzeilen" in (tmp_path / "final.log").read_text()
+    assert DATA_ROW.count(IMPORT_ROWS) in (tmp_path / "final.log").read_text()
     assert_consistent(url)
     after = dump(url)
     assert _events(after) == _expected_after(before, big)
