@@ -10,7 +10,6 @@ of the view; they are built from :class:`~dashboard.url_state.ViewState`, like t
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -195,19 +194,12 @@ def register(app: dash.Dash, services: Services, settings: Settings) -> None:
         if fmt not in exports.FORMATS:
             return Response("Unbekanntes Format", status=404, mimetype="text/plain")
         view = _view(services, _query())
-        slot = contextlib.nullcontext() if fmt == "html" else exports.render_slot(lock)
-        try:
-            with slot:
-                result = exports.export(services, view, fmt, chromium=settings.chromium)
-        except exports.ExportError as exc:
-            response = Response(str(exc), status=503, mimetype="text/plain")
-            if isinstance(exc, exports.ExportBusy):
-                response.headers["Retry-After"] = "10"
-            return response
-        # content_type as it is: mimetype= would append a second "; charset=utf-8" to the HTML type
-        response = Response(result.content, content_type=exports.MEDIA_TYPES[fmt])
-        response.headers["Content-Disposition"] = f'attachment; filename="{exports.filename(view, fmt)}"'
-        return response
+        return exports.download(
+            lambda: exports.export(services, view, fmt, chromium=settings.chromium).content,
+            fmt,
+            exports.filename(view, fmt),
+            None if fmt == "html" else lock,
+        )
 
     @app.callback(
         Output(ids.SHARE_LINK, "value"),

@@ -15,10 +15,12 @@ import base64
 import contextlib
 import fcntl
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
+
+from flask import Response
 
 from .services import Services
 from .standalone import MapDocument, build, page, report_page
@@ -56,6 +58,26 @@ class ExportError(RuntimeError):
 
 class ExportBusy(ExportError):
     """Another process is rendering right now; the request should be repeated in a few seconds."""
+
+
+def download(render: Callable[[], bytes], fmt: str, filename: str, lock: Path | None) -> Response:
+    """The HTTP answer with a rendered file as an attachment, or 503 in German if it cannot be rendered.
+
+    ``lock`` is the installation's render lock (:func:`render_lock`); rendering waits for no one: while
+    another worker renders, the answer is 503 with ``Retry-After``. ``None`` for what needs no Chromium.
+    """
+    try:
+        with render_slot(lock) if lock is not None else contextlib.nullcontext():
+            content = render()
+    except ExportError as exc:
+        response = Response(str(exc), status=503, mimetype="text/plain")
+        if isinstance(exc, ExportBusy):
+            response.headers["Retry-After"] = "10"
+        return response
+    # content_type as it is: mimetype= would append a second "; charset=utf-8" to the HTML type
+    response = Response(content, content_type=MEDIA_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def render_lock(data_dir: Path) -> Path:

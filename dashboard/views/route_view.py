@@ -93,17 +93,12 @@ def _register_sheet_routes(app, services: Services) -> None:
         sheet = _sheet(services)
         if isinstance(sheet, Response):
             return sheet
-        try:
-            with exports.render_slot(exports.render_lock(settings.data_dir)):
-                content = route_sheet.pdf(sheet, settings.chromium)
-        except exports.ExportError as exc:
-            response = Response(str(exc), status=503, mimetype="text/plain")
-            if isinstance(exc, exports.ExportBusy):
-                response.headers["Retry-After"] = "10"
-            return response
-        response = Response(content, content_type=exports.MEDIA_TYPES["pdf"])
-        response.headers["Content-Disposition"] = f'attachment; filename="{route_sheet.filename(sheet.on)}"'
-        return response
+        return exports.download(
+            lambda: route_sheet.pdf(sheet, settings.chromium),
+            "pdf",
+            route_sheet.filename(sheet.on),
+            exports.render_lock(settings.data_dir),
+        )
 
 
 def register(app, services: Services) -> None:

@@ -85,17 +85,12 @@ def _register_report_route(app, services: Services) -> None:
         if problem:
             return Response(problem, status=400, mimetype="text/plain")
         report = session_report.build_report(services, network, since, until)
-        try:
-            with exports.render_slot(exports.render_lock(settings.data_dir)):
-                content = session_report.pdf(report, settings.chromium)
-        except exports.ExportError as exc:
-            response = Response(str(exc), status=503, mimetype="text/plain")
-            if isinstance(exc, exports.ExportBusy):
-                response.headers["Retry-After"] = "10"
-            return response
-        response = Response(content, content_type=exports.MEDIA_TYPES["pdf"])
-        response.headers["Content-Disposition"] = f'attachment; filename="{session_report.filename(report)}"'
-        return response
+        return exports.download(
+            lambda: session_report.pdf(report, settings.chromium),
+            "pdf",
+            session_report.filename(report),
+            exports.render_lock(settings.data_dir),
+        )
 
 
 def register(app, services: Services) -> None:
