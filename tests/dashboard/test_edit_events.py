@@ -125,7 +125,13 @@ def test_first_contact_then_status_is_one_plain_save(engine, known):
     [
         (view(None), "requested", "07.06.2021", ERIKA, NO_REGION),
         (view(), None, "07.06.2021", ERIKA, "Status: bitte einen Status wählen."),
-        (view(), "requested", "31.02.2021", ERIKA, "Gültig ab: »31.02.2021« ist kein gültiges Datum (TT.MM.JJJJ)"),
+        (
+            view(),
+            "requested",
+            "31.02.2021",
+            ERIKA,
+            "Gültig ab: »31.02.2021« ist kein gültiges Datum (TT.MM.JJJJ)",
+        ),
         (view(), "requested", "07.06.2021", VERA, "Bearbeiter"),
     ],
     ids=["no region", "no status", "wrong date", "viewer"],
