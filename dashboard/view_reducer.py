@@ -65,13 +65,11 @@ class Places:
 def parse_date(text: str | None, today: dt.date, founded: dt.date) -> tuple[dt.date | None, str]:
     """A date typed as TT.MM.JJJJ (or ISO), kept between the network's founding and today; with a message."""
     text = str(text or "").strip()
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
-        try:
-            value = dt.datetime.strptime(text, fmt).date()
-            break
-        except ValueError:
-            continue
-    else:
+    if not text:
+        return None, "Bitte ein Datum als TT.MM.JJJJ eingeben, z. B. 01.01.2021."
+    try:
+        value = words.parse_date(text)  # the one parser of dates as users type them
+    except ValueError:
         shown = text if len(text) <= 40 else text[:40] + "…"  # the message must not grow with the input
         return None, f"»{shown}« ist kein Datum. Bitte als TT.MM.JJJJ eingeben, z. B. 01.01.2021."
     if value < founded:

@@ -287,7 +287,7 @@ def duration(minutes: float) -> str:
 
 # --- dates ----------------------------------------------------------------------------------------------
 
-_DATE_TEXT = re.compile(r"^\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*$")
+_DATE_TEXT = re.compile(r"^\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4}|\d{2})\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 
 
@@ -310,7 +310,7 @@ def date_time(value: dt.datetime | None) -> str:
 
 
 def parse_date(text: object, what: str = "Datum") -> dt.date:
-    """A date as users type it: ``7.6.2021``, ``07.06.2021`` or ``2021-06-07``.
+    """A date as users type it: ``7.6.2021``, ``07.06.2021``, ``7.6.21`` (this century) or ``2021-06-07``.
 
     Parameters
     ----------
@@ -339,7 +339,8 @@ def parse_date(text: object, what: str = "Datum") -> dt.date:
     german, iso = _DATE_TEXT.match(typed), _ISO_DATE.match(typed)
     try:
         if german:
-            return dt.date(int(german[3]), int(german[2]), int(german[1]))
+            year = int(german[3]) + (2000 if len(german[3]) == 2 else 0)
+            return dt.date(year, int(german[2]), int(german[1]))
         if iso:
             return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
     except ValueError:

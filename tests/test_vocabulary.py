@@ -78,6 +78,7 @@ def test_dates_are_shown_in_german_and_local_time():
         ("7.6.2021", dt.date(2021, 6, 7)),
         (" 07.06.2021 ", dt.date(2021, 6, 7)),
         ("2021-06-07", dt.date(2021, 6, 7)),
+        ("7.6.21", dt.date(2021, 6, 7)),
     ],
 )
 def test_dates_as_typed(typed, expected):

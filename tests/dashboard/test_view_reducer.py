@@ -166,6 +166,12 @@ def test_a_wrong_date_is_named_and_the_view_stays(known, places, start):
     assert reply.message == "»31.02.2023« ist kein Datum. Bitte als TT.MM.JJJJ eingeben, z. B. 01.01.2021."
 
 
+def test_an_empty_date_asks_for_one_and_never_quotes_nothing(known, places, start):
+    view, reply = reduce(start, known, places, committed(ids.DATE, "  "))
+    assert view == start
+    assert reply.message == "Bitte ein Datum als TT.MM.JJJJ eingeben, z. B. 01.01.2021."
+
+
 def test_dates_before_the_founding_and_in_the_future_are_moved_and_said_so(known, places, start):
     view, reply = reduce(start, known, places, committed(ids.DATE, "01.01.2019"))
     assert view.on == FOUNDED and reply.date_field == "20.02.2020"

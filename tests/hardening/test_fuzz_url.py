@@ -197,7 +197,7 @@ def test_typed_date_never_fails(text):
     if value is not None:
         assert FOUNDED[DEFAULT_NETWORK] <= value <= TODAY
     if message:
-        assert re.search(r"kein Datum|besteht seit|Zukünftige Daten", message), message
+        assert re.search(r"kein Datum|Bitte ein Datum|besteht seit|Zukünftige Daten", message), message
         assert len(message) < 160
 
 
