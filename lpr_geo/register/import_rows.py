@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from lpr_geo import vocabulary
 from lpr_geo.status import Status
 
 from .columns import HEADERS, field_of
@@ -66,15 +67,11 @@ def parse_date(value: Cell) -> dt.date:
     ValueError
         With a German message if the text is no valid date or the date is impossible.
     """
-    if isinstance(value, dt.date):
-        return value
-    text = value.strip()
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(f"ungültiges Datum {quoted(text)} (erwartet TT.MM.JJJJ oder JJJJ-MM-TT)")
+    try:
+        return vocabulary.parse_date(value)  # the one parser of dates as people write them
+    except ValueError:
+        text = str(value).strip()
+        raise ValueError(f"ungültiges Datum {quoted(text)} (erwartet TT.MM.JJJJ oder JJJJ-MM-TT)") from None
 
 
 class RowChecker:
