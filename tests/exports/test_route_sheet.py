@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-
 import pypdfium2
 import pytest
 import requests
@@ -39,20 +36,6 @@ def _save(pdf: pypdfium2.PdfDocument, name: str) -> None:
 def _assert_a4_portrait(pdf: pypdfium2.PdfDocument) -> None:
     width, height = pdf[0].get_size()
     assert abs(width - 595.3) < 3 and abs(height - 841.9) < 3
-
-
-@pytest.fixture(scope="module")
-def cli(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("route-sheet-data")
-    env = dict(os.environ, LPR_GEO_DATA_DIR=str(data_dir))
-    for name in ("LPR_GEO_DB", "LPR_GEO_CONFIG"):
-        env.pop(name, None)
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["lpr-geo", *args], env=env, capture_output=True, text=True, timeout=180)
-
-    run.db_url = f"sqlite:///{data_dir / 'register.sqlite'}"
-    return run
 
 
 def test_the_layout_leaves_the_map_room_for_any_number_of_stops():

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
 
 import pypdfium2
 import pytest
@@ -16,21 +14,6 @@ from lpr_geo import Boundaries, ensure_sample_register, load_settings, status_ch
 from tests.conftest import ARTIFACTS, RecordedPage
 from tests.deploy.personal_data import assert_no_personal_data, contact_strings
 from tests.exports.test_exports import assert_map_drawn
-
-
-@pytest.fixture(scope="module")
-def cli(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("report-data")
-    env = dict(os.environ, LPR_GEO_DATA_DIR=str(data_dir))
-    for name in ("LPR_GEO_DB", "LPR_GEO_CONFIG"):
-        env.pop(name, None)
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["lpr-geo", *args], env=env, capture_output=True, text=True, timeout=180)
-
-    run.db_url = f"sqlite:///{data_dir / 'register.sqlite'}"
-    run.env = env
-    return run
 
 
 def _texts(data: bytes, name: str) -> list[str]:
