@@ -17,6 +17,30 @@ const out = resolve(process.argv[2] || join(here, '..', 'dashboard', 'assets', '
 const packageJson = (dir) => JSON.parse(readFileSync(join(here, dir, 'package.json'), 'utf8'));
 const version = packageJson('node_modules/plotly.js').version;
 
+// The app makes no request to another host: plotly.js's run-time URL defaults name Plotly's servers
+// (the topojson CDN for geo maps, the chart cloud behind the "send to cloud" button) and its modebar
+// shows a logo linking to plotly.com. They become this app's own topojson folder, relative to the page
+// (every page passes its own `topojsonURL` anyway), nothing, and no logo; a default that is not found
+// fails the build, so a plotly.js update cannot bring one back unnoticed.
+const OWN_DEFAULTS = [
+    ["dflt: 'https://cdn.plot.ly/un/'", "dflt: 'assets/topojson/'"],
+    ["dflt: 'https://cloud.plotly.com/newchart'", "dflt: ''"],
+    ["displaylogo: {\n        valType: 'boolean',\n        dflt: true", "displaylogo: {\n        valType: 'boolean',\n        dflt: false"],
+];
+const ownDefaults = {
+    name: 'own-defaults',
+    setup(bundler) {
+        bundler.onLoad({ filter: /plot_api[\\/]plot_config\.js$/ }, (args) => {
+            let text = readFileSync(args.path, 'utf8');
+            for (const [from, to] of OWN_DEFAULTS) {
+                if (!text.includes(from)) throw new Error(`${args.path}: ${from} not found`);
+                text = text.replace(from, to);
+            }
+            return { contents: text, loader: 'js' };
+        });
+    },
+};
+
 const result = await build({
     absWorkingDir: here, // paths in the output (legal comments) are relative to this folder
     entryPoints: ['index.js'],
@@ -32,6 +56,7 @@ const result = await build({
     metafile: true,
     write: false,
     logLevel: 'warning',
+    plugins: [ownDefaults],
 });
 
 const banner = `/**

@@ -22,6 +22,15 @@ def test_bundle_is_the_plotly_js_version_that_plotly_for_python_pins():
     assert f"* plotly.js v{get_plotlyjs_version()} (partial bundle" in banner
 
 
+def test_the_bundle_defaults_to_no_other_host():
+    """Plotly's servers are not the fallback of any setting: topojson from the app, no cloud, no logo."""
+    bundle = PLOTLY_JS.read_text(encoding="utf-8")
+    assert 'topojsonURL:{valType:"string",noBlank:!0,dflt:"assets/topojson/"' in bundle
+    assert 'plotlyServerURL:{valType:"string",dflt:""' in bundle
+    assert 'displaylogo:{valType:"boolean",dflt:!1' in bundle
+    assert "https://cdn.plot.ly" not in bundle and "https://cloud.plotly.com" not in bundle
+
+
 @pytest.mark.network
 def test_build_reproduces_the_committed_bundle(tmp_path):
     """``make plotly``'s steps in another folder, from the pinned tarballs, give the committed bytes."""
