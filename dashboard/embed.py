@@ -101,7 +101,7 @@ def frame_note(frame_ancestors: tuple[str, ...]) -> str | None:
         "Hinweis: Zurzeit darf nur diese Anwendung selbst die Karte einbetten; eine Intranetseite auf "
         "einem anderen Server zeigt statt der Karte einen Fehler. Die Administration erlaubt weitere "
         "Seiten mit der Einstellung LPR_GEO_FRAME_ANCESTORS (Abschnitt Web), z. B. "
-        "https://intranet.brandenburg.de."
+        "https://intranet.example."
     )
 
 

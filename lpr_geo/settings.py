@@ -279,7 +279,7 @@ class Settings:
         ("'self'",),
         _origins,
         "Ursprünge, die /embed in einem iframe zeigen dürfen, durch Leerzeichen oder Kommas getrennt "
-        "(TOML: Liste), z. B. https://intranet.brandenburg.de. Alle anderen Seiten verbieten das Einbetten.",
+        "(TOML: Liste), z. B. https://intranet.example. Alle anderen Seiten verbieten das Einbetten.",
         section="Web",
     )
     secret_key: str | None = _setting(
